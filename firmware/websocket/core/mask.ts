@@ -1,0 +1,31 @@
+// XOR masking (RFC 6455 5.3), a 32-bit word at a time where the bytes allow it.
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * XORs bytes[start, end) with the 4-byte key, starting at key index `phase` (the payload offset
+ * mod 4, so a frame masked in pieces comes out the same as one masked whole). `words`, when given,
+ * must view the same memory as `bytes` from a 4-byte-aligned offset: the middle of the range is then
+ * masked a word at a time, and only the unaligned ends byte by byte.
+ */
+export function applyMask(bytes: Uint8Array, words: Uint32Array | null, start: number, end: number,
+  key: Uint8Array, phase: number): void {
+  let i = start;
+  let k = phase & 3;
+  if (words !== null && LITTLE_ENDIAN && end - start >= 8) {
+    const base = bytes.byteOffset - words.byteOffset; // words[j] covers bytes[4j - base ...]
+    while (((i + base) & 3) !== 0) {
+      bytes[i++] ^= key[k];
+      k = (k + 1) & 3;
+    }
+    const w = key[k] | (key[(k + 1) & 3] << 8) | (key[(k + 2) & 3] << 16) | (key[(k + 3) & 3] << 24);
+    let j = (i + base) >> 2;
+    const last = (end + base) >> 2;
+    while (j < last) words[j++] ^= w;
+    i = (j << 2) - base;
+  }
+  while (i < end) {
+    bytes[i++] ^= key[k];
+    k = (k + 1) & 3;
+  }
+}

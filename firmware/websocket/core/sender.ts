@@ -1,0 +1,198 @@
+// Frame sender: encodes one frame at a time into a fixed transmit buffer. A data message larger
+// than the buffer (or than a requested fragment size) goes out as fragments, and a pending pong,
+// ping or close is sent between two fragments instead of waiting for the message to end.
+
+import { MAX_CONTROL_PAYLOAD, MAX_HEADER, OPCODE_BINARY, OPCODE_CLOSE, OPCODE_CONTINUATION, OPCODE_PING,
+  OPCODE_PONG, OPCODE_TEXT } from "./constants.js";
+import { headerSize, writeHeader } from "./frame.js";
+import { applyMask } from "./mask.js";
+import { Utf8Encoder, utf8Length } from "./utf8.js";
+
+/** A 32-bit unsigned integer from a strong random source (hardware RNG on the device). */
+export type Random32 = () => number;
+
+export class FrameSender {
+  /** Frames are encoded here; encodeNext() says how many bytes are ready at its start. */
+  readonly output: Uint8Array;
+  readonly #words: Uint32Array;
+  readonly #random: Random32 | null;
+  readonly #key = new Uint8Array(4);
+  readonly #encoder = new Utf8Encoder();
+  readonly #pong = new Uint8Array(MAX_CONTROL_PAYLOAD);
+  readonly #ping = new Uint8Array(MAX_CONTROL_PAYLOAD);
+  readonly #close = new Uint8Array(MAX_CONTROL_PAYLOAD);
+  #pongLength = -1;
+  #pingLength = -1;
+  #closeLength = -1;
+  #closeSent = false;
+  // the data message being sent
+  #text: string | null = null;
+  #binary: Uint8Array | null = null;
+  #position = 0; // index in the string, or in the binary data
+  #end = 0; // end index of the binary data
+  #remaining = 0; // payload bytes still to send
+  #opcode = 0;
+  #fragmentSize = 0;
+  #busy = false;
+
+  /** `random` is given on the client side, which masks every frame; the server side passes null. */
+  constructor(outputSize: number, random: Random32 | null) {
+    // room for the longest header and at least one byte, and word-aligned for masking
+    const size = Math.max(outputSize, MAX_HEADER + MAX_CONTROL_PAYLOAD + 1);
+    this.#words = new Uint32Array((size + 3) >> 2);
+    this.output = new Uint8Array(this.#words.buffer, 0, size);
+    this.#random = random;
+  }
+
+  /** A data message is still being sent. */
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  get closeSent(): boolean {
+    return this.#closeSent;
+  }
+
+  /** Something is waiting to be encoded. */
+  get pending(): boolean {
+    if (this.#closeSent) return false;
+    return this.#busy || this.#pongLength >= 0 || this.#pingLength >= 0 || this.#closeLength >= 0;
+  }
+
+  startText(text: string, fragmentSize: number): void {
+    // a fragment must hold the longest code point, or a tiny fragment size could never progress
+    this.#start(OPCODE_TEXT, utf8Length(text), fragmentSize > 0 && fragmentSize < 4 ? 4 : fragmentSize);
+    this.#text = text;
+  }
+
+  startBinary(data: Uint8Array, start: number, end: number, fragmentSize: number): void {
+    this.#start(OPCODE_BINARY, end - start, fragmentSize);
+    this.#binary = data;
+    this.#position = start;
+    this.#end = end;
+  }
+
+  #start(opcode: number, length: number, fragmentSize: number): void {
+    this.#opcode = opcode;
+    this.#remaining = length;
+    this.#position = 0;
+    this.#fragmentSize = fragmentSize > 0 ? fragmentSize : Number.MAX_SAFE_INTEGER;
+    this.#busy = true;
+  }
+
+  /** The newest pong replaces one not yet sent (RFC 6455 5.5.3). */
+  queuePong(bytes: Uint8Array, start: number, end: number): void {
+    this.#pongLength = copyControl(this.#pong, bytes, start, end);
+  }
+
+  queuePing(bytes: Uint8Array, start: number, end: number): void {
+    this.#pingLength = copyControl(this.#ping, bytes, start, end);
+  }
+
+  /** Queues a close frame; code 0 sends an empty close payload. `reason` is UTF-8, at most 123 bytes. */
+  queueClose(code: number, reason: string): void {
+    if (this.#closeLength >= 0 || this.#closeSent) return;
+    let n = 0;
+    if (code !== 0) {
+      this.#close[0] = code >> 8;
+      this.#close[1] = code & 0xff;
+      this.#encoder.encode(reason, 0, this.#close, 2, MAX_CONTROL_PAYLOAD);
+      n = 2 + this.#encoder.written;
+    }
+    this.#closeLength = n;
+  }
+
+  /**
+   * Encodes the next frame into output and returns its length, at most `limit` bytes (the room the
+   * transport has); 0 when nothing is pending or the next frame does not fit yet.
+   */
+  encodeNext(limit: number): number {
+    if (this.#closeSent) return 0;
+    const cap = limit < this.output.length ? limit : this.output.length;
+    if (this.#pongLength >= 0) {
+      const n = this.#control(OPCODE_PONG, this.#pong, this.#pongLength, cap);
+      if (n > 0) this.#pongLength = -1;
+      return n;
+    }
+    if (this.#pingLength >= 0) {
+      const n = this.#control(OPCODE_PING, this.#ping, this.#pingLength, cap);
+      if (n > 0) this.#pingLength = -1;
+      return n;
+    }
+    if (this.#closeLength >= 0) {
+      const n = this.#control(OPCODE_CLOSE, this.#close, this.#closeLength, cap);
+      if (n > 0) {
+        this.#closeSent = true;
+        this.#release(); // no data frame may follow a close
+      }
+      return n;
+    }
+    return this.#busy ? this.#fragment(cap) : 0;
+  }
+
+  #control(opcode: number, payload: Uint8Array, length: number, cap: number): number {
+    const masked = this.#random !== null;
+    if (headerSize(length, masked) + length > cap) return 0;
+    const at = writeHeader(this.output, 0, true, opcode, length, this.#nextKey());
+    for (let i = 0; i < length; i++) this.output[at + i] = payload[i];
+    if (masked) applyMask(this.output, null, at, at + length, this.#key, 0);
+    return at + length;
+  }
+
+  #fragment(cap: number): number {
+    const masked = this.#random !== null;
+    const want = this.#remaining < this.#fragmentSize ? this.#remaining : this.#fragmentSize;
+    let n = want;
+    if (n + headerSize(n, masked) > cap) n = cap - headerSize(cap, masked);
+    if (n <= 0 && want > 0) return 0;
+    const out = this.output;
+    let at = headerSize(n, masked);
+    if (this.#text !== null) {
+      this.#encoder.encode(this.#text, this.#position, out, at, at + n);
+      const written = this.#encoder.written;
+      if (written === 0 && n > 0) return 0; // not even one code point fits
+      const h = headerSize(written, masked);
+      if (h !== at) out.copyWithin(h, at, at + written); // fewer bytes than planned: shorter header
+      at = h;
+      n = written;
+      this.#position = this.#encoder.read;
+    } else {
+      const data = this.#binary as Uint8Array;
+      // a whole array is copied as it is; a part needs a view over it
+      if (this.#position === 0 && n === data.length) out.set(data, at);
+      else out.set(data.subarray(this.#position, this.#position + n), at);
+      this.#position += n;
+    }
+    this.#remaining -= n;
+    const fin = this.#remaining === 0;
+    writeHeader(out, 0, fin, this.#opcode, n, this.#nextKey());
+    if (masked) applyMask(out, this.#words, at, at + n, this.#key, 0);
+    this.#opcode = OPCODE_CONTINUATION;
+    if (fin) this.#release();
+    return at + n;
+  }
+
+  #nextKey(): Uint8Array | null {
+    if (this.#random === null) return null;
+    const r = this.#random();
+    const key = this.#key;
+    key[0] = r >>> 24;
+    key[1] = (r >> 16) & 0xff;
+    key[2] = (r >> 8) & 0xff;
+    key[3] = r & 0xff;
+    return key;
+  }
+
+  #release(): void {
+    this.#text = null;
+    this.#binary = null;
+    this.#busy = false;
+  }
+}
+
+/** Copies at most 125 bytes byte by byte: a view for set() would cost an allocation per ping. */
+function copyControl(dest: Uint8Array, bytes: Uint8Array, start: number, end: number): number {
+  const n = end - start < MAX_CONTROL_PAYLOAD ? end - start : MAX_CONTROL_PAYLOAD;
+  for (let i = 0; i < n; i++) dest[i] = bytes[start + i];
+  return n;
+}

@@ -1,0 +1,154 @@
+// Incremental UTF-8 validation (Bjoern Hoehrmann's DFA), and UTF-8 encoding of JS strings into a
+// caller's buffer. Validation carries its state across pieces and frames, so a text message fails
+// on the first byte that cannot start or continue a valid sequence.
+
+export const UTF8_ACCEPT = 0;
+export const UTF8_REJECT = 12;
+
+/** Bytes 0..255 map to character classes; entries 256.. map (state + class) to the next state. */
+const DFA = /* @__PURE__ */ buildTable();
+
+function buildTable(): Uint8Array {
+  const t = new Uint8Array(256 + 108);
+  const classes: [number, number, number][] = [
+    [0x80, 0x8f, 1], [0x90, 0x9f, 9], [0xa0, 0xbf, 7], [0xc0, 0xc1, 8], [0xc2, 0xdf, 2],
+    [0xe0, 0xe0, 10], [0xe1, 0xec, 3], [0xed, 0xed, 4], [0xee, 0xef, 3], [0xf0, 0xf0, 11],
+    [0xf1, 0xf3, 6], [0xf4, 0xf4, 5], [0xf5, 0xff, 8],
+  ];
+  for (const [from, to, cls] of classes) t.fill(cls, from, to + 1);
+  const transitions = [
+    0, 12, 24, 36, 60, 96, 84, 12, 12, 12, 48, 72, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 0, 12, 12, 12, 12, 12, 0, 12, 0, 12, 12, 12, 24, 12, 12, 12, 12, 12, 24, 12, 24, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 24, 12, 12, 12, 12, 12, 24, 12, 12, 12, 12, 12, 12, 12, 24, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 36, 12, 36, 12, 12, 12, 36, 12, 12, 12, 12, 12, 36, 12, 36, 12, 12,
+    12, 36, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+  ];
+  t.set(transitions, 256);
+  return t;
+}
+
+/**
+ * Advances the validator over bytes[start, end). Returns the new state: UTF8_ACCEPT at a code point
+ * boundary, UTF8_REJECT as soon as a byte is invalid, another value inside a sequence.
+ */
+export function utf8Validate(state: number, bytes: Uint8Array, start: number, end: number): number {
+  const dfa = DFA;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b < 0x80 && state === 0) continue; // ASCII outside a sequence: the common case
+    state = dfa[256 + state + dfa[b]];
+    if (state === UTF8_REJECT) return state;
+  }
+  return state;
+}
+
+/** Number of UTF-8 bytes `text` encodes to from index `from`; lone surrogates count as U+FFFD. */
+export function utf8Length(text: string, from = 0): number {
+  let n = 0;
+  const len = text.length;
+  for (let i = from; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < len && isLowSurrogate(text.charCodeAt(i + 1))) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/**
+ * Encodes text from index `from` into dest[at, limit), stopping before a code point that does not
+ * fit whole. Holds its two results in fields so that encoding allocates nothing.
+ */
+export class Utf8Encoder {
+  /** Index in the string after the last code point written. */
+  read = 0;
+  /** Bytes written. */
+  written = 0;
+
+  encode(text: string, from: number, dest: Uint8Array, at: number, limit: number): void {
+    const len = text.length;
+    let i = from;
+    let o = at;
+    while (i < len) {
+      let c = text.charCodeAt(i);
+      if (c < 0x80) {
+        if (o >= limit) break;
+        dest[o++] = c;
+        i++;
+        continue;
+      }
+      let units = 1;
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const next = i + 1 < len ? text.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && isLowSurrogate(next)) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+          units = 2;
+        } else c = 0xfffd;
+      }
+      if (c < 0x800) {
+        if (o + 2 > limit) break;
+        dest[o++] = 0xc0 | (c >> 6);
+      } else if (c < 0x10000) {
+        if (o + 3 > limit) break;
+        dest[o++] = 0xe0 | (c >> 12);
+        dest[o++] = 0x80 | ((c >> 6) & 0x3f);
+      } else {
+        if (o + 4 > limit) break;
+        dest[o++] = 0xf0 | (c >> 18);
+        dest[o++] = 0x80 | ((c >> 12) & 0x3f);
+        dest[o++] = 0x80 | ((c >> 6) & 0x3f);
+      }
+      dest[o++] = 0x80 | (c & 0x3f);
+      i += units;
+    }
+    this.read = i;
+    this.written = o - at;
+  }
+}
+
+/** Decodes bytes that were validated as UTF-8 into a string (allocates: for the app, not the core). */
+export function utf8Decode(bytes: Uint8Array, start: number, end: number): string {
+  let out = "";
+  const units: number[] = [];
+  let i = start;
+  while (i < end) {
+    const b = bytes[i];
+    let c: number;
+    if (b < 0x80) {
+      c = b;
+      i += 1;
+    } else if (b < 0xe0) {
+      c = ((b & 0x1f) << 6) | (bytes[i + 1] & 0x3f);
+      i += 2;
+    } else if (b < 0xf0) {
+      c = ((b & 0x0f) << 12) | ((bytes[i + 1] & 0x3f) << 6) | (bytes[i + 2] & 0x3f);
+      i += 3;
+    } else {
+      c = ((b & 0x07) << 18) | ((bytes[i + 1] & 0x3f) << 12) | ((bytes[i + 2] & 0x3f) << 6) | (bytes[i + 3] & 0x3f);
+      i += 4;
+    }
+    if (c >= 0x10000) {
+      c -= 0x10000;
+      units.push(0xd800 + (c >> 10), 0xdc00 + (c & 0x3ff));
+    } else units.push(c);
+    if (units.length >= 1024) {
+      out += String.fromCharCode.apply(null, units);
+      units.length = 0;
+    }
+  }
+  return units.length ? out + String.fromCharCode.apply(null, units) : out;
+}
+
+/** Encodes a whole string to a new Uint8Array (allocates: for handshakes and the app). */
+export function utf8Encode(text: string): Uint8Array {
+  const out = new Uint8Array(utf8Length(text));
+  new Utf8Encoder().encode(text, 0, out, 0, out.length);
+  return out;
+}

@@ -1,0 +1,69 @@
+// Records what a Connection reports and writes as lines of text, so that runs on Node and under
+// XS, and runs over different splits of the same bytes, can be compared as plain data.
+
+import { Connection, type ConnectionOptions } from "../../firmware/websocket/core/connection.js";
+import type { WebSocketProblem } from "../../firmware/websocket/core/errors.js";
+import { digest, seededRandom, toHex } from "./hex.js";
+
+export type Options = Omit<ConnectionOptions, "handler">;
+
+export function recordingConnection(options: Options, events: string[]): Connection {
+  return new Connection({
+    ...options,
+    handler: {
+      onMessage: (type: number, data: Uint8Array, length: number) => events.push(`message ${type} ${digest(data, 0, length)}`),
+      onPiece: (type: number, data: Uint8Array, start: number, end: number, offset: number, final: boolean) =>
+        events.push(`piece ${type} @${offset} ${toHex(data, start, end)}${final ? " final" : ""}`),
+      onPing: (data: Uint8Array, length: number) => events.push(`ping ${digest(data, 0, length)}`),
+      onPong: (data: Uint8Array, length: number) => events.push(`pong ${digest(data, 0, length)}`),
+      onClose: (code: number, reason: string, clean: boolean) =>
+        events.push(`close ${code} ${JSON.stringify(reason)} ${clean ? "clean" : "unclean"}`),
+      onError: (p: WebSocketProblem) => events.push(`error ${p.code} ${p.status}`),
+    },
+  });
+}
+
+/** Everything the connection has to send, frame by frame. */
+export function drain(conn: Connection, events: string[]): void {
+  for (let guard = 0; guard < 10000; guard++) {
+    const n = conn.encodeNext();
+    if (n === 0) return;
+    events.push(`out ${digest(conn.output, 0, n)}`);
+  }
+  throw new Error("encodeNext did not stop");
+}
+
+/**
+ * Feeds `input` cut at `cuts` (ascending offsets), draining output after each piece as a transport
+ * would. Output frames are listed after the handler's events, so the list does not depend on cuts.
+ */
+export function feed(options: Options, input: Uint8Array, cuts: number[], end = false): string[] {
+  const events: string[] = [];
+  // a fresh seeded mask source per run, so that every split masks with the same keys
+  const conn = recordingConnection(options.role === "client" ? { ...options, random: seededRandom(7) } : options, events);
+  const copy = input.slice(); // the connection unmasks in place
+  const output: string[] = [];
+  let from = 0;
+  for (const to of [...cuts, copy.length]) {
+    conn.receive(copy, from, to);
+    drain(conn, output);
+    from = to;
+  }
+  if (end) conn.end();
+  events.push(...output);
+  events.push(`state ${conn.state} ${conn.closeInitiator}`);
+  return events;
+}
+
+/** In streaming mode pieces follow the cuts; merging adjacent pieces gives a cut-independent view. */
+export function mergePieces(events: string[]): string[] {
+  const out: string[] = [];
+  for (const e of events) {
+    const prev = out[out.length - 1];
+    if (e.startsWith("piece ") && prev !== undefined && prev.startsWith("piece ") && !prev.endsWith(" final")) {
+      const [, , , hex, fin] = e.split(" ");
+      out[out.length - 1] = prev + (hex ?? "") + (fin ? " final" : "");
+    } else out.push(e);
+  }
+  return out;
+}
