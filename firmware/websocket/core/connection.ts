@@ -126,8 +126,9 @@ export class Connection implements FrameSink {
   send(data: string | Uint8Array, start = 0, end = -1): void {
     this.#checkOpen();
     if (this.#sender.busy) throw new WebSocketUsageError(UsageErrors.BUSY);
-    if (typeof data === "string") this.#sender.startText(data, this.#fragmentSize);
-    else this.#sender.startBinary(data, start, end < 0 ? data.length : end, this.#fragmentSize);
+    // instanceof, not typeof: under XS each typeof result is a new string (24 chunk bytes)
+    if (data instanceof Uint8Array) this.#sender.startBinary(data, start, end < 0 ? data.length : end, this.#fragmentSize);
+    else this.#sender.startText(data, this.#fragmentSize);
   }
 
   ping(payload?: Uint8Array): void {

@@ -42,20 +42,23 @@ export function utf8Validate(state: number, bytes: Uint8Array, start: number, en
   return state;
 }
 
+// Under XS, `text.charCodeAt(i)` and `text.length` box the string on every access (2 slots each);
+// calling the cached method with the string as `this` does not, and a read past the end gives NaN.
+const charCodeAt = String.prototype.charCodeAt;
+
 /** Number of UTF-8 bytes `text` encodes to from index `from`; lone surrogates count as U+FFFD. */
 export function utf8Length(text: string, from = 0): number {
   let n = 0;
-  const len = text.length;
-  for (let i = from; i < len; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = from; ; i++) {
+    const c = charCodeAt.call(text, i);
     if (c < 0x80) n += 1;
     else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < len && isLowSurrogate(text.charCodeAt(i + 1))) {
+    else if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(charCodeAt.call(text, i + 1))) {
       n += 4;
       i++;
-    } else n += 3;
+    } else if (c === c) n += 3;
+    else return n; // NaN: past the end
   }
-  return n;
 }
 
 function isLowSurrogate(c: number): boolean {
@@ -73,11 +76,11 @@ export class Utf8Encoder {
   written = 0;
 
   encode(text: string, from: number, dest: Uint8Array, at: number, limit: number): void {
-    const len = text.length;
     let i = from;
     let o = at;
-    while (i < len) {
-      let c = text.charCodeAt(i);
+    for (;;) {
+      let c = charCodeAt.call(text, i);
+      if (c !== c) break; // NaN: past the end
       if (c < 0x80) {
         if (o >= limit) break;
         dest[o++] = c;
@@ -86,7 +89,7 @@ export class Utf8Encoder {
       }
       let units = 1;
       if (c >= 0xd800 && c <= 0xdfff) {
-        const next = i + 1 < len ? text.charCodeAt(i + 1) : 0;
+        const next = charCodeAt.call(text, i + 1);
         if (c <= 0xdbff && isLowSurrogate(next)) {
           c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
           units = 2;
