@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { applyMask } from "../../firmware/websocket/core/mask.js";
+
+describe("Masking", function () {
+  const key = Uint8Array.from([0x37, 0xfa, 0x21, 0x3d]);
+  const reference = (src: Uint8Array, phase: number) => src.map((b, i) => b ^ key[(i + phase) & 3]);
+
+  it("matches byte-wise XOR for every start alignment, length and key phase, word-wise or not", function () {
+    const words = new Uint32Array(64);
+    const bytes = new Uint8Array(words.buffer);
+    for (let start = 0; start < 8; start++) {
+      for (let length = 0; length < 40; length++) {
+        for (let phase = 0; phase < 4; phase++) {
+          for (const w of [words, null]) {
+            for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) & 0xff;
+            const before = bytes.slice();
+            applyMask(bytes, w, start, start + length, key, phase);
+            const expected = before.slice();
+            expected.set(reference(before.subarray(start, start + length), phase), start);
+            assert.deepEqual(bytes, expected, `start ${start} length ${length} phase ${phase}`);
+          }
+        }
+      }
+    }
+  });
+
+  it("masks through a view that starts at an unaligned offset of the word array", function () {
+    const words = new Uint32Array(16);
+    const view = new Uint8Array(words.buffer, 3, 50);
+    view.fill(0xaa);
+    applyMask(view, words, 1, 49, key, 2);
+    assert.deepEqual(view.subarray(1, 49), reference(new Uint8Array(48).fill(0xaa), 2));
+    assert.equal(view[0], 0xaa);
+    assert.equal(view[49], 0xaa);
+  });
+});

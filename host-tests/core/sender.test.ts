@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { Connection } from "../../firmware/websocket/core/connection.js";
+import { WebSocketUsageError } from "../../firmware/websocket/core/errors.js";
+import { seededRandom, toHex } from "../support/hex.js";
+import { recordingConnection } from "../support/transcript.js";
+
+/** Frames the connection writes, unmasked and parsed back: [fin, opcode, payload hex]. */
+function frames(conn: Connection, limit = Infinity): string[] {
+  const out: string[] = [];
+  for (let n = conn.encodeNext(limit); n > 0; n = conn.encodeNext(limit)) {
+    const b = conn.output.slice(0, n);
+    let len = b[1] & 0x7f;
+    let at = 2;
+    if (len === 126) { len = (b[2] << 8) | b[3]; at = 4; }
+    else if (len === 127) { len = Number(new DataView(b.buffer).getBigUint64(2)); at = 10; }
+    const masked = (b[1] & 0x80) !== 0;
+    const key = masked ? b.slice(at, at + 4) : null;
+    if (masked) at += 4;
+    assert.equal(n, at + len, "frame length matches its header");
+    const payload = b.slice(at).map((x, i) => (key ? x ^ key[i & 3] : x));
+    out.push(`${b[0] >> 7} ${b[0] & 15} ${toHex(payload)}`);
+  }
+  return out;
+}
+
+describe("Sending", function () {
+  it("sends a message that fits in one unmasked frame from a server", function () {
+    const conn = recordingConnection({ role: "server" }, []);
+    conn.send("Hello");
+    assert.deepEqual(frames(conn), ["1 1 48656c6c6f"]);
+  });
+
+  it("masks every client frame with a fresh key", function () {
+    const conn = recordingConnection({ role: "client", random: seededRandom(9) }, []);
+    conn.send(Uint8Array.from([1, 2, 3]));
+    const n = conn.encodeNext();
+    const first = conn.output.slice(2, 6);
+    conn.send(Uint8Array.from([1, 2, 3]));
+    conn.encodeNext();
+    assert.equal(conn.output[1], 0x83);
+    assert.notDeepEqual(conn.output.slice(2, 6), first);
+    assert.equal(n, 9);
+  });
+
+  it("fragments a message larger than the transmit buffer, and text only at character boundaries", function () {
+    const conn = recordingConnection({ role: "client", outputSize: 160, random: seededRandom(1) }, []);
+    const text = "é".repeat(200); // 400 bytes of 2-byte characters
+    conn.send(text);
+    const out = frames(conn);
+    assert.ok(out.length >= 3);
+    assert.deepEqual(out.map((f) => f.split(" ").slice(0, 2).join(" ")),
+      out.map((_, i) => `${i === out.length - 1 ? 1 : 0} ${i === 0 ? 1 : 0}`));
+    const payload = Buffer.from(out.map((f) => f.split(" ")[2]).join(""), "hex");
+    assert.equal(payload.toString("utf8"), text);
+    for (const f of out) assert.equal(Buffer.from(f.split(" ")[2], "hex").length % 2, 0, "no character split");
+  });
+
+  it("fragments on request and uses 16- and 64-bit lengths", function () {
+    const conn = recordingConnection({ role: "server", outputSize: 70_000, fragmentSize: 65_536 }, []);
+    const data = new Uint8Array(65_600).map((_, i) => i & 0xff);
+    conn.send(data);
+    const out = frames(conn);
+    assert.equal(out.length, 2);
+    assert.equal(conn.output.length, 70_000);
+    assert.equal(Buffer.from(out[0].split(" ")[2], "hex").length, 65_536);
+    assert.equal(Buffer.from(out[1].split(" ")[2], "hex").length, 64);
+  });
+
+  it("sends a pending pong and a close between the fragments of a data message", function () {
+    const conn = recordingConnection({ role: "server", fragmentSize: 10 }, []);
+    conn.send("b".repeat(25));
+    assert.ok(conn.encodeNext() > 0, "the first fragment goes out");
+    conn.receive(Uint8Array.from([0x89, 0x82, 0, 0, 0, 0, 0x70, 0x71]), 0, 8); // ping "pq"
+    conn.close(1000, "done");
+    assert.deepEqual(frames(conn), ["1 10 7071", "1 8 03e8646f6e65"]);
+    assert.equal(conn.wantsWrite, false, "no data frame follows the close");
+  });
+
+  it("never writes past the room the transport has: it fragments to fit, or waits", function () {
+    const conn = recordingConnection({ role: "server" }, []);
+    conn.send("Hello");
+    assert.equal(conn.encodeNext(2), 0, "no room for a header and a byte: wait");
+    assert.equal(conn.encodeNext(6), 6);
+    assert.deepEqual(Array.from(conn.output.subarray(0, 6)), [0x01, 4, 0x48, 0x65, 0x6c, 0x6c]);
+    assert.deepEqual(frames(conn), ["1 0 6f"]);
+  });
+
+  it("refuses misuse with a usage error and its code", function () {
+    const conn = recordingConnection({ role: "server" }, []);
+    conn.send("x");
+    assert.throws(() => conn.send("y"), (e: unknown) => e instanceof WebSocketUsageError && e.code === "WS_ERR_SEND_BUSY");
+    assert.throws(() => conn.close(1005), (e: unknown) => e instanceof WebSocketUsageError && e.code === "WS_ERR_INVALID_CLOSE_CODE");
+    assert.throws(() => conn.close(1000, "x".repeat(124)), (e: unknown) => (e as WebSocketUsageError).code === "WS_ERR_CLOSE_REASON_TOO_LONG");
+    assert.throws(() => conn.ping(new Uint8Array(126)), (e: unknown) => (e as WebSocketUsageError).code === "WS_ERR_CONTROL_TOO_LONG");
+    conn.close();
+    assert.throws(() => conn.send("z"), (e: unknown) => (e as WebSocketUsageError).code === "WS_ERR_NOT_OPEN");
+  });
+
+  it("reports a clean close after the peer answers our close, with the local side as initiator", function () {
+    const events: string[] = [];
+    const conn = recordingConnection({ role: "server" }, events);
+    conn.close(4000, "bye");
+    assert.deepEqual(frames(conn), ["1 8 0fa0627965"]);
+    assert.equal(conn.done, false, "still waiting for the peer's close");
+    conn.receive(Uint8Array.from([0x88, 0x82, 0, 0, 0, 0, 0x0f, 0xa0]), 0, 8);
+    assert.deepEqual(events, ['close 4000 "" clean']);
+    assert.equal(conn.closeInitiator, "local");
+    assert.equal(conn.done, true);
+  });
+
+  it("reports 1006 when the stream ends while waiting for the peer's close", function () {
+    const events: string[] = [];
+    const conn = recordingConnection({ role: "server" }, events);
+    conn.close();
+    frames(conn);
+    conn.end();
+    assert.deepEqual(events, ['close 1006 "" unclean']);
+  });
+});

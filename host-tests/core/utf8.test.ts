@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { UTF8_ACCEPT, UTF8_REJECT, Utf8Encoder, utf8Decode, utf8Length, utf8Validate } from "../../firmware/websocket/core/utf8.js";
+import { fromHex } from "../support/hex.js";
+
+const validate = (hex: string) => {
+  const b = fromHex(hex);
+  return utf8Validate(UTF8_ACCEPT, b, 0, b.length);
+};
+
+describe("UTF-8", function () {
+  it("accepts what TextDecoder accepts and rejects what it rejects, for every 1- to 3-byte sequence start", function () {
+    const fatal = new TextDecoder("utf-8", { fatal: true });
+    for (let a = 0; a < 256; a++) {
+      for (const tail of [[], [0x80], [0xbf, 0x80], [0xa0, 0x80], [0x90, 0x80, 0x80], [0x8f, 0xbf, 0xbf], [0x41]]) {
+        const bytes = Uint8Array.from([a, ...tail]);
+        let ok = true;
+        try { fatal.decode(bytes); } catch { ok = false; }
+        assert.equal(utf8Validate(UTF8_ACCEPT, bytes, 0, bytes.length) === UTF8_ACCEPT, ok, Buffer.from(bytes).toString("hex"));
+      }
+    }
+  });
+
+  it("rejects at the first invalid byte, not at the end", function () {
+    const b = fromHex("cebae1bdb9cf83cebcceb5eda080656469746564");
+    let state = UTF8_ACCEPT;
+    let failedAt = -1;
+    for (let i = 0; i < b.length && failedAt < 0; i++) {
+      state = utf8Validate(state, b, i, i + 1);
+      if (state === UTF8_REJECT) failedAt = i;
+    }
+    assert.equal(failedAt, 12); // ed a0: a surrogate half, known bad at its second byte
+  });
+
+  it("carries a sequence across pieces", function () {
+    const b = fromHex("f0a4ada2");
+    let s = UTF8_ACCEPT;
+    for (let i = 0; i < 4; i++) s = utf8Validate(s, b, i, i + 1);
+    assert.equal(s, UTF8_ACCEPT);
+    assert.notEqual(validate("f0a4ad"), UTF8_ACCEPT);
+    assert.equal(validate("f4908080"), UTF8_REJECT); // past U+10FFFF
+    assert.equal(validate("c0af"), UTF8_REJECT); // overlong
+  });
+
+  it("encodes like TextEncoder, lone surrogates as U+FFFD, and decodes back", function () {
+    for (const text of ["", "Hello", "κόσμε", "€", "𤭢 and 😀", "a\ud800b", "\udc00", "x".repeat(3000)]) {
+      const expected = new TextEncoder().encode(text);
+      assert.equal(utf8Length(text), expected.length);
+      const out = new Uint8Array(expected.length + 4);
+      const enc = new Utf8Encoder();
+      enc.encode(text, 0, out, 2, out.length);
+      assert.deepEqual(out.subarray(2, 2 + enc.written), expected);
+      assert.equal(enc.read, text.length);
+      assert.equal(utf8Decode(expected, 0, expected.length), new TextDecoder().decode(expected));
+    }
+  });
+
+  it("stops before a character that does not fit whole", function () {
+    const enc = new Utf8Encoder();
+    const out = new Uint8Array(5);
+    enc.encode("ab😀", 0, out, 0, 5);
+    assert.deepEqual([enc.read, enc.written], [2, 2]);
+  });
+});
