@@ -11,6 +11,7 @@ describe("Connection over the frame corpus", function () {
       assert.deepEqual(r.disagreeingSplits, [], "split at these offsets changed the events");
       assert.ok(r.bytewiseAgrees, "byte-at-a-time feeding changed the events");
       assert.ok(r.randomAgrees, "random chunking changed the events");
+      assert.ok(r.inputAreaAgrees, "reading through the input area changed the events");
     });
   }
 });

@@ -3,6 +3,7 @@ import { applyMask } from "../../firmware/websocket/core/mask.js";
 
 describe("Masking", function () {
   const key = Uint8Array.from([0x37, 0xfa, 0x21, 0x3d]);
+  const key32 = 0x37fa213d;
   const reference = (src: Uint8Array, phase: number) => src.map((b, i) => b ^ key[(i + phase) & 3]);
 
   it("matches byte-wise XOR for every start alignment, length and key phase, word-wise or not", function () {
@@ -14,7 +15,7 @@ describe("Masking", function () {
           for (const w of [words, null]) {
             for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) & 0xff;
             const before = bytes.slice();
-            applyMask(bytes, w, start, start + length, key, phase);
+            applyMask(bytes, w, start, start + length, key32, phase);
             const expected = before.slice();
             expected.set(reference(before.subarray(start, start + length), phase), start);
             assert.deepEqual(bytes, expected, `start ${start} length ${length} phase ${phase}`);
@@ -28,7 +29,7 @@ describe("Masking", function () {
     const words = new Uint32Array(16);
     const view = new Uint8Array(words.buffer, 3, 50);
     view.fill(0xaa);
-    applyMask(view, words, 1, 49, key, 2);
+    applyMask(view, words, 1, 49, key32, 2);
     assert.deepEqual(view.subarray(1, 49), reference(new Uint8Array(48).fill(0xaa), 2));
     assert.equal(view[0], 0xaa);
     assert.equal(view[49], 0xaa);

@@ -12,6 +12,8 @@ export interface CaseResult {
   /** Same for byte-at-a-time and seeded random chunkings. */
   bytewiseAgrees: boolean;
   randomAgrees: boolean;
+  /** Same when read through the connection's input area (the zero-copy path transports use). */
+  inputAreaAgrees: boolean;
 }
 
 /** Every two-piece split for inputs up to this size; larger inputs get sampled splits. */
@@ -33,7 +35,12 @@ export function runCase(c: FrameCase): CaseResult {
   for (let round = 0; round < 8; round++) {
     if (norm(feed(c.options, c.input, sampleCuts(n, 1 + (random() % 200), random()), c.end)) !== whole) randomAgrees = false;
   }
-  return { events, disagreeingSplits, bytewiseAgrees: norm(feed(c.options, c.input, bytewise, c.end)) === whole, randomAgrees };
+  let inputAreaAgrees = norm(feed(c.options, c.input, [], c.end, true)) === whole;
+  for (let round = 0; round < 4; round++) {
+    if (norm(feed(c.options, c.input, sampleCuts(n, 1 + (random() % 3000), random()), c.end, true)) !== whole) inputAreaAgrees = false;
+  }
+  const bytewiseAgrees = norm(feed(c.options, c.input, bytewise, c.end)) === whole;
+  return { events, disagreeingSplits, bytewiseAgrees, randomAgrees, inputAreaAgrees };
 }
 
 /** Ascending cut offsets with pieces of 1..maxPiece bytes. */

@@ -14,8 +14,8 @@ export function recordingConnection(options: Options, events: string[]): Connect
       onMessage: (type: number, data: Uint8Array, length: number) => events.push(`message ${type} ${digest(data, 0, length)}`),
       onPiece: (type: number, data: Uint8Array, start: number, end: number, offset: number, final: boolean) =>
         events.push(`piece ${type} @${offset} ${toHex(data, start, end)}${final ? " final" : ""}`),
-      onPing: (data: Uint8Array, length: number) => events.push(`ping ${digest(data, 0, length)}`),
-      onPong: (data: Uint8Array, length: number) => events.push(`pong ${digest(data, 0, length)}`),
+      onPing: (data: Uint8Array, start: number, end: number) => events.push(`ping ${digest(data, start, end)}`),
+      onPong: (data: Uint8Array, start: number, end: number) => events.push(`pong ${digest(data, start, end)}`),
       onClose: (code: number, reason: string, clean: boolean) =>
         events.push(`close ${code} ${JSON.stringify(reason)} ${clean ? "clean" : "unclean"}`),
       onError: (p: WebSocketProblem) => events.push(`error ${p.code} ${p.status}`),
@@ -37,7 +37,7 @@ export function drain(conn: Connection, events: string[]): void {
  * Feeds `input` cut at `cuts` (ascending offsets), draining output after each piece as a transport
  * would. Output frames are listed after the handler's events, so the list does not depend on cuts.
  */
-export function feed(options: Options, input: Uint8Array, cuts: number[], end = false): string[] {
+export function feed(options: Options, input: Uint8Array, cuts: number[], end = false, viaInput = false): string[] {
   const events: string[] = [];
   // a fresh seeded mask source per run, so that every split masks with the same keys
   const conn = recordingConnection(options.role === "client" ? { ...options, random: seededRandom(7) } : options, events);
@@ -45,7 +45,15 @@ export function feed(options: Options, input: Uint8Array, cuts: number[], end = 
   const output: string[] = [];
   let from = 0;
   for (const to of [...cuts, copy.length]) {
-    conn.receive(copy, from, to);
+    if (viaInput) {
+      // as a transport does: read into the connection's own input area, which it consumes in place
+      const area = conn.input;
+      for (let at = from; at < to; at += area.length) {
+        const n = Math.min(area.length, to - at);
+        area.set(copy.subarray(at, at + n));
+        conn.receive(area, 0, n);
+      }
+    } else conn.receive(copy, from, to);
     drain(conn, output);
     from = to;
   }

@@ -9,3 +9,7 @@ declare function heapSlots(): number;
 declare function heapChunks(): number;
 /** Compute steps so far (xsnap's meter). */
 declare function meter(): number;
+/** Wall-clock milliseconds. */
+declare function now(): number;
+/** Bytes per slot on this build of XS. */
+declare function slotSize(): number;

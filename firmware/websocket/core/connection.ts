@@ -2,11 +2,11 @@
 // ping/pong, and the closing handshake with who started it. Sans-I/O: bytes go in through
 // receive(), frames come out of encodeNext(), events go to the handler; nothing allocates per frame.
 
-import { CLOSE_ABNORMAL, CLOSE_NO_STATUS, MAX_CONTROL_PAYLOAD, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG,
+import { CLOSE_ABNORMAL, CLOSE_NO_STATUS, MAX_CONTROL_PAYLOAD, MAX_HEADER, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG,
   OPCODE_TEXT, isValidWireCloseCode } from "./constants.js";
 import { FrameErrors, UsageErrors, WebSocketUsageError, type WebSocketProblem } from "./errors.js";
 import { FrameReceiver, type FrameSink } from "./receiver.js";
-import { FrameSender, type Random32 } from "./sender.js";
+import { FrameSender, type Random32, SENDER_CONTROL_BYTES } from "./sender.js";
 import { UTF8_ACCEPT, UTF8_REJECT, utf8Decode, utf8Length, utf8Validate } from "./utf8.js";
 
 export interface ConnectionHandler {
@@ -14,9 +14,9 @@ export interface ConnectionHandler {
   onMessage?(type: number, data: Uint8Array, length: number): void;
   /** A piece of a message (streaming mode): data[start, end) at `offset` in the message. */
   onPiece?(type: number, data: Uint8Array, start: number, end: number, offset: number, final: boolean): void;
-  /** A ping arrived; its pong is already queued. */
-  onPing?(data: Uint8Array, length: number): void;
-  onPong?(data: Uint8Array, length: number): void;
+  /** A ping arrived, its payload in data[start, end); its pong is already queued. */
+  onPing?(data: Uint8Array, start: number, end: number): void;
+  onPong?(data: Uint8Array, start: number, end: number): void;
   /** The connection is closed: `clean` when both close frames were exchanged. */
   onClose?(code: number, reason: string, clean: boolean): void;
   /** The peer broke the protocol; onClose follows with the problem's close code. */
@@ -54,12 +54,16 @@ export class Connection implements FrameSink {
   readonly #streaming: boolean;
   readonly #maxMessage: number;
   readonly #fragmentSize: number;
-  /** One allocation holds the input area and the message buffer, so payload moves with copyWithin. */
+  /**
+   * One allocation holds every buffer: fewer objects (each typed array costs XS 4 to 7 slots), and
+   * payload moves from the input to the message buffer with copyWithin. Layout:
+   * input | message | output | received control payload | sender's control payloads | header scratch
+   */
   readonly #memory: Uint8Array;
   readonly #words: Uint32Array;
   readonly #input: Uint8Array;
   readonly #message: Uint8Array;
-  readonly #control = new Uint8Array(MAX_CONTROL_PAYLOAD);
+  readonly #control: number;
   #state = STATE_OPEN;
   #initiator: CloseInitiator = "none";
   #inControl = false;
@@ -81,12 +85,19 @@ export class Connection implements FrameSink {
     this.#fragmentSize = options.fragmentSize ?? 0;
     const inputSize = align4(options.inputSize ?? 1460);
     const messageSize = this.#streaming ? 0 : align4(maxMessage);
-    this.#words = new Uint32Array((inputSize + messageSize) >> 2);
-    this.#memory = new Uint8Array(this.#words.buffer);
-    this.#input = new Uint8Array(this.#words.buffer, 0, inputSize);
-    this.#message = new Uint8Array(this.#words.buffer, inputSize, messageSize);
-    this.#receiver = new FrameReceiver(this, !client);
-    this.#sender = new FrameSender(options.outputSize ?? 1460, client ? options.random as Random32 : null);
+    const outputSize = align4(Math.max(options.outputSize ?? 1460, MAX_HEADER + MAX_CONTROL_PAYLOAD));
+    const outputAt = inputSize + messageSize;
+    this.#control = outputAt + outputSize;
+    const senderAt = this.#control + MAX_CONTROL_PAYLOAD;
+    const scratchAt = senderAt + SENDER_CONTROL_BYTES;
+    this.#words = new Uint32Array(align4(scratchAt + MAX_HEADER) >> 2);
+    const buffer = this.#words.buffer;
+    this.#memory = new Uint8Array(buffer);
+    this.#input = new Uint8Array(buffer, 0, inputSize);
+    this.#message = new Uint8Array(buffer, inputSize, messageSize);
+    this.#receiver = new FrameReceiver(this, !client, this.#memory, scratchAt);
+    this.#sender = new FrameSender(new Uint8Array(buffer, outputAt, outputSize), this.#words, this.#memory, senderAt,
+      client ? options.random as Random32 : null);
   }
 
   /** Where a transport should read: receive(input, 0, count) then consumes it without copying. */
@@ -135,7 +146,7 @@ export class Connection implements FrameSink {
     this.#checkOpen();
     const n = payload === undefined ? 0 : payload.length;
     if (n > MAX_CONTROL_PAYLOAD) throw new WebSocketUsageError(UsageErrors.CONTROL_TOO_LONG);
-    this.#sender.queuePing(payload ?? this.#control, 0, n);
+    this.#sender.queuePing(payload ?? this.#memory, 0, n);
   }
 
   /** Starts the closing handshake; a message still being sent is cut short. */
@@ -177,10 +188,10 @@ export class Connection implements FrameSink {
 
   framePayload(bytes: Uint8Array, start: number, end: number, frameDone: boolean): WebSocketProblem | null {
     if (this.#inControl) {
-      const control = this.#control;
-      let n = this.#controlLength;
-      for (let i = start; i < end; i++) control[n++] = bytes[i];
-      this.#controlLength = n;
+      const memory = this.#memory;
+      let at = this.#control + this.#controlLength;
+      for (let i = start; i < end; i++) memory[at++] = bytes[i];
+      this.#controlLength = at - this.#control;
       return null;
     }
     const type = this.#messageType;
@@ -220,27 +231,26 @@ export class Connection implements FrameSink {
 
   #controlEnd(): WebSocketProblem | null {
     const n = this.#controlLength;
-    const control = this.#control;
-    if (this.#controlOpcode === OPCODE_PING) {
-      if (this.#state === STATE_OPEN) this.#sender.queuePong(control, 0, n);
-      this.#handler.onPing?.(control, n);
-    } else if (this.#controlOpcode === OPCODE_PONG) {
-      this.#handler.onPong?.(control, n);
-    } else if (this.#controlOpcode === OPCODE_CLOSE) {
-      return this.#peerClosed(control, n);
-    }
+    const at = this.#control;
+    const opcode = this.#controlOpcode;
+    if (opcode === OPCODE_CLOSE) return this.#peerClosed(at, n);
+    if (opcode === OPCODE_PING) {
+      if (this.#state === STATE_OPEN) this.#sender.queuePong(this.#memory, at, at + n);
+      this.#handler.onPing?.(this.#memory, at, at + n);
+    } else this.#handler.onPong?.(this.#memory, at, at + n);
     return null;
   }
 
-  #peerClosed(control: Uint8Array, n: number): WebSocketProblem | null {
+  #peerClosed(at: number, n: number): WebSocketProblem | null {
     if (n === 1) return FrameErrors.CLOSE_PAYLOAD_1_BYTE;
+    const memory = this.#memory;
     let code = CLOSE_NO_STATUS;
     let reason = "";
     if (n >= 2) {
-      code = (control[0] << 8) | control[1];
+      code = (memory[at] << 8) | memory[at + 1];
       if (!isValidWireCloseCode(code)) return FrameErrors.INVALID_CLOSE_CODE;
-      if (utf8Validate(UTF8_ACCEPT, control, 2, n) !== UTF8_ACCEPT) return FrameErrors.INVALID_CLOSE_REASON;
-      reason = utf8Decode(control, 2, n);
+      if (utf8Validate(UTF8_ACCEPT, memory, at + 2, at + n) !== UTF8_ACCEPT) return FrameErrors.INVALID_CLOSE_REASON;
+      reason = utf8Decode(memory, at + 2, at + n);
     }
     this.#receiver.stop(); // anything after a close frame is ignored
     if (this.#state === STATE_OPEN) {

@@ -7,13 +7,13 @@ export function headerSize(length: number, masked: boolean): number {
 }
 
 /**
- * Writes a header at dest[at] and returns the offset where the payload starts. `key` (4 bytes)
- * is written when not null, and the MASK bit set.
+ * Writes a header at dest[at] and returns the offset where the payload starts. With `masked`,
+ * the 32-bit `key` is written after the length and the MASK bit set.
  */
 export function writeHeader(dest: Uint8Array, at: number, fin: boolean, opcode: number, length: number,
-  key: Uint8Array | null): number {
+  masked: boolean, key: number): number {
   dest[at] = (fin ? 0x80 : 0) | opcode;
-  const maskBit = key !== null ? 0x80 : 0;
+  const maskBit = masked ? 0x80 : 0;
   let o = at + 2;
   if (length < 126) {
     dest[at + 1] = maskBit | length;
@@ -34,11 +34,11 @@ export function writeHeader(dest: Uint8Array, at: number, fin: boolean, opcode: 
     dest[o++] = (low >> 8) & 0xff;
     dest[o++] = low & 0xff;
   }
-  if (key !== null) {
-    dest[o++] = key[0];
-    dest[o++] = key[1];
-    dest[o++] = key[2];
-    dest[o++] = key[3];
+  if (masked) {
+    dest[o++] = key >>> 24;
+    dest[o++] = (key >> 16) & 0xff;
+    dest[o++] = (key >> 8) & 0xff;
+    dest[o++] = key & 0xff;
   }
   return o;
 }

@@ -2,30 +2,37 @@
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/** Byte i (0..3) of a mask key held as a 32-bit number, first byte most significant. */
+export function keyByte(key: number, i: number): number {
+  return (key >>> (24 - 8 * i)) & 0xff;
+}
+
 /**
- * XORs bytes[start, end) with the 4-byte key, starting at key index `phase` (the payload offset
- * mod 4, so a frame masked in pieces comes out the same as one masked whole). `words`, when given,
- * must view the same memory as `bytes` from a 4-byte-aligned offset: the middle of the range is then
- * masked a word at a time, and only the unaligned ends byte by byte.
+ * XORs bytes[start, end) with the key, starting at key byte `phase` (the payload offset mod 4, so
+ * a frame masked in pieces comes out as if masked whole). `words`, when given, must view the same
+ * memory as `bytes` from a 4-byte-aligned offset: the middle of the range is then masked a word
+ * at a time, and only the unaligned ends byte by byte.
  */
 export function applyMask(bytes: Uint8Array, words: Uint32Array | null, start: number, end: number,
-  key: Uint8Array, phase: number): void {
+  key: number, phase: number): void {
   let i = start;
   let k = phase & 3;
   if (words !== null && LITTLE_ENDIAN && end - start >= 8) {
     const base = bytes.byteOffset - words.byteOffset; // words[j] covers bytes[4j - base ...]
     while (((i + base) & 3) !== 0) {
-      bytes[i++] ^= key[k];
+      bytes[i++] ^= keyByte(key, k);
       k = (k + 1) & 3;
     }
-    const w = key[k] | (key[(k + 1) & 3] << 8) | (key[(k + 2) & 3] << 16) | (key[(k + 3) & 3] << 24);
+    // key bytes in memory order starting at phase k, read as a little-endian word
+    const w = keyByte(key, k) | (keyByte(key, k + 1 & 3) << 8) | (keyByte(key, k + 2 & 3) << 16)
+      | (keyByte(key, k + 3 & 3) << 24);
     let j = (i + base) >> 2;
     const last = (end + base) >> 2;
     while (j < last) words[j++] ^= w;
     i = (j << 2) - base;
   }
   while (i < end) {
-    bytes[i++] ^= key[k];
+    bytes[i++] ^= keyByte(key, k);
     k = (k + 1) & 3;
   }
 }

@@ -1,7 +1,7 @@
 // Frame receiver: turns a byte stream, split anywhere, into frame starts, unmasked payload pieces
 // and frame ends. It checks the rules of a single frame; message rules belong to the connection.
 
-import { MAX_CONTROL_PAYLOAD, MAX_HEADER } from "./constants.js";
+import { MAX_CONTROL_PAYLOAD } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { applyMask } from "./mask.js";
 
@@ -19,19 +19,22 @@ const STOPPED = 2;
 export class FrameReceiver {
   readonly #sink: FrameSink;
   readonly #expectMasked: boolean;
-  /** Header bytes that arrived split across pieces wait here. */
-  readonly #scratch = new Uint8Array(MAX_HEADER);
-  readonly #key = new Uint8Array(4);
+  /** Header bytes that arrived split across pieces wait at #scratch[#scratchAt ...], 14 bytes. */
+  readonly #scratch: Uint8Array;
+  readonly #scratchAt: number;
   #scratchLength = 0;
+  #key = 0;
   #state = GET_HEADER;
   #masked = false;
   #remaining = 0;
   #phase = 0;
 
-  /** A server expects masked frames, a client unmasked ones. */
-  constructor(sink: FrameSink, expectMasked: boolean) {
+  /** A server expects masked frames, a client unmasked ones. `memory[at, at + 14)` is its scratch. */
+  constructor(sink: FrameSink, expectMasked: boolean, memory: Uint8Array, at: number) {
     this.#sink = sink;
     this.#expectMasked = expectMasked;
+    this.#scratch = memory;
+    this.#scratchAt = at;
   }
 
   get stopped(): boolean {
@@ -90,11 +93,12 @@ export class FrameReceiver {
     }
     // The header is split across pieces: gather it byte by byte (at most 14 bytes).
     const scratch = this.#scratch;
+    const at = this.#scratchAt;
     while (i < end) {
-      scratch[this.#scratchLength++] = bytes[i++];
-      if (this.#scratchLength >= 2 && this.#scratchLength === headerLength(scratch[1])) {
+      scratch[at + this.#scratchLength++] = bytes[i++];
+      if (this.#scratchLength >= 2 && this.#scratchLength === headerLength(scratch[at + 1])) {
         this.#scratchLength = 0;
-        return this.#parse(scratch, 0) ? i : -1;
+        return this.#parse(scratch, at) ? i : -1;
       }
     }
     return i;
@@ -128,13 +132,7 @@ export class FrameReceiver {
       length = high >= 0x200000 ? Number.MAX_SAFE_INTEGER : high * 0x100000000 + low;
       o += 8;
     }
-    if (masked) {
-      const key = this.#key;
-      key[0] = h[o];
-      key[1] = h[o + 1];
-      key[2] = h[o + 2];
-      key[3] = h[o + 3];
-    }
+    if (masked) this.#key = ((h[o] << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]) >>> 0;
     this.#masked = masked;
     this.#remaining = length;
     this.#phase = 0;

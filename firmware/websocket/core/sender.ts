@@ -11,16 +11,21 @@ import { Utf8Encoder, utf8Length } from "./utf8.js";
 /** A 32-bit unsigned integer from a strong random source (hardware RNG on the device). */
 export type Random32 = () => number;
 
+/** Bytes of the connection memory the sender keeps for pending control payloads: pong, ping, close. */
+export const SENDER_CONTROL_BYTES = 3 * MAX_CONTROL_PAYLOAD;
+
 export class FrameSender {
   /** Frames are encoded here; encodeNext() says how many bytes are ready at its start. */
   readonly output: Uint8Array;
   readonly #words: Uint32Array;
   readonly #random: Random32 | null;
-  readonly #key = new Uint8Array(4);
   readonly #encoder = new Utf8Encoder();
-  readonly #pong = new Uint8Array(MAX_CONTROL_PAYLOAD);
-  readonly #ping = new Uint8Array(MAX_CONTROL_PAYLOAD);
-  readonly #close = new Uint8Array(MAX_CONTROL_PAYLOAD);
+  /** Pending pong, ping and close payloads live in #memory at these offsets. */
+  readonly #memory: Uint8Array;
+  readonly #pong: number;
+  readonly #ping: number;
+  readonly #close: number;
+  #key = 0;
   #pongLength = -1;
   #pingLength = -1;
   #closeLength = -1;
@@ -35,12 +40,19 @@ export class FrameSender {
   #fragmentSize = 0;
   #busy = false;
 
-  /** `random` is given on the client side, which masks every frame; the server side passes null. */
-  constructor(outputSize: number, random: Random32 | null) {
-    // room for the longest header and at least one byte, and word-aligned for masking
-    const size = Math.max(outputSize, MAX_HEADER + MAX_CONTROL_PAYLOAD + 1);
-    this.#words = new Uint32Array((size + 3) >> 2);
-    this.output = new Uint8Array(this.#words.buffer, 0, size);
+  /**
+   * `output` views `words` from an aligned offset and holds at least a control frame; memory[at,
+   * at + SENDER_CONTROL_BYTES) is the sender's. `random` is given on the client side, which masks
+   * every frame; the server side passes null.
+   */
+  constructor(output: Uint8Array, words: Uint32Array, memory: Uint8Array, at: number, random: Random32 | null) {
+    if (output.length < MAX_HEADER + MAX_CONTROL_PAYLOAD) throw new RangeError("output buffer under 139 bytes");
+    this.output = output;
+    this.#words = words;
+    this.#memory = memory;
+    this.#pong = at;
+    this.#ping = at + MAX_CONTROL_PAYLOAD;
+    this.#close = at + 2 * MAX_CONTROL_PAYLOAD;
     this.#random = random;
   }
 
@@ -82,11 +94,11 @@ export class FrameSender {
 
   /** The newest pong replaces one not yet sent (RFC 6455 5.5.3). */
   queuePong(bytes: Uint8Array, start: number, end: number): void {
-    this.#pongLength = copyControl(this.#pong, bytes, start, end);
+    this.#pongLength = copyControl(this.#memory, this.#pong, bytes, start, end);
   }
 
   queuePing(bytes: Uint8Array, start: number, end: number): void {
-    this.#pingLength = copyControl(this.#ping, bytes, start, end);
+    this.#pingLength = copyControl(this.#memory, this.#ping, bytes, start, end);
   }
 
   /** Queues a close frame; code 0 sends an empty close payload. `reason` is UTF-8, at most 123 bytes. */
@@ -94,9 +106,10 @@ export class FrameSender {
     if (this.#closeLength >= 0 || this.#closeSent) return;
     let n = 0;
     if (code !== 0) {
-      this.#close[0] = code >> 8;
-      this.#close[1] = code & 0xff;
-      this.#encoder.encode(reason, 0, this.#close, 2, MAX_CONTROL_PAYLOAD);
+      const at = this.#close;
+      this.#memory[at] = code >> 8;
+      this.#memory[at + 1] = code & 0xff;
+      this.#encoder.encode(reason, 0, this.#memory, at + 2, at + MAX_CONTROL_PAYLOAD);
       n = 2 + this.#encoder.written;
     }
     this.#closeLength = n;
@@ -130,12 +143,14 @@ export class FrameSender {
     return this.#busy ? this.#fragment(cap) : 0;
   }
 
-  #control(opcode: number, payload: Uint8Array, length: number, cap: number): number {
+  #control(opcode: number, from: number, length: number, cap: number): number {
     const masked = this.#random !== null;
     if (headerSize(length, masked) + length > cap) return 0;
-    const at = writeHeader(this.output, 0, true, opcode, length, this.#nextKey());
-    for (let i = 0; i < length; i++) this.output[at + i] = payload[i];
-    if (masked) applyMask(this.output, null, at, at + length, this.#key, 0);
+    const out = this.output;
+    const at = writeHeader(out, 0, true, opcode, length, masked, this.#nextKey());
+    const memory = this.#memory;
+    for (let i = 0; i < length; i++) out[at + i] = memory[from + i];
+    if (masked) applyMask(out, null, at, at + length, this.#key, 0);
     return at + length;
   }
 
@@ -165,22 +180,17 @@ export class FrameSender {
     }
     this.#remaining -= n;
     const fin = this.#remaining === 0;
-    writeHeader(out, 0, fin, this.#opcode, n, this.#nextKey());
+    writeHeader(out, 0, fin, this.#opcode, n, masked, this.#nextKey());
     if (masked) applyMask(out, this.#words, at, at + n, this.#key, 0);
     this.#opcode = OPCODE_CONTINUATION;
     if (fin) this.#release();
     return at + n;
   }
 
-  #nextKey(): Uint8Array | null {
-    if (this.#random === null) return null;
-    const r = this.#random();
-    const key = this.#key;
-    key[0] = r >>> 24;
-    key[1] = (r >> 16) & 0xff;
-    key[2] = (r >> 8) & 0xff;
-    key[3] = r & 0xff;
-    return key;
+  /** A fresh key for every frame a client sends (RFC 6455 5.3); 0 on the server side, unused. */
+  #nextKey(): number {
+    if (this.#random !== null) this.#key = this.#random() >>> 0;
+    return this.#key;
   }
 
   #release(): void {
@@ -191,8 +201,8 @@ export class FrameSender {
 }
 
 /** Copies at most 125 bytes byte by byte: a view for set() would cost an allocation per ping. */
-function copyControl(dest: Uint8Array, bytes: Uint8Array, start: number, end: number): number {
+function copyControl(dest: Uint8Array, at: number, bytes: Uint8Array, start: number, end: number): number {
   const n = end - start < MAX_CONTROL_PAYLOAD ? end - start : MAX_CONTROL_PAYLOAD;
-  for (let i = 0; i < n; i++) dest[i] = bytes[start + i];
+  for (let i = 0; i < n; i++) dest[at + i] = bytes[start + i];
   return n;
 }
