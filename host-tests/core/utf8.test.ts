@@ -41,6 +41,22 @@ describe("UTF-8", function () {
     assert.equal(validate("c0af"), UTF8_REJECT); // overlong
   });
 
+  it("gives the same verdict word-wise as byte-wise, at every alignment and with a bad byte anywhere", function () {
+    const words = new Uint32Array(24);
+    const bytes = new Uint8Array(words.buffer);
+    const text = new TextEncoder().encode("plain ascii then κόσμε and 😀 ascii tail");
+    for (let start = 0; start < 8; start++) {
+      for (let bad = -1; bad < text.length; bad += 3) {
+        bytes.fill(0x41);
+        bytes.set(text, start);
+        if (bad >= 0) bytes[start + bad] = 0xff;
+        const end = start + text.length;
+        assert.equal(utf8Validate(UTF8_ACCEPT, bytes, start, end, words), utf8Validate(UTF8_ACCEPT, bytes, start, end),
+          `start ${start} bad ${bad}`);
+      }
+    }
+  });
+
   it("encodes like TextEncoder, lone surrogates as U+FFFD, and decodes back", function () {
     for (const text of ["", "Hello", "κόσμε", "€", "𤭢 and 😀", "a\ud800b", "\udc00", "x".repeat(3000)]) {
       const expected = new TextEncoder().encode(text);

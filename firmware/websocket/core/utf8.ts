@@ -29,14 +29,30 @@ function buildTable(): Uint8Array {
 
 /**
  * Advances the validator over bytes[start, end). Returns the new state: UTF8_ACCEPT at a code point
- * boundary, UTF8_REJECT as soon as a byte is invalid, another value inside a sequence.
+ * boundary, UTF8_REJECT as soon as a byte is invalid, another value inside a sequence. `words`,
+ * when given, views the same memory from an aligned offset, so ASCII is checked 4 bytes at a time.
  */
-export function utf8Validate(state: number, bytes: Uint8Array, start: number, end: number): number {
+export function utf8Validate(state: number, bytes: Uint8Array, start: number, end: number,
+  words: Uint32Array | null = null): number {
   const dfa = DFA;
-  for (let i = start; i < end; i++) {
-    const b = bytes[i];
-    if (b < 0x80 && state === 0) continue; // ASCII outside a sequence: the common case
-    state = dfa[256 + state + dfa[b]];
+  let i = start;
+  while (i < end) {
+    if (state === UTF8_ACCEPT) {
+      // ASCII runs, the common case: a word or a byte per compare (every bytecode is a step on XS)
+      if (words !== null && end - i >= 16) {
+        const base = bytes.byteOffset - words.byteOffset;
+        while (((i + base) & 3) !== 0 && bytes[i] < 0x80) i++;
+        if (((i + base) & 3) === 0) {
+          let j = (i + base) >> 2;
+          const last = (end + base) >> 2;
+          while (j < last && (words[j] & 0x80808080) === 0) j++;
+          i = (j << 2) - base;
+        }
+      }
+      while (i < end && bytes[i] < 0x80) i++;
+      if (i === end) return state;
+    }
+    state = dfa[256 + state + dfa[bytes[i++]]];
     if (state === UTF8_REJECT) return state;
   }
   return state;
