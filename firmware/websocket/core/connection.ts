@@ -7,7 +7,8 @@ import { CLOSE_ABNORMAL, CLOSE_NO_STATUS, MAX_CONTROL_PAYLOAD, MAX_HEADER, OPCOD
   isValidWireCloseCode } from "./constants.js";
 import { UsageErrors, WebSocketUsageError, FrameErrors, type WebSocketProblem } from "./errors.js";
 import { type DataHandler, Receiver } from "./receiver.js";
-import { FrameSender, type Random32, SENDER_CONTROL_BYTES } from "./sender.js";
+import { align4, TAIL_BYTES } from "./layout.js";
+import { FrameSender, type Random32 } from "./sender.js";
 import { UTF8_ACCEPT, utf8Decode, utf8Length, utf8Validate } from "./utf8.js";
 
 export interface ConnectionHandler extends DataHandler {
@@ -46,9 +47,8 @@ export type CloseInitiator = "none" | "local" | "remote" | "failure" | "lost";
 
 /**
  * The connection is the receiver (no call between them on the path of every frame) plus a sender.
- * One allocation holds every buffer: fewer objects (each typed array costs XS 4 to 7 slots), and
- * payload moves from the input area to the message buffer with copyWithin. Layout:
- * input | message | output | received control payload | sender's control payloads | header scratch
+ * One allocation holds every buffer (layout.js): fewer objects, as each typed array costs XS 4 to 7
+ * slots, and payload moves from the input area to the message buffer with copyWithin.
  */
 export class Connection extends Receiver {
   readonly #sender: FrameSender;
@@ -64,18 +64,12 @@ export class Connection extends Receiver {
     const inputSize = align4(options.inputSize ?? 1460);
     const messageSize = streaming ? 0 : align4(maxMessage);
     const outputSize = align4(Math.max(options.outputSize ?? 1460, MAX_HEADER + MAX_CONTROL_PAYLOAD));
-    const outputAt = inputSize + messageSize;
-    const controlAt = outputAt + outputSize;
-    const senderAt = controlAt + MAX_CONTROL_PAYLOAD;
-    const scratchAt = senderAt + SENDER_CONTROL_BYTES;
-    const words = new Uint32Array(align4(scratchAt + MAX_HEADER) >> 2);
+    const words = new Uint32Array((inputSize + messageSize + outputSize + TAIL_BYTES) >> 2);
     const buffer = words.buffer;
-    const memory = new Uint8Array(buffer);
-    const input = new Uint8Array(buffer, 0, inputSize);
-    const message = new Uint8Array(buffer, inputSize, messageSize);
-    super({ memory, words, input, message, controlAt, scratchAt }, options.handler, !client, streaming, maxMessage);
+    super(words, new Uint8Array(buffer, 0, inputSize), new Uint8Array(buffer, inputSize, messageSize), options.handler,
+      !client, streaming, maxMessage);
     this.#fragmentSize = options.fragmentSize ?? 0;
-    this.#sender = new FrameSender(new Uint8Array(buffer, outputAt, outputSize), words, memory, senderAt,
+    this.#sender = new FrameSender(new Uint8Array(buffer, inputSize + messageSize, outputSize), words, this.memory,
       client ? options.random as Random32 : null);
   }
 
@@ -94,7 +88,7 @@ export class Connection extends Receiver {
   end(): void {
     if (this.#state === STATE_CLOSED) return;
     this.stop();
-    this.#closed("lost", CLOSE_ABNORMAL, "", false);
+    this.closed("lost", CLOSE_ABNORMAL, "", false);
   }
 
   /** Encodes the next frame into output, at most `limit` bytes; returns its length, 0 for none. */
@@ -104,7 +98,7 @@ export class Connection extends Receiver {
 
   /** Starts sending a message; encodeNext() produces its frames. Throws on misuse. */
   send(data: string | Uint8Array, start = 0, end = -1): void {
-    this.#checkOpen();
+    this.checkOpen();
     if (this.#sender.busy) throw new WebSocketUsageError(UsageErrors.BUSY);
     // instanceof, not typeof: under XS each typeof result is a new string (24 chunk bytes)
     if (data instanceof Uint8Array) this.#sender.startBinary(data, start, end < 0 ? data.length : end, this.#fragmentSize);
@@ -112,7 +106,7 @@ export class Connection extends Receiver {
   }
 
   ping(payload?: Uint8Array): void {
-    this.#checkOpen();
+    this.checkOpen();
     const n = payload === undefined ? 0 : payload.length;
     if (n > MAX_CONTROL_PAYLOAD) throw new WebSocketUsageError(UsageErrors.CONTROL_TOO_LONG);
     this.#sender.queuePing(payload ?? this.memory, 0, n);
@@ -128,14 +122,14 @@ export class Connection extends Receiver {
     this.#initiator = "local";
   }
 
-  #checkOpen(): void {
+  private checkOpen(): void {
     if (this.#state !== STATE_OPEN) throw new WebSocketUsageError(UsageErrors.NOT_OPEN);
   }
 
   protected control(opcode: number, at: number, length: number): WebSocketProblem | null {
     const memory = this.memory;
     const handler = this.handler as ConnectionHandler;
-    if (opcode === OPCODE_CLOSE) return this.#peerClosed(memory, at, length);
+    if (opcode === OPCODE_CLOSE) return this.peerClosed(memory, at, length);
     if (opcode === OPCODE_PING) {
       if (this.#state === STATE_OPEN) this.#sender.queuePong(memory, at, at + length);
       handler.onPing?.(memory, at, at + length);
@@ -143,7 +137,7 @@ export class Connection extends Receiver {
     return null;
   }
 
-  #peerClosed(memory: Uint8Array, at: number, n: number): WebSocketProblem | null {
+  private peerClosed(memory: Uint8Array, at: number, n: number): WebSocketProblem | null {
     if (n === 1) return FrameErrors.CLOSE_PAYLOAD_1_BYTE;
     let code = CLOSE_NO_STATUS;
     let reason = "";
@@ -156,8 +150,8 @@ export class Connection extends Receiver {
     this.stop(); // anything after a close frame is ignored
     if (this.#state === STATE_OPEN) {
       this.#sender.queueClose(n >= 2 ? code : 0, ""); // echo the peer's code
-      this.#closed("remote", code, reason, true);
-    } else this.#closed(this.#initiator, code, reason, true);
+      this.closed("remote", code, reason, true);
+    } else this.closed(this.#initiator, code, reason, true);
     return null;
   }
 
@@ -165,16 +159,12 @@ export class Connection extends Receiver {
     if (this.#state === STATE_CLOSED) return;
     (this.handler as ConnectionHandler).onError?.(p);
     this.#sender.queueClose(p.status, p.message);
-    this.#closed("failure", p.status, p.message, false);
+    this.closed("failure", p.status, p.message, false);
   }
 
-  #closed(initiator: CloseInitiator, code: number, reason: string, clean: boolean): void {
+  private closed(initiator: CloseInitiator, code: number, reason: string, clean: boolean): void {
     this.#state = STATE_CLOSED;
     this.#initiator = initiator;
     (this.handler as ConnectionHandler).onClose?.(code, reason, clean);
   }
-}
-
-function align4(n: number): number {
-  return (n + 3) & ~3;
 }

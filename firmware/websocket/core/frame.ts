@@ -1,4 +1,6 @@
-// Frame header encoding: the sizes and bytes of RFC 6455 5.2, written into a caller's buffer.
+// Frame headers (RFC 6455 5.2): their sizes, writing one into a caller's buffer, reading lengths.
+
+import { FrameErrors, type WebSocketProblem } from "./errors.js";
 
 /** Header size for a payload length: 2, 4 or 10 bytes, plus 4 for a mask key. */
 export function headerSize(length: number, masked: boolean): number {
@@ -41,4 +43,35 @@ export function writeHeader(dest: Uint8Array, at: number, fin: boolean, opcode: 
     dest[o++] = key & 0xff;
   }
   return o;
+}
+
+/** Header length implied by the second header byte. */
+export function headerLength(b1: number): number {
+  const len = b1 & 0x7f;
+  const base = len < 126 ? 2 : len === 126 ? 4 : 10;
+  return b1 >= 0x80 ? base + 4 : base;
+}
+
+/**
+ * Payload length of the complete header at h[at]; -1 when a 64-bit length has its top bit set.
+ * Past 2^53 a length cannot be held exactly; no buffer comes near, so it is simply too big.
+ */
+export function frameLength(h: Uint8Array, at: number): number {
+  const length = h[at + 1] & 0x7f;
+  const o = at + 2;
+  if (length < 126) return length;
+  if (length === 126) return (h[o] << 8) | h[o + 1];
+  if (h[o] >= 0x80) return -1;
+  const high = h[o] * 0x1000000 + ((h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]);
+  if (high >= 0x200000) return Number.MAX_SAFE_INTEGER;
+  return high * 0x100000000 + h[o + 4] * 0x1000000 + ((h[o + 5] << 16) | (h[o + 6] << 8) | h[o + 7]);
+}
+
+/** Which rule a rejected first or second header byte broke. */
+export function headerProblem(b0: number, b1: number): WebSocketProblem {
+  const opcode = b0 & 0x0f;
+  if ((b0 & 0x70) !== 0) return FrameErrors.RSV_SET;
+  if ((opcode > 2 && opcode < 8) || opcode > 10) return FrameErrors.INVALID_OPCODE;
+  if (opcode >= 8 && b0 < 0x80) return FrameErrors.CONTROL_FRAGMENTED;
+  return b1 >= 0x80 ? FrameErrors.UNEXPECTED_MASK : FrameErrors.EXPECTED_MASK;
 }

@@ -1,11 +1,13 @@
 // Receiver: bytes from the peer, split anywhere, become messages for the app. One loop checks the
 // frame rules (RSV, opcodes, control frames, masking direction, lengths) and the message rules
 // (continuations, size limit, UTF-8) and hands data straight to the app. Ping, pong and close go
-// to the subclass (the connection), which owns the sending side. Every bytecode here is paid per
-// frame (XS meters one step each), so the common path is kept short.
+// to the subclass (the connection), which owns the sending side. XS meters a step per bytecode and
+// about 20 per call, so the path of every frame is kept short and inline.
 
 import { MAX_CONTROL_PAYLOAD, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
+import { frameLength, headerLength, headerProblem } from "./frame.js";
+import { TAIL_CONTROL, TAIL_SCRATCH, tailOf } from "./layout.js";
 import { applyMask } from "./mask.js";
 import { UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
 
@@ -17,21 +19,11 @@ export interface DataHandler {
   onPiece?(type: number, data: Uint8Array, start: number, end: number, offset: number, final: boolean): void;
 }
 
-export interface ReceiverLayout {
-  /** The connection's memory, a word view of it for unmasking, and the input area at its start. */
-  memory: Uint8Array;
-  words: Uint32Array;
-  input: Uint8Array;
-  /** Whole-message buffer (empty in streaming mode). */
-  message: Uint8Array;
-  /** Offsets in memory of 125 bytes for a control payload and 14 for a split header. */
-  controlAt: number;
-  scratchAt: number;
-}
-
 const GET_HEADER = 0;
 const GET_PAYLOAD = 1;
 const STOPPED = 2;
+/** Part of a header is in the scratch, waiting for the rest. */
+const GET_SPLIT_HEADER = 3;
 
 /** 1 for a first header byte that may start a frame: no RSV bit, a defined opcode, FIN on control. */
 const FIRST_BYTE_OK = /* @__PURE__ */ (() => {
@@ -43,19 +35,18 @@ const FIRST_BYTE_OK = /* @__PURE__ */ (() => {
 
 export abstract class Receiver {
   protected readonly handler: DataHandler;
+  /** The connection's one allocation (see layout.js), and a word view of it for unmasking. */
   protected readonly memory: Uint8Array;
+  readonly #words: Uint32Array;
   /** Where a transport should read: receive(input, 0, count) then consumes it without copying. */
   readonly input: Uint8Array;
-  readonly #words: Uint32Array;
   readonly #message: Uint8Array;
-  readonly #controlAt: number;
-  readonly #scratchAt: number;
-  readonly #expectMasked: boolean;
-  /** The MASK bit expected, and the header size of a small frame: 0x80 and 6 on a server, 0 and 2 on a client. */
+  /** The MASK bit expected: 0x80 on a server, 0 on a client. */
   readonly #maskBit: number;
-  readonly #smallHeader: number;
   readonly #streaming: boolean;
   readonly #maxMessage: number;
+  /** Largest payload the fast path takes: 125, or the message limit if lower. */
+  readonly #smallLimit: number;
   #state = GET_HEADER;
   #scratchLength = 0;
   #key = 0;
@@ -68,20 +59,18 @@ export abstract class Receiver {
   #messageLength = 0;
   #utf8 = UTF8_ACCEPT;
 
-  /** A server expects masked frames, a client unmasked ones. `maxMessage` 0 means no limit. */
-  constructor(layout: ReceiverLayout, handler: DataHandler, expectMasked: boolean, streaming: boolean, maxMessage: number) {
+  /** `input` and `message` view `words`; a server expects masked frames. `maxMessage` 0: no limit. */
+  constructor(words: Uint32Array, input: Uint8Array, message: Uint8Array, handler: DataHandler, expectMasked: boolean,
+    streaming: boolean, maxMessage: number) {
     this.handler = handler;
-    this.memory = layout.memory;
-    this.input = layout.input;
-    this.#words = layout.words;
-    this.#message = layout.message;
-    this.#controlAt = layout.controlAt;
-    this.#scratchAt = layout.scratchAt;
-    this.#expectMasked = expectMasked;
+    this.memory = new Uint8Array(words.buffer);
+    this.#words = words;
+    this.input = input;
+    this.#message = message;
     this.#maskBit = expectMasked ? 0x80 : 0;
-    this.#smallHeader = expectMasked ? 6 : 2;
     this.#streaming = streaming;
     this.#maxMessage = maxMessage > 0 ? maxMessage : Number.MAX_SAFE_INTEGER;
+    this.#smallLimit = Math.min(125, this.#maxMessage);
   }
 
   /** A complete ping, pong or close, its payload at memory[at, at + length). */
@@ -96,75 +85,120 @@ export abstract class Receiver {
 
   /** Consumes bytes from the peer, unmasking in place. Never throws on what the peer sent. */
   receive(bytes: Uint8Array, start: number, end: number): void {
+    let words: Uint32Array | null = null; // looked up only where used: every bytecode is a step
     let i = start;
+    if (this.#state === GET_PAYLOAD) {
+      const remaining = this.#remaining;
+      if (end - start < remaining && this.#control === 0) {
+        // The piece lies inside a data frame and does not end it: the body of a large message.
+        const type = this.#messageType;
+        if (this.#maskBit !== 0) {
+          words = bytes === this.input ? this.#words : null;
+          applyMask(bytes, words, start, end, this.#key, this.#phase);
+          this.#phase = (this.#phase + end - start) & 3;
+        }
+        if (type === OPCODE_TEXT) {
+          this.#utf8 = utf8Validate(this.#utf8, bytes, start, end, bytes === this.input ? this.#words : null);
+          if (this.#utf8 === UTF8_REJECT) return this.stopWith(FrameErrors.INVALID_UTF8);
+        }
+        this.#remaining = remaining - (end - start);
+        const offset = this.#messageLength;
+        this.#messageLength = offset + end - start;
+        if (this.#streaming) this.handler.onPiece?.(type, bytes, start, end, offset, false);
+        else this.deliver(type, bytes, start, end, offset, false);
+        return;
+      }
+    }
     // Fast path for the commonest traffic: small whole data frames (FIN, no RSV, length under 126,
     // masked as expected) lying entirely in this piece, outside any message. Anything else, or
     // anything unsure, goes to the general loop below, which gives the same result more slowly.
-    while (this.#state === GET_HEADER && end - i >= 2 && this.#scratchLength === 0 && this.#messageType === 0) {
-      const type = bytes[i] ^ 0x80;
+    while (this.#state === GET_HEADER && end - i >= 2 && this.#messageType === 0) {
+      const type = bytes[i] ^ 0x80; // 1 or 2 for a final text or binary frame with no RSV bit
       const length = bytes[i + 1] ^ this.#maskBit; // under 126 only when the mask bit is as expected
-      if ((type !== 1 && type !== 2) || length >= 126 || length > this.#maxMessage) break;
-      const from = i + this.#smallHeader;
+      if ((type + 1) >> 1 !== 1 || length > this.#smallLimit) break;
+      const from = i + 2 + (this.#maskBit >> 5);
       const to = from + length;
       if (to > end) break;
-      if (this.#expectMasked) {
-        const key = ((bytes[i + 2] << 24) | (bytes[i + 3] << 16) | (bytes[i + 4] << 8) | bytes[i + 5]) >>> 0;
-        applyMask(bytes, bytes === this.input ? this.#words : null, from, to, key, 0);
+      if (this.#maskBit !== 0) {
+        words = bytes === this.input ? this.#words : null;
+        applyMask(bytes, words, from, to, ((bytes[i + 2] << 24) | (bytes[i + 3] << 16) | (bytes[i + 4] << 8) | bytes[i + 5]) >>> 0, 0);
       }
       if (type === OPCODE_TEXT && utf8Validate(UTF8_ACCEPT, bytes, from, to, bytes === this.input ? this.#words : null) !== UTF8_ACCEPT) {
-        return this.#stopWith(FrameErrors.INVALID_UTF8);
+        return this.stopWith(FrameErrors.INVALID_UTF8);
       }
       i = to;
       if (this.#streaming) this.handler.onPiece?.(type, bytes, from, to, 0, true);
-      else {
-        const message = this.#message;
-        if (bytes === this.input) this.memory.copyWithin(message.byteOffset, from, to);
-        else message.set(bytes.subarray(from, to));
-        this.handler.onMessage?.(type, message, length);
-      }
+      else this.deliver(type, bytes, from, to, 0, true);
     }
-    while (i < end) {
+    if (i < end) words = bytes === this.input ? this.#words : null;
+    // A zero-length frame's payload is taken (as nothing) even when it ends the piece.
+    while (i < end || (this.#state === GET_PAYLOAD && this.#remaining === 0)) {
       const state = this.#state;
-      if (state === GET_HEADER) {
+      if (state === GET_HEADER || state === GET_SPLIT_HEADER) {
+        const need = state === GET_HEADER && end - i >= 2 ? headerLength(bytes[i + 1]) : 0;
         let p: WebSocketProblem | null;
-        if (this.#scratchLength === 0 && end - i >= 2) {
-          // the header's length, from its second byte (inline: a call costs XS about 20 steps)
-          const b1 = bytes[i + 1];
-          const len = b1 & 0x7f;
-          const need = (len < 126 ? 2 : len === 126 ? 4 : 10) + (b1 >= 0x80 ? 4 : 0);
-          if (end - i >= need) {
-            p = this.#header(bytes, i); // the whole header is here: parse it where it lies
-            if (p !== null) return this.#stopWith(p);
-            i += need;
-            continue;
+        if (need !== 0 && end - i >= need) {
+          p = this.header(bytes, i); // the whole header is here: parse it where it lies
+          i += need;
+        } else {
+          i = this.gather(bytes, i, end);
+          if (this.#scratchLength !== 0) { // still incomplete, and i is at end
+            this.#state = GET_SPLIT_HEADER;
+            return;
           }
+          p = this.header(this.memory, tailOf(this.memory) + TAIL_SCRATCH);
         }
-        i = this.#gather(bytes, i, end);
-        if (this.#scratchLength !== 0) return; // still incomplete, and i is at end
-        p = this.#header(this.memory, this.#scratchAt);
-        if (p !== null) return this.#stopWith(p);
+        if (p !== null) return this.stopWith(p);
         continue;
       }
       if (state !== GET_PAYLOAD) return;
       const remaining = this.#remaining;
       const to = end - i < remaining ? end : i + remaining;
-      if (this.#expectMasked) {
-        applyMask(bytes, bytes === this.input ? this.#words : null, i, to, this.#key, this.#phase);
-        this.#phase = (this.#phase + to - i) & 3;
+      const n = to - i;
+      if (this.#maskBit !== 0) {
+        applyMask(bytes, words, i, to, this.#key, this.#phase);
+        this.#phase = (this.#phase + n) & 3;
       }
-      const done = to - i === remaining;
-      this.#remaining = remaining - (to - i);
+      this.#remaining = remaining - n;
+      const done = n === remaining;
       if (done) this.#state = GET_HEADER; // before the callbacks, which may stop the receiver
-      const p = this.#control === 0 ? this.#data(bytes, i, to, done) : this.#controlPayload(bytes, i, to, done);
-      if (p !== null) return this.#stopWith(p);
+      if (this.#control !== 0) {
+        const p = this.controlPayload(bytes, i, to, done);
+        if (p !== null) return this.stopWith(p);
+        i = to;
+        continue;
+      }
+      const type = this.#messageType;
+      const final = done && this.#fin;
+      if (type === OPCODE_TEXT) {
+        const utf8 = utf8Validate(this.#utf8, bytes, i, to, words);
+        if (utf8 === UTF8_REJECT || (final && utf8 !== UTF8_ACCEPT)) return this.stopWith(FrameErrors.INVALID_UTF8);
+        this.#utf8 = utf8;
+      }
+      const offset = this.#messageLength;
+      this.#messageLength = offset + n;
+      if (final) this.#messageType = 0;
+      if (this.#streaming) {
+        if (n !== 0 || final) this.handler.onPiece?.(type, bytes, i, to, offset, final);
+      } else this.deliver(type, bytes, i, to, offset, final);
       i = to;
     }
   }
 
+  /** Whole-message mode: copies bytes[from, to) to `offset` in the message; hands it over when final. */
+  private deliver(type: number, bytes: Uint8Array, from: number, to: number, offset: number, final: boolean): void {
+    const message = this.#message;
+    if (from !== to) {
+      if (bytes === this.input) this.memory.copyWithin(message.byteOffset + offset, from, to); // input is at 0
+      else message.set(bytes.subarray(from, to), offset); // bytes from elsewhere: tests, not transports
+    }
+    if (final) this.handler.onMessage?.(type, message, offset + to - from);
+  }
+
   /** Copies a header split across pieces into the scratch; returns the index after what it took. */
-  #gather(bytes: Uint8Array, i: number, end: number): number {
+  private gather(bytes: Uint8Array, i: number, end: number): number {
     const memory = this.memory;
-    const at = this.#scratchAt;
+    const at = tailOf(memory) + TAIL_SCRATCH;
     while (i < end) {
       memory[at + this.#scratchLength++] = bytes[i++];
       if (this.#scratchLength >= 2 && this.#scratchLength === headerLength(memory[at + 1])) {
@@ -176,105 +210,51 @@ export abstract class Receiver {
   }
 
   /** Checks a complete header at h[at] and opens its frame (and message). */
-  #header(h: Uint8Array, at: number): WebSocketProblem | null {
+  private header(h: Uint8Array, at: number): WebSocketProblem | null {
     const b0 = h[at];
     const b1 = h[at + 1];
-    if (FIRST_BYTE_OK[b0] === 0 || b1 >= 0x80 !== this.#expectMasked) return headerProblem(b0, b1);
-    let length = b1 & 0x7f;
-    let o = at + 2;
-    if (length >= 126) {
-      if (length === 126) {
-        length = (h[o] << 8) | h[o + 1];
-        o += 2;
-      } else {
-        if (h[o] >= 0x80) return FrameErrors.LENGTH_HIGH_BIT;
-        // past 2^53 a length cannot be held exactly; no buffer comes near, so it is simply too big
-        const high = h[o] * 0x1000000 + ((h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]);
-        length = high >= 0x200000 ? Number.MAX_SAFE_INTEGER
-          : high * 0x100000000 + h[o + 4] * 0x1000000 + ((h[o + 5] << 16) | (h[o + 6] << 8) | h[o + 7]);
-        o += 8;
-      }
-    }
-    if (this.#expectMasked) {
-      this.#key = ((h[o] << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]) >>> 0;
+    if (FIRST_BYTE_OK[b0] === 0 || (b1 & 0x80) !== this.#maskBit) return headerProblem(b0, b1);
+    const length = frameLength(h, at);
+    if (length < 0) return FrameErrors.LENGTH_HIGH_BIT;
+    if (this.#maskBit !== 0) {
+      const k = at + headerLength(b1) - 4;
+      this.#key = ((h[k] << 24) | (h[k + 1] << 16) | (h[k + 2] << 8) | h[k + 3]) >>> 0;
       this.#phase = 0;
     }
     this.#remaining = length;
+    this.#state = GET_PAYLOAD;
     const opcode = b0 & 0x0f;
     if (opcode >= 8) {
       if (length > MAX_CONTROL_PAYLOAD) return FrameErrors.CONTROL_TOO_LONG;
       this.#control = opcode;
       this.#controlLength = 0;
-      if (length === 0) return this.control(opcode, this.#controlAt, 0);
-    } else {
-      this.#control = 0;
-      if (opcode === 0) {
-        if (this.#messageType === 0) return FrameErrors.UNEXPECTED_CONTINUATION;
-      } else {
-        if (this.#messageType !== 0) return FrameErrors.EXPECTED_CONTINUATION;
-        this.#messageType = opcode;
-        this.#messageLength = 0;
-        this.#utf8 = UTF8_ACCEPT;
-      }
-      if (length > this.#maxMessage - this.#messageLength) return FrameErrors.MESSAGE_TOO_BIG;
-      this.#fin = b0 >= 0x80;
-      if (length === 0) return this.#data(h, at, at, true);
-    }
-    this.#state = GET_PAYLOAD;
-    return null;
-  }
-
-  /** Payload bytes[from, to) of a data frame; `done` when the frame has no more. */
-  #data(bytes: Uint8Array, from: number, to: number, done: boolean): WebSocketProblem | null {
-    const type = this.#messageType;
-    const final = done && this.#fin;
-    if (type === OPCODE_TEXT) {
-      const utf8 = utf8Validate(this.#utf8, bytes, from, to, bytes === this.input ? this.#words : null);
-      if (utf8 === UTF8_REJECT || (final && utf8 !== UTF8_ACCEPT)) return FrameErrors.INVALID_UTF8;
-      this.#utf8 = utf8;
-    }
-    const offset = this.#messageLength;
-    this.#messageLength = offset + to - from;
-    if (final) this.#messageType = 0;
-    if (this.#streaming) {
-      if (from !== to || final) this.handler.onPiece?.(type, bytes, from, to, offset, final);
       return null;
     }
-    if (from !== to) {
-      const message = this.#message;
-      if (bytes === this.input) this.memory.copyWithin(message.byteOffset + offset, from, to); // input is at 0
-      else message.set(bytes.subarray(from, to), offset); // bytes from elsewhere: tests, not transports
+    this.#control = 0;
+    if (opcode === 0) {
+      if (this.#messageType === 0) return FrameErrors.UNEXPECTED_CONTINUATION;
+    } else {
+      if (this.#messageType !== 0) return FrameErrors.EXPECTED_CONTINUATION;
+      this.#messageType = opcode;
+      this.#messageLength = 0;
+      this.#utf8 = UTF8_ACCEPT;
     }
-    if (final) this.handler.onMessage?.(type, this.#message, this.#messageLength);
+    if (length > this.#maxMessage - this.#messageLength) return FrameErrors.MESSAGE_TOO_BIG;
+    this.#fin = b0 >= 0x80;
     return null;
   }
 
-  #controlPayload(bytes: Uint8Array, from: number, to: number, done: boolean): WebSocketProblem | null {
+  private controlPayload(bytes: Uint8Array, from: number, to: number, done: boolean): WebSocketProblem | null {
     const memory = this.memory;
-    let at = this.#controlAt + this.#controlLength;
+    const base = tailOf(memory) + TAIL_CONTROL;
+    let at = base + this.#controlLength;
     for (let k = from; k < to; k++) memory[at++] = bytes[k];
-    this.#controlLength = at - this.#controlAt;
-    return done ? this.control(this.#control, this.#controlAt, this.#controlLength) : null;
+    this.#controlLength = at - base;
+    return done ? this.control(this.#control, base, this.#controlLength) : null;
   }
 
-  #stopWith(p: WebSocketProblem): void {
+  private stopWith(p: WebSocketProblem): void {
     this.#state = STOPPED;
     this.failed(p);
   }
-}
-
-/** Which rule a rejected first or second header byte broke (the cold path of #header). */
-function headerProblem(b0: number, b1: number): WebSocketProblem {
-  const opcode = b0 & 0x0f;
-  if ((b0 & 0x70) !== 0) return FrameErrors.RSV_SET;
-  if ((opcode > 2 && opcode < 8) || opcode > 10) return FrameErrors.INVALID_OPCODE;
-  if (opcode >= 8 && b0 < 0x80) return FrameErrors.CONTROL_FRAGMENTED;
-  return b1 >= 0x80 ? FrameErrors.UNEXPECTED_MASK : FrameErrors.EXPECTED_MASK;
-}
-
-/** Header length implied by the second header byte. */
-function headerLength(b1: number): number {
-  const len = b1 & 0x7f;
-  const base = len < 126 ? 2 : len === 126 ? 4 : 10;
-  return b1 >= 0x80 ? base + 4 : base;
 }

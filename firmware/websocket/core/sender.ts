@@ -6,13 +6,13 @@ import { MAX_CONTROL_PAYLOAD, MAX_HEADER, OPCODE_BINARY, OPCODE_CLOSE, OPCODE_CO
   OPCODE_PONG, OPCODE_TEXT } from "./constants.js";
 import { headerSize, writeHeader } from "./frame.js";
 import { applyMask } from "./mask.js";
+import { TAIL_CLOSE, TAIL_PING, TAIL_PONG, tailOf } from "./layout.js";
 import { Utf8Encoder, utf8Length } from "./utf8.js";
+
+const CLOSE_SENT = -2;
 
 /** A 32-bit unsigned integer from a strong random source (hardware RNG on the device). */
 export type Random32 = () => number;
-
-/** Bytes of the connection memory the sender keeps for pending control payloads: pong, ping, close. */
-export const SENDER_CONTROL_BYTES = 3 * MAX_CONTROL_PAYLOAD;
 
 export class FrameSender {
   /** Frames are encoded here; encodeNext() says how many bytes are ready at its start. */
@@ -20,16 +20,13 @@ export class FrameSender {
   readonly #words: Uint32Array;
   readonly #random: Random32 | null;
   readonly #encoder = new Utf8Encoder();
-  /** Pending pong, ping and close payloads live in #memory at these offsets. */
+  /** Pending pong, ping and close payloads live in the tail of the connection's memory (layout.js). */
   readonly #memory: Uint8Array;
-  readonly #pong: number;
-  readonly #ping: number;
-  readonly #close: number;
   #key = 0;
   #pongLength = -1;
   #pingLength = -1;
+  /** Length of the pending close payload; -1 for none, CLOSE_SENT once it is out. */
   #closeLength = -1;
-  #closeSent = false;
   // the data message being sent
   #text: string | null = null;
   #binary: Uint8Array | null = null;
@@ -38,75 +35,69 @@ export class FrameSender {
   #remaining = 0; // payload bytes still to send
   #opcode = 0;
   #fragmentSize = 0;
-  #busy = false;
 
   /**
-   * `output` views `words` from an aligned offset and holds at least a control frame; memory[at,
-   * at + SENDER_CONTROL_BYTES) is the sender's. `random` is given on the client side, which masks
-   * every frame; the server side passes null.
+   * `output` views `words` from an aligned offset and holds at least a control frame; `memory` is the
+   * connection's. `random` is given on the client side, which masks every frame; a server's is null.
    */
-  constructor(output: Uint8Array, words: Uint32Array, memory: Uint8Array, at: number, random: Random32 | null) {
+  constructor(output: Uint8Array, words: Uint32Array, memory: Uint8Array, random: Random32 | null) {
     if (output.length < MAX_HEADER + MAX_CONTROL_PAYLOAD) throw new RangeError("output buffer under 139 bytes");
     this.output = output;
     this.#words = words;
     this.#memory = memory;
-    this.#pong = at;
-    this.#ping = at + MAX_CONTROL_PAYLOAD;
-    this.#close = at + 2 * MAX_CONTROL_PAYLOAD;
     this.#random = random;
   }
 
   /** A data message is still being sent. */
   get busy(): boolean {
-    return this.#busy;
+    return this.#text !== null || this.#binary !== null;
   }
 
   get closeSent(): boolean {
-    return this.#closeSent;
+    return this.#closeLength === CLOSE_SENT;
   }
 
   /** Something is waiting to be encoded. */
   get pending(): boolean {
-    if (this.#closeSent) return false;
-    return this.#busy || this.#pongLength >= 0 || this.#pingLength >= 0 || this.#closeLength >= 0;
+    if (this.#closeLength === CLOSE_SENT) return false;
+    return this.busy || this.#pongLength >= 0 || this.#pingLength >= 0 || this.#closeLength >= 0;
   }
 
   startText(text: string, fragmentSize: number): void {
     // a fragment must hold the longest code point, or a tiny fragment size could never progress
-    this.#start(OPCODE_TEXT, utf8Length(text), fragmentSize > 0 && fragmentSize < 4 ? 4 : fragmentSize);
+    this.start(OPCODE_TEXT, utf8Length(text), fragmentSize > 0 && fragmentSize < 4 ? 4 : fragmentSize);
     this.#text = text;
   }
 
   startBinary(data: Uint8Array, start: number, end: number, fragmentSize: number): void {
-    this.#start(OPCODE_BINARY, end - start, fragmentSize);
+    this.start(OPCODE_BINARY, end - start, fragmentSize);
     this.#binary = data;
     this.#position = start;
     this.#end = end;
   }
 
-  #start(opcode: number, length: number, fragmentSize: number): void {
+  private start(opcode: number, length: number, fragmentSize: number): void {
     this.#opcode = opcode;
     this.#remaining = length;
     this.#position = 0;
     this.#fragmentSize = fragmentSize > 0 ? fragmentSize : Number.MAX_SAFE_INTEGER;
-    this.#busy = true;
   }
 
   /** The newest pong replaces one not yet sent (RFC 6455 5.5.3). */
   queuePong(bytes: Uint8Array, start: number, end: number): void {
-    this.#pongLength = copyControl(this.#memory, this.#pong, bytes, start, end);
+    this.#pongLength = copyControl(this.#memory, tailOf(this.#memory) + TAIL_PONG, bytes, start, end);
   }
 
   queuePing(bytes: Uint8Array, start: number, end: number): void {
-    this.#pingLength = copyControl(this.#memory, this.#ping, bytes, start, end);
+    this.#pingLength = copyControl(this.#memory, tailOf(this.#memory) + TAIL_PING, bytes, start, end);
   }
 
   /** Queues a close frame; code 0 sends an empty close payload. `reason` is UTF-8, at most 123 bytes. */
   queueClose(code: number, reason: string): void {
-    if (this.#closeLength >= 0 || this.#closeSent) return;
+    if (this.#closeLength !== -1) return; // queued or sent already
     let n = 0;
     if (code !== 0) {
-      const at = this.#close;
+      const at = tailOf(this.#memory) + TAIL_CLOSE;
       this.#memory[at] = code >> 8;
       this.#memory[at + 1] = code & 0xff;
       this.#encoder.encode(reason, 0, this.#memory, at + 2, at + MAX_CONTROL_PAYLOAD);
@@ -120,41 +111,43 @@ export class FrameSender {
    * transport has); 0 when nothing is pending or the next frame does not fit yet.
    */
   encodeNext(limit: number): number {
-    if (this.#closeSent) return 0;
+    if (this.#closeLength === CLOSE_SENT) return 0;
     const cap = limit < this.output.length ? limit : this.output.length;
     if (this.#pongLength >= 0) {
-      const n = this.#control(OPCODE_PONG, this.#pong, this.#pongLength, cap);
+      const n = this.control(OPCODE_PONG, TAIL_PONG, this.#pongLength, cap);
       if (n > 0) this.#pongLength = -1;
       return n;
     }
     if (this.#pingLength >= 0) {
-      const n = this.#control(OPCODE_PING, this.#ping, this.#pingLength, cap);
+      const n = this.control(OPCODE_PING, TAIL_PING, this.#pingLength, cap);
       if (n > 0) this.#pingLength = -1;
       return n;
     }
     if (this.#closeLength >= 0) {
-      const n = this.#control(OPCODE_CLOSE, this.#close, this.#closeLength, cap);
+      const n = this.control(OPCODE_CLOSE, TAIL_CLOSE, this.#closeLength, cap);
       if (n > 0) {
-        this.#closeSent = true;
-        this.#release(); // no data frame may follow a close
+        this.#closeLength = CLOSE_SENT;
+        this.release(); // no data frame may follow a close
       }
       return n;
     }
-    return this.#busy ? this.#fragment(cap) : 0;
+    return this.busy ? this.fragment(cap) : 0;
   }
 
-  #control(opcode: number, from: number, length: number, cap: number): number {
+  /** A control frame whose payload is at `tailOffset` in the memory's tail. */
+  private control(opcode: number, tailOffset: number, length: number, cap: number): number {
     const masked = this.#random !== null;
     if (headerSize(length, masked) + length > cap) return 0;
     const out = this.output;
-    const at = writeHeader(out, 0, true, opcode, length, masked, this.#nextKey());
+    const at = writeHeader(out, 0, true, opcode, length, masked, this.nextKey());
     const memory = this.#memory;
+    const from = tailOf(memory) + tailOffset;
     for (let i = 0; i < length; i++) out[at + i] = memory[from + i];
     if (masked) applyMask(out, null, at, at + length, this.#key, 0);
     return at + length;
   }
 
-  #fragment(cap: number): number {
+  private fragment(cap: number): number {
     const masked = this.#random !== null;
     const want = this.#remaining < this.#fragmentSize ? this.#remaining : this.#fragmentSize;
     let n = want;
@@ -180,23 +173,22 @@ export class FrameSender {
     }
     this.#remaining -= n;
     const fin = this.#remaining === 0;
-    writeHeader(out, 0, fin, this.#opcode, n, masked, this.#nextKey());
+    writeHeader(out, 0, fin, this.#opcode, n, masked, this.nextKey());
     if (masked) applyMask(out, this.#words, at, at + n, this.#key, 0);
     this.#opcode = OPCODE_CONTINUATION;
-    if (fin) this.#release();
+    if (fin) this.release();
     return at + n;
   }
 
   /** A fresh key for every frame a client sends (RFC 6455 5.3); 0 on the server side, unused. */
-  #nextKey(): number {
+  private nextKey(): number {
     if (this.#random !== null) this.#key = this.#random() >>> 0;
     return this.#key;
   }
 
-  #release(): void {
+  private release(): void {
     this.#text = null;
     this.#binary = null;
-    this.#busy = false;
   }
 }
 
