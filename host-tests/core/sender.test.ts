@@ -117,3 +117,15 @@ describe("Sending", function () {
     assert.deepEqual(events, ['close 1006 "" unclean']);
   });
 });
+
+describe("Pings from the peer", function () {
+  it("are answered once, with the newest payload, when several arrive before the output is drained", function () {
+    const events: string[] = [];
+    const conn = recordingConnection({ role: "server" }, events);
+    const ping = (b: number) => Uint8Array.from([0x89, 0x81, 0, 0, 0, 0, b]);
+    conn.receive(ping(0x61), 0, 7);
+    conn.receive(ping(0x62), 0, 7);
+    assert.deepEqual(events, ["ping 61", "ping 62"]);
+    assert.deepEqual(frames(conn), ["1 10 62"]);
+  });
+});

@@ -1,0 +1,17 @@
+// The platform on a Moddable device: crypt's native SHA-1, and the hardware random number generator
+// (on ESP32 and ESP8266 XS draws Math.random from it; the desktop simulator's is not seeded).
+
+import { Digest } from "crypt";
+import type { Platform } from "./platform.js";
+
+export const devicePlatform: Platform = Object.freeze({
+  sha1(data: Uint8Array): Uint8Array {
+    const digest = new Digest("SHA1");
+    digest.write(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+    return new Uint8Array(digest.close());
+  },
+  random32(): number {
+    // two draws of 16 bits: the generator yields 31 bits at a time
+    return (((Math.random() * 0x10000) << 16) | (Math.random() * 0x10000)) >>> 0;
+  },
+});
