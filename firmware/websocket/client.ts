@@ -1,0 +1,262 @@
+// The WebSocket client: ws:// and wss://, an HTTP CONNECT proxy, connect and handshake timeouts,
+// reconnection with exponential backoff and full jitter, and a heartbeat that declares a silent
+// link dead. One API on the device and on Node: only the injected Network differs.
+
+import { createKey } from "./core/accept.js";
+import type { DataHandler } from "./core/receiver.js";
+import { HandshakeErrors, type WebSocketProblem } from "./core/errors.js";
+import { buildClientRequest, checkServerAnswer } from "./core/handshake-client.js";
+import { HEAD_FAILED, HEAD_INCOMPLETE, HttpHeadReader } from "./core/http-head.js";
+import type { Network } from "./io.js";
+import type { Platform } from "./platform.js";
+import { Session } from "./session.js";
+import { isIpAddress, parseWebSocketUrl, type WebSocketUrl } from "./url.js";
+import { utf8Encode } from "./core/utf8.js";
+
+export interface ReconnectPolicy {
+  /** First delay's ceiling in ms; each failure doubles it (full jitter: a random delay below it). */
+  initialDelay?: number;
+  maxDelay?: number;
+  /** Also retry after 401, 403 and 404, which will not change by themselves. */
+  onRefusal?: boolean;
+}
+
+export interface ClientOptions extends DataHandler {
+  url: string;
+  network: Network;
+  platform: Platform;
+  protocols?: string[];
+  origin?: string;
+  /** Extra request headers, such as Authorization or Cookie. */
+  headers?: Record<string, string>;
+  /** An HTTP CONNECT proxy (ws:// only). */
+  proxy?: { host: string; port: number; headers?: Record<string, string> };
+  /** TLS settings handed to the TLS socket (wss://). */
+  secure?: Record<string, unknown>;
+  maxMessage?: number;
+  streaming?: boolean;
+  inputSize?: number;
+  outputSize?: number;
+  fragmentSize?: number;
+  /** Bytes of messages that may wait to be sent; send() returns false past it. */
+  maxQueue?: number;
+  /** Largest response head accepted. */
+  maxHeader?: number;
+  /** TCP connect plus opening handshake, in ms. */
+  connectTimeout?: number;
+  closeTimeout?: number;
+  /** false for none. */
+  reconnect?: ReconnectPolicy | false;
+  /** Ping every `interval` ms; no pong nor data within `timeout` ms: the link is dead (1006). */
+  heartbeat?: { interval: number; timeout: number };
+  onOpen?(protocol: string): void;
+  onPong?(data: Uint8Array, start: number, end: number): void;
+  onClose?(code: number, reason: string, clean: boolean): void;
+  /** A protocol or handshake problem; `status` is the close code, or the HTTP status a server refused with. */
+  onError?(problem: { code: string; status: number; message: string }): void;
+  /** Room in the send queue again, after a send() returned false. */
+  onDrain?(): void;
+  /** A reconnection is scheduled: attempt number and delay in ms. */
+  onReconnect?(attempt: number, delay: number): void;
+}
+
+export type ClientState = "connecting" | "open" | "closing" | "closed" | "waiting";
+
+const NO_RETRY_STATUS = [401, 403, 404];
+
+export class WebSocketClient {
+  readonly #options: ClientOptions;
+  readonly #url: WebSocketUrl;
+  #session: Session | null = null;
+  #state: ClientState = "connecting";
+  #protocol = "";
+  #attempt = 0;
+  #deliberate = false;
+  #retry = true;
+  #timer: unknown = null;
+  #heartbeat: unknown = null;
+  #deadline: unknown = null;
+  #heard = false;
+
+  constructor(options: ClientOptions) {
+    this.#options = options;
+    this.#url = parseWebSocketUrl(options.url);
+    if (this.#url.secure && options.proxy) throw new TypeError("wss:// through a proxy is not supported");
+    if (this.#url.secure && !options.network.tls) throw new TypeError("wss:// needs network.tls");
+    this.#connect();
+  }
+
+  get state(): ClientState { return this.#state; }
+  get protocol(): string { return this.#protocol; }
+  get bufferedAmount(): number { return this.#session?.bufferedAmount ?? 0; }
+  /** Failed attempts since the last open. */
+  get attempts(): number { return this.#attempt; }
+
+  /** Accepts a message (true), or refuses it (false): not open, or the queue is full (then onDrain). */
+  send(data: string | Uint8Array): boolean {
+    return this.#state === "open" && this.#session !== null && this.#session.send(data);
+  }
+
+  ping(payload?: Uint8Array): void {
+    if (this.#state === "open") this.#session?.ping(payload);
+  }
+
+  /** Closes for good: no reconnection follows. */
+  close(code = 1000, reason = ""): void {
+    this.#deliberate = true;
+    this.#clear("#timer");
+    if (this.#session === null || this.#session.ended) {
+      this.#state = "closed";
+      return;
+    }
+    this.#state = "closing";
+    this.#session.close(code, reason);
+  }
+
+  #connect(): void {
+    const o = this.#options;
+    const url = this.#url;
+    this.#state = "connecting";
+    const key = createKey(o.platform.random32);
+    const session = new Session({
+      role: "client", random: o.platform.random32, timers: o.network.timers, maxMessage: o.maxMessage,
+      streaming: o.streaming, inputSize: o.inputSize, outputSize: o.outputSize, fragmentSize: o.fragmentSize,
+      maxQueue: o.maxQueue, closeTimeout: o.closeTimeout, closesFirst: false,
+    }, {
+      // anything from the server counts as a sign of life for the heartbeat
+      onMessage: (type, data, length) => { this.#heard = true; o.onMessage?.(type, data, length); },
+      onPiece: (type, data, start, end, offset, final) => { this.#heard = true; o.onPiece?.(type, data, start, end, offset, final); },
+      onPing: () => { this.#heard = true; },
+      onPong: (data, start, end) => { this.#heard = true; o.onPong?.(data, start, end); },
+      onError: (p) => this.#report(p, p.status),
+      onClose: (code, reason, clean) => this.#opened() && o.onClose?.(code, reason, clean),
+      onDrain: () => o.onDrain?.(),
+      onEnd: () => this.#ended(),
+    });
+    this.#session = session;
+    const request = buildClientRequest({ host: url.host, port: url.port, path: url.path, secure: url.secure,
+      origin: o.origin, protocols: o.protocols, headers: o.headers }, key);
+    const reader = new HttpHeadReader(o.maxHeader ?? 2048);
+    let tunnel = o.proxy !== undefined;
+    const raw = (bytes: Uint8Array, count: number): void => {
+      const end = reader.feed(bytes, 0, count);
+      if (end === HEAD_INCOMPLETE) return;
+      if (end === HEAD_FAILED) return this.#refuse(reader.problem as WebSocketProblem, 0);
+      const head = reader.head!;
+      if (tunnel) {
+        // the proxy's answer to CONNECT: then the real handshake goes through the tunnel
+        const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head.startLine)?.[1] ?? 0);
+        if (status !== 200) return this.#refuse(HandshakeErrors.BAD_STATUS, status);
+        tunnel = false;
+        reader.head = null;
+        session.writeRaw(utf8Encode(request));
+        return;
+      }
+      const answer = checkServerAnswer(head, key, o.protocols ?? [], o.platform.sha1);
+      if (answer.problem !== null) return this.#refuse(answer.problem, answer.status);
+      this.#clear("#deadline");
+      this.#protocol = answer.protocol;
+      this.#state = "open";
+      this.#attempt = 0;
+      session.open(bytes, end, count);
+      this.#startHeartbeat();
+      o.onOpen?.(answer.protocol);
+    };
+    this.#deadline = o.network.timers.set(() => {
+      this.#deadline = null;
+      session.drop();
+    }, o.connectTimeout ?? 10000);
+    const target = o.proxy ?? { host: url.host, port: url.port };
+    const open = (address: string | undefined, host: string | undefined): void => {
+      if (session.ended) return;
+      const io = url.secure ? o.network.tls!.io : o.network.socket.io;
+      try {
+        const socket = new io({ address, host, port: target.port, ...session.callbacks(),
+          secure: url.secure ? { servername: url.host, ...o.secure } : undefined });
+        session.attach(socket, raw);
+        if (o.proxy) {
+          const authority = `${url.host.indexOf(":") >= 0 ? `[${url.host}]` : url.host}:${url.port}`;
+          let connect = `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n`;
+          for (const [name, value] of Object.entries(o.proxy.headers ?? {})) connect += `${name}: ${value}\r\n`;
+          session.writeRaw(utf8Encode(connect + "\r\n"));
+        } else session.writeRaw(utf8Encode(request));
+      } catch {
+        session.drop(); // refused at once, as a device does with no route
+      }
+    };
+    const dns = o.network.dns;
+    if (dns === undefined || isIpAddress(target.host)) open(isIpAddress(target.host) ? target.host : undefined, target.host);
+    else {
+      const resolver = new dns.io(dns);
+      resolver.resolve({
+        host: target.host,
+        onResolved: (_host, address) => { resolver.close(); open(address, undefined); },
+        onError: () => { resolver.close(); this.#report({ code: "WS_ERR_DNS", status: 0, message: `cannot resolve ${target.host}` }, 0); session.drop(); },
+      });
+    }
+  }
+
+  /** The server (or proxy, or our own check) refused the handshake. */
+  #refuse(problem: WebSocketProblem, status: number): void {
+    this.#report(problem, status);
+    if (NO_RETRY_STATUS.indexOf(status) >= 0 && !(this.#options.reconnect && this.#options.reconnect.onRefusal)) {
+      this.#retry = false;
+    }
+    this.#session?.drop();
+  }
+
+  #report(p: { code: string; message: string; status?: number }, status: number): void {
+    this.#options.onError?.({ code: p.code, status, message: p.message });
+  }
+
+  /** Only a session that opened reports its close to the app; failed attempts report onError. */
+  #opened(): boolean {
+    return this.#session?.opened === true;
+  }
+
+  #ended(): void {
+    this.#clear("#deadline");
+    this.#clear("#heartbeat");
+    const wasOpen = this.#session?.opened === true;
+    if (!wasOpen && !this.#deliberate) this.#options.onClose?.(1006, "", false);
+    this.#session = null;
+    const policy = this.#options.reconnect;
+    if (this.#deliberate || policy === false || !this.#retry) {
+      this.#state = "closed";
+      return;
+    }
+    const ceiling = Math.min(policy?.maxDelay ?? 30000, (policy?.initialDelay ?? 1000) * 2 ** this.#attempt);
+    const delay = Math.floor(this.#options.platform.random32() / 0x100000000 * ceiling);
+    this.#attempt++;
+    this.#state = "waiting";
+    this.#options.onReconnect?.(this.#attempt, delay);
+    this.#timer = this.#options.network.timers.set(() => {
+      this.#timer = null;
+      this.#connect();
+    }, delay);
+  }
+
+  #startHeartbeat(): void {
+    const beat = this.#options.heartbeat;
+    if (beat === undefined) return;
+    const timers = this.#options.network.timers;
+    const tick = (): void => {
+      this.#clear("#deadline");
+      this.#heard = false;
+      this.#session?.ping();
+      this.#deadline = timers.set(() => {
+        this.#deadline = null;
+        if (!this.#heard) this.#session?.drop(); // silent past the timeout: dead, 1006
+      }, beat.timeout);
+      this.#heartbeat = timers.set(tick, beat.interval);
+    };
+    this.#heartbeat = timers.set(tick, beat.interval);
+  }
+
+  #clear(which: "#timer" | "#heartbeat" | "#deadline"): void {
+    const timers = this.#options.network.timers;
+    if (which === "#timer" && this.#timer !== null) { timers.clear(this.#timer); this.#timer = null; }
+    if (which === "#heartbeat" && this.#heartbeat !== null) { timers.clear(this.#heartbeat); this.#heartbeat = null; }
+    if (which === "#deadline" && this.#deadline !== null) { timers.clear(this.#deadline); this.#deadline = null; }
+  }
+}

@@ -1,0 +1,195 @@
+// The WebSocket server: a listener, fixed buffers per connection, a client limit (503 past it), a
+// handshake timeout against slow or silent clients, hooks to route by path, check Origin and
+// tokens and choose a subprotocol, plain HTTP answered by a handler, and broadcast with per-client
+// backpressure: a slow client's messages are dropped or the client is closed, and both are counted.
+
+import { type WebSocketProblem } from "./core/errors.js";
+import { buildAcceptance, buildResponseHead, checkUpgradeRequest, type UpgradeRequest } from "./core/handshake-server.js";
+import { HEAD_FAILED, HEAD_INCOMPLETE, HttpHeadReader } from "./core/http-head.js";
+import type { DataHandler } from "./core/receiver.js";
+import { utf8Encode } from "./core/utf8.js";
+import type { Listener, Network } from "./io.js";
+import type { Platform } from "./platform.js";
+import { Session } from "./session.js";
+
+export type { UpgradeRequest };
+
+/** An HTTP answer: a refusal of an upgrade, or the response to a plain request. */
+export interface HttpAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+/** How onUpgrade accepts: the subprotocol chosen (one the client offered) and extra headers. */
+export interface Acceptance {
+  protocol?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ServerOptions {
+  port: number;
+  address?: string;
+  network: Network;
+  platform: Platform;
+  /** Open and opening connections at most; one more is answered 503. */
+  maxClients?: number;
+  /** Ms a client has to complete its upgrade request. */
+  handshakeTimeout?: number;
+  /** Largest request head: past it, 431. */
+  maxHeader?: number;
+  maxMessage?: number;
+  streaming?: boolean;
+  inputSize?: number;
+  outputSize?: number;
+  fragmentSize?: number;
+  /** Per client: bytes of messages that may wait to be sent. */
+  maxQueue?: number;
+  closeTimeout?: number;
+  /** A slow client in a broadcast: its message is dropped (default), or it is closed with this code (1008 or 1013). */
+  slowClientClose?: 1008 | 1013;
+  /** Decides an upgrade: accept (return an Acceptance or nothing) or refuse (an HttpAnswer, e.g. 401, 403, 404). */
+  onUpgrade?(request: UpgradeRequest): Acceptance | HttpAnswer | void;
+  /** Answers a plain HTTP request; without it, 426. */
+  onRequest?(request: UpgradeRequest): HttpAnswer;
+  /** A client is connected: set its handlers here. */
+  onConnection?(client: ServerClient, request: UpgradeRequest): void;
+}
+
+export interface BroadcastResult { sent: number; dropped: number; closed: number }
+
+/** One connected client; assign its handlers in onConnection. */
+export class ServerClient {
+  handler: DataHandler & {
+    onPong?(data: Uint8Array, start: number, end: number): void;
+    onClose?(code: number, reason: string, clean: boolean): void;
+    onError?(problem: WebSocketProblem): void;
+    onDrain?(): void;
+  } = {};
+  /** Broadcast messages this client was too slow for. */
+  dropped = 0;
+  readonly request: UpgradeRequest;
+  readonly protocol: string;
+  readonly #session: Session;
+
+  constructor(session: Session, request: UpgradeRequest, protocol: string) {
+    this.#session = session;
+    this.request = request;
+    this.protocol = protocol;
+  }
+
+  get bufferedAmount(): number { return this.#session.bufferedAmount; }
+  get open(): boolean { return !this.#session.ended && this.#session.connection.state === 1; }
+  send(data: string | Uint8Array): boolean { return this.#session.send(data); }
+  ping(payload?: Uint8Array): void { this.#session.ping(payload); }
+  close(code = 1000, reason = ""): void { this.#session.close(code, reason); }
+}
+
+export class WebSocketServer {
+  readonly clients = new Set<ServerClient>();
+  /** Counters for the operator: connections accepted, refused (any status), and slow-client outcomes. */
+  readonly stats = { accepted: 0, refused: 0, dropped: 0, closedSlow: 0 };
+  readonly #options: ServerOptions;
+  readonly #listener: Listener;
+  #sessions = 0;
+
+  constructor(options: ServerOptions) {
+    if (!options.network.listener) throw new TypeError("a server needs network.listener");
+    this.#options = options;
+    this.#listener = new options.network.listener.io({
+      port: options.port, address: options.address,
+      onReadable: (count: number) => { for (let i = 0; i < count; i++) this.#accept(); },
+    });
+  }
+
+  get port(): number { return this.#listener.port ?? this.#options.port; }
+  get listener(): Listener { return this.#listener; }
+
+  /** Sends to every open client (or those `filter` picks); a slow client does not hold up the others. */
+  broadcast(data: string | Uint8Array, filter?: (client: ServerClient) => boolean): BroadcastResult {
+    const result = { sent: 0, dropped: 0, closed: 0 };
+    for (const client of this.clients) {
+      if (!client.open || (filter && !filter(client))) continue;
+      if (client.send(data)) result.sent++;
+      else if (this.#options.slowClientClose) {
+        client.close(this.#options.slowClientClose, "too slow");
+        result.closed++;
+        this.stats.closedSlow++;
+      } else {
+        client.dropped++;
+        result.dropped++;
+        this.stats.dropped++;
+      }
+    }
+    return result;
+  }
+
+  pingAll(): void {
+    for (const client of this.clients) client.ping();
+  }
+
+  /** Stops listening and closes every client with 1001. */
+  close(): void {
+    this.#listener.close();
+    for (const client of this.clients) client.close(1001, "server going away");
+  }
+
+  #accept(): void {
+    const raw = this.#listener.read();
+    if (raw === undefined || raw === null) return;
+    const o = this.#options;
+    let client: ServerClient | null = null;
+    const session = new Session({
+      role: "server", timers: o.network.timers, maxMessage: o.maxMessage, streaming: o.streaming,
+      inputSize: o.inputSize, outputSize: o.outputSize, fragmentSize: o.fragmentSize, maxQueue: o.maxQueue,
+      closeTimeout: o.closeTimeout, closesFirst: true,
+    }, {
+      onMessage: (type, data, length) => client?.handler.onMessage?.(type, data, length),
+      onPiece: (type, data, start, end, offset, final) => client?.handler.onPiece?.(type, data, start, end, offset, final),
+      onPong: (data, start, end) => client?.handler.onPong?.(data, start, end),
+      onError: (p) => client?.handler.onError?.(p),
+      onClose: (code, reason, clean) => client?.handler.onClose?.(code, reason, clean),
+      onDrain: () => client?.handler.onDrain?.(),
+      onEnd: () => {
+        o.network.timers.clear(timer);
+        this.#sessions--;
+        if (client !== null) this.clients.delete(client);
+      },
+    });
+    this.#sessions++;
+    const timer = o.network.timers.set(() => { if (!session.opened) session.drop(); }, o.handshakeTimeout ?? 5000);
+    const socket = new o.network.socket.io({ from: raw, ...session.callbacks() });
+    const reader = new HttpHeadReader(o.maxHeader ?? 2048);
+    const answer = (a: HttpAnswer): void => {
+      this.stats.refused++;
+      const body = typeof a.body === "string" ? utf8Encode(a.body) : a.body ?? new Uint8Array(0);
+      session.writeRaw(utf8Encode(buildResponseHead(a.status, body.length, a.headers)));
+      session.writeRaw(body, true);
+    };
+    let decided = false; // bytes after a refused request are ignored
+    session.attach(socket, (bytes, count) => {
+      if (decided) return;
+      const end = reader.feed(bytes, 0, count);
+      if (end === HEAD_INCOMPLETE) return;
+      decided = true;
+      if (end === HEAD_FAILED) return answer({ status: reader.problem!.status, body: reader.problem!.message });
+      const check = checkUpgradeRequest(reader.head!);
+      const request = check.request;
+      if (check.problem !== null || request === null) return answer({ status: check.problem!.status, body: check.problem!.message });
+      if (!request.upgrade) return answer(o.onRequest?.(request) ?? { status: 426, body: "WebSocket only" });
+      const decision = o.onUpgrade?.(request) ?? {};
+      if ("status" in decision) return answer(decision);
+      this.stats.accepted++;
+      session.writeRaw(utf8Encode(buildAcceptance(request, o.platform.sha1, decision.protocol, decision.headers)));
+      client = new ServerClient(session, request, decision.protocol ?? "");
+      this.clients.add(client);
+      o.network.timers.clear(timer);
+      o.onConnection?.(client, request);
+      session.open(bytes, end, count);
+    });
+    if (this.#sessions > (o.maxClients ?? 8)) {
+      session.attach(socket, () => undefined);
+      answer({ status: 503, headers: { "Retry-After": "5" }, body: "too many clients" });
+    }
+  }
+}

@@ -1,0 +1,242 @@
+// A session drives one Connection over one ECMA-419 socket, for the client and the server alike:
+// it reads into the connection's input area, writes frames only as the socket has room, holds a
+// send queue bounded in bytes, and ends the socket after the closing handshake or its timeout.
+// Before the WebSocket opens, it carries the raw bytes of the opening handshake.
+
+import { Connection, type ConnectionHandler, type ConnectionOptions, STATE_OPEN } from "./core/connection.js";
+import type { WebSocketProblem } from "./core/errors.js";
+import type { TcpSocket, Timers } from "./io.js";
+
+export interface SessionHandler extends ConnectionHandler {
+  /** Send queue has room again after a send() was refused. */
+  onDrain?(): void;
+  /** The socket is gone and every event has been delivered. */
+  onEnd?(): void;
+}
+
+export interface SessionOptions extends Omit<ConnectionOptions, "handler"> {
+  timers: Timers;
+  /** Bytes of messages waiting behind the one being sent; a send() past it returns false. */
+  maxQueue?: number;
+  /** After our close frame, how long to wait for the peer's before dropping the socket. */
+  closeTimeout?: number;
+  /** Who closes TCP first after the closing handshake: the server (RFC 6455 7.1.1). */
+  closesFirst: boolean;
+}
+
+/** Where bytes read before the WebSocket opens go: the client's or the server's handshake. */
+export type RawReader = (bytes: Uint8Array, count: number) => void;
+
+export class Session {
+  readonly connection: Connection;
+  readonly #handler: SessionHandler;
+  readonly #timers: Timers;
+  readonly #maxQueue: number;
+  readonly #closeTimeout: number;
+  readonly #closesFirst: boolean;
+  #socket: TcpSocket | null = null;
+  #raw: RawReader | null = null;
+  #rawOut: Uint8Array[] = [];
+  #room = 0;
+  /** Bytes of an encoded frame the socket refused, written before anything else. */
+  #pending = 0;
+  #queue: (string | Uint8Array)[] = [];
+  #queued = 0;
+  #refused = false;
+  #closeTimer: unknown = null;
+  #endAfterWrite = false;
+  #ended = false;
+  #opened = false;
+
+  constructor(options: SessionOptions, handler: SessionHandler) {
+    this.#handler = handler;
+    this.#timers = options.timers;
+    this.#maxQueue = options.maxQueue ?? 16384;
+    this.#closeTimeout = options.closeTimeout ?? 5000;
+    this.#closesFirst = options.closesFirst;
+    this.connection = new Connection({
+      ...options,
+      handler: {
+        onMessage: handler.onMessage?.bind(handler),
+        onPiece: handler.onPiece?.bind(handler),
+        onPing: handler.onPing?.bind(handler),
+        onPong: handler.onPong?.bind(handler),
+        onError: (p: WebSocketProblem) => handler.onError?.(p),
+        onClose: (code: number, reason: string, clean: boolean) => {
+          this.#clearCloseTimer();
+          handler.onClose?.(code, reason, clean);
+        },
+      },
+    });
+  }
+
+  /** Socket callbacks, to pass to the socket constructor. */
+  callbacks(): { onReadable(count: number): void; onWritable(count: number): void; onError(): void } {
+    return {
+      onReadable: () => this.readable(),
+      onWritable: (count: number) => this.writable(count),
+      onError: () => this.lost(),
+    };
+  }
+
+  attach(socket: TcpSocket, raw: RawReader | null): void {
+    this.#socket = socket;
+    this.#raw = raw;
+  }
+
+  get opened(): boolean { return this.#opened; }
+  get ended(): boolean { return this.#ended; }
+  /** Bytes accepted by send() and not yet handed to the socket. */
+  get bufferedAmount(): number { return this.#queued + this.#pending; }
+
+  /** Writes raw bytes (a handshake or HTTP response) as room allows; `last` ends the socket after. */
+  writeRaw(bytes: Uint8Array, last = false): void {
+    this.#rawOut.push(bytes);
+    this.#endAfterWrite = last;
+    this.#flush();
+  }
+
+  /** The handshake is done: frames from here on; `rest` are bytes that followed the head. */
+  open(rest: Uint8Array, start: number, end: number): void {
+    this.#raw = null;
+    this.#opened = true;
+    if (end > start) this.connection.receive(rest, start, end);
+    this.#flush();
+  }
+
+  /** Accepts a message (true) or refuses it when the queue is full (false, then onDrain). */
+  send(data: string | Uint8Array): boolean {
+    const conn = this.connection;
+    if (!this.#opened || conn.state !== STATE_OPEN) return false;
+    if (conn.canSend && this.#queue.length === 0) {
+      conn.send(data);
+      this.#flush();
+      return true;
+    }
+    const size = data.length;
+    if (this.#queued + size > this.#maxQueue) {
+      this.#refused = true;
+      return false;
+    }
+    this.#queue.push(data);
+    this.#queued += size;
+    return true;
+  }
+
+  ping(payload?: Uint8Array): void {
+    if (this.connection.state !== STATE_OPEN) return;
+    this.connection.ping(payload);
+    this.#flush();
+  }
+
+  /** Starts the closing handshake; the socket is dropped if the peer does not answer in time. */
+  close(code?: number, reason?: string): void {
+    if (this.#ended) return;
+    if (!this.#opened) return this.drop();
+    this.connection.close(code, reason);
+    this.#flush();
+    if (this.#closeTimer === null && !this.#ended) {
+      this.#closeTimer = this.#timers.set(() => {
+        this.#closeTimer = null;
+        this.drop();
+      }, this.#closeTimeout);
+    }
+  }
+
+  /** Ends at once: the socket is closed, and an open connection reports 1006. */
+  drop(): void {
+    if (this.#ended) return;
+    this.#socket?.close();
+    this.lost();
+  }
+
+  readable(): void {
+    const socket = this.#socket;
+    if (socket === null || this.#ended) return;
+    const conn = this.connection;
+    const input = conn.input;
+    for (;;) {
+      const n = (socket.read(input) as number | undefined) ?? 0;
+      if (n <= 0) break;
+      if (this.#raw !== null) this.#raw(input, n);
+      else conn.receive(input, 0, n);
+      if (this.#ended) return;
+    }
+    this.#flush();
+  }
+
+  writable(count: number): void {
+    this.#room = count;
+    this.#flush();
+  }
+
+  /** The socket ended or failed. */
+  lost(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#clearCloseTimer();
+    this.#socket = null;
+    this.connection.end();
+    this.#queue.length = 0;
+    this.#queued = 0;
+    this.#handler.onEnd?.();
+  }
+
+  #flush(): void {
+    const socket = this.#socket;
+    if (socket === null || this.#ended) return;
+    const conn = this.connection;
+    const output = conn.output;
+    try {
+      while (this.#rawOut.length > 0) {
+        const head = this.#rawOut[0];
+        const n = Math.min(head.length, this.#room);
+        if (n === 0) return;
+        this.#room = (socket.write(n === head.length ? head : head.subarray(0, n)) as number) ?? 0;
+        if (n === head.length) this.#rawOut.shift();
+        else this.#rawOut[0] = head.subarray(n);
+      }
+      if (this.#endAfterWrite) return this.drop();
+      for (;;) {
+        if (this.#pending === 0) {
+          if (!conn.wantsWrite && conn.canSend && this.#queue.length > 0) {
+            const next = this.#queue.shift() as string | Uint8Array;
+            this.#queued -= next.length;
+            conn.send(next);
+          }
+          this.#pending = conn.encodeNext(this.#room);
+          if (this.#pending === 0) break;
+        }
+        if (this.#pending > this.#room) break; // the socket's room shrank: wait for onWritable
+        // a view per frame written: ECMA-419 write() takes whole buffers
+        this.#room = (socket.write(output.subarray(0, this.#pending)) as number) ?? 0;
+        this.#pending = 0;
+      }
+    } catch {
+      this.#room = 0; // "would block": the same bytes go out on the next onWritable
+    }
+    if (this.#refused && this.#queued < this.#maxQueue / 2) {
+      this.#refused = false;
+      this.#handler.onDrain?.();
+    }
+    if (conn.done && this.#pending === 0 && !conn.wantsWrite) this.#afterClose();
+  }
+
+  /** Both close frames are exchanged (or ours follows a failure): end TCP, or wait for the peer to. */
+  #afterClose(): void {
+    if (this.#closesFirst || this.connection.closeInitiator === "failure") this.drop();
+    else if (this.#closeTimer === null) {
+      this.#closeTimer = this.#timers.set(() => {
+        this.#closeTimer = null;
+        this.drop();
+      }, this.#closeTimeout);
+    }
+  }
+
+  #clearCloseTimer(): void {
+    if (this.#closeTimer !== null) {
+      this.#timers.clear(this.#closeTimer);
+      this.#closeTimer = null;
+    }
+  }
+}
