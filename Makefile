@@ -4,7 +4,7 @@
 UNAME := $(shell uname -s)
 SIM_PLATFORM := $(if $(filter Darwin,$(UNAME)),mac,lin)
 
-.PHONY: test build bench start sim esp32 check-moddable
+.PHONY: test build bench start sim sim-test esp32 check-moddable
 
 test:
 	npm test
@@ -21,6 +21,10 @@ start:
 # The self-test app in Moddable's desktop simulator: it traces one PASS or FAIL line.
 sim: check-moddable
 	mcconfig -d -m -p $(SIM_PLATFORM) ./manifest.json
+
+# The same, headless: ends with the app's PASS or FAIL line and the matching exit status.
+sim-test: check-moddable
+	bash host-tests/sim/sim-test.sh
 
 esp32: check-moddable
 	@test -n "$$IDF_PATH" || { echo "ESP32 builds need ESP-IDF (v6.0) with IDF_PATH set: see Moddable's ESP32 guide."; exit 1; }
