@@ -8,7 +8,7 @@ import { bareXor, receiving, receivingInPlace, sending, type Workload, type Work
 
 /** Set by the XS host (xs-host.c); absent on Node. */
 interface XsProbes {
-  now(): number; meter(): number; gc(): void; gcEnable(on: boolean): void;
+  now(): number; meter(): number; collectGarbage(): void; gcEnable(on: boolean): void;
   heapSlots(): number; heapChunks(): number; slotSize(): number;
 }
 
@@ -40,7 +40,7 @@ function rate(w: Workload, ms: number): number {
 function perMessage(w: Workload, n: number): { steps: number; slots: number; chunks: number } {
   const probes = xs as XsProbes;
   const window = (count: number): number[] => {
-    probes.gc();
+    probes.collectGarbage();
     probes.gcEnable(false);
     const s = probes.heapSlots(), c = probes.heapChunks(), m = probes.meter();
     w.run(count);
@@ -106,7 +106,7 @@ function fixedState(probes: XsProbes): Record<string, number> {
   const handler = { onMessage() {} };
   const options = { role: "server" as const, handler, maxMessage: 1024, inputSize: 1460, outputSize: 1460 };
   new Connection(options); // first construction creates shared class structures
-  probes.gc();
+  probes.collectGarbage();
   probes.gcEnable(false);
   const s = probes.heapSlots(), c = probes.heapChunks();
   const conn = new Connection(options);

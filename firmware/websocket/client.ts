@@ -240,15 +240,15 @@ export class WebSocketClient {
     const beat = this.#options.heartbeat;
     if (beat === undefined) return;
     const timers = this.#options.network.timers;
+    // a ping, then `timeout` ms for any sign of life; the next ping `interval` ms after the last
     const tick = (): void => {
-      this.#clear("#deadline");
       this.#heard = false;
       this.#session?.ping();
       this.#deadline = timers.set(() => {
         this.#deadline = null;
         if (!this.#heard) this.#session?.drop(); // silent past the timeout: dead, 1006
+        else this.#heartbeat = timers.set(tick, Math.max(0, beat.interval - beat.timeout));
       }, beat.timeout);
-      this.#heartbeat = timers.set(tick, beat.interval);
     };
     this.#heartbeat = timers.set(tick, beat.interval);
   }

@@ -1,6 +1,6 @@
 // Globals the XS test host (xs-host.c) defines for modules it runs.
 declare function print(text: string): void;
-declare function gc(): void;
+declare function collectGarbage(): void;
 /** Collection off: nothing allocated is reclaimed, so counts only grow. */
 declare function gcEnable(on: boolean): void;
 /** Slots allocated and not yet collected. */

@@ -6,7 +6,7 @@
  *
  *   xs-host /abs/path/module.js      exit status 0 when the module and its promise jobs settle
  *
- * Globals: print(text), gc(), gcEnable(bool), heapSlots(), heapChunks(), meter(), now(), slotSize()
+ * Globals: print(text), collectGarbage(), gcEnable(bool), heapSlots(), heapChunks(), meter(), now(), slotSize()
  */
 #include <sys/time.h>
 #include "xsAll.h"
@@ -100,7 +100,7 @@ int main(int argc, char* argv[])
 		{
 			xsVars(1);
 			define(the, "print", host_print, 1);
-			define(the, "gc", host_gc, 0);
+			define(the, "collectGarbage", host_gc, 0);
 			define(the, "gcEnable", host_gc_enable, 1);
 			define(the, "heapSlots", host_heap_slots, 0);
 			define(the, "heapChunks", host_heap_chunks, 0);

@@ -1,0 +1,183 @@
+import assert from "node:assert/strict";
+import net from "node:net";
+import { WebSocketServer as WsServer, type WebSocket } from "ws";
+import { closeWs, ourClient, sleep, until, wsEchoServer } from "../support/net.js";
+
+const SIZES = [0, 1, 125, 126, 65535, 65536, 1 << 20];
+const payload = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 0xff);
+const text = (n: number) => "aé€😀".repeat(n).slice(0, n); // characters of 1 to 4 UTF-8 bytes
+
+describe("Client against a ws server over TCP", function () {
+  this.timeout(20_000);
+  let server: WsServer;
+  let port: number;
+  beforeEach(async () => ({ server, port } = await wsEchoServer()));
+  afterEach(() => closeWs(server));
+
+  it("exchanges binary messages of 0, 1, 125, 126, 65535, 65536 and 1 MiB bytes", async function () {
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`);
+    await until(() => client.state === "open");
+    for (const n of SIZES) {
+      assert.ok(client.send(payload(n)), `send ${n}`);
+      await until(() => rec.messages.length > 0, 5000, `echo of ${n}`);
+      const m = rec.messages.shift()!;
+      assert.equal(m.type, 2);
+      assert.deepEqual(m.data, payload(n));
+    }
+    client.close();
+  });
+
+  it("exchanges text messages of every size with characters of 1 to 4 bytes", async function () {
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`);
+    await until(() => client.state === "open");
+    for (const n of SIZES.slice(0, 6)) {
+      client.send(text(n));
+      await until(() => rec.messages.length > 0);
+      const m = rec.messages.shift()!;
+      assert.equal(m.type, 1);
+      assert.equal(Buffer.from(m.data).toString(), text(n));
+    }
+    client.close();
+  });
+
+  it("closes with 1009 when a message is over its limit, and ws sees the code", async function () {
+    let seen = 0;
+    server.on("connection", (ws) => { ws.on("close", (code) => (seen = code)); ws.send(new Uint8Array(2000)); });
+    const { rec } = ourClient(`ws://127.0.0.1:${port}/`, { maxMessage: 1024 });
+    await until(() => seen !== 0);
+    assert.equal(seen, 1009);
+    assert.ok(rec.events.includes("error WS_ERR_UNSUPPORTED_MESSAGE_LENGTH 1009"));
+  });
+
+  it("sends fragmented messages that ws assembles, and assembles ws's fragments", async function () {
+    let fragments = 0;
+    server.on("connection", (ws) => {
+      const socket = (ws as unknown as { _socket: net.Socket })._socket;
+      socket.on("data", (d: Buffer) => { if ((d[0] & 0x80) === 0) fragments++; });
+      ws.send("abc", { fin: false });
+      ws.send("def", { fin: true });
+    });
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`, { fragmentSize: 100 });
+    await until(() => rec.messages.length === 1);
+    assert.equal(Buffer.from(rec.messages.shift()!.data).toString(), "abcdef");
+    client.send(payload(1000));
+    await until(() => rec.messages.length === 1);
+    assert.deepEqual(rec.messages[0].data, payload(1000));
+    assert.ok(fragments >= 1, "the 1000-byte message went out in fragments");
+    client.close();
+  });
+
+  it("answers ws's ping with its payload and hears the pong to its own", async function () {
+    let pong = "";
+    server.on("connection", (ws) => { ws.on("pong", (d) => (pong = d.toString())); ws.ping("from ws"); });
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`);
+    await until(() => pong === "from ws");
+    client.ping(Buffer.from("from us"));
+    await until(() => rec.events.includes("pong from us"));
+    client.close();
+  });
+
+  it("closes first with a code and reason that ws sees, and reports a clean close", async function () {
+    let seen = "";
+    server.on("connection", (ws) => ws.on("close", (code, reason) => (seen = `${code} ${reason}`)));
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`);
+    await until(() => client.state === "open");
+    client.close(4001, "bye now");
+    await until(() => seen !== "" && rec.events.some((e) => e.startsWith("close")));
+    assert.equal(seen, "4001 bye now");
+    assert.ok(rec.events.includes("close 4001 bye now clean"), rec.events.join("; ")); // ws echoes the reason
+    assert.equal(client.state, "closed");
+  });
+
+  it("reports the code and reason when ws closes first", async function () {
+    server.on("connection", (ws) => setTimeout(() => ws.close(4002, "server says bye"), 20));
+    const { rec } = ourClient(`ws://127.0.0.1:${port}/`);
+    await until(() => rec.events.some((e) => e.startsWith("close")));
+    assert.ok(rec.events.includes("close 4002 server says bye clean"), rec.events.join("; "));
+  });
+
+  it("reports an abrupt reset as 1006", async function () {
+    server.on("connection", (ws) => setTimeout(() => ws.terminate(), 20));
+    const { rec } = ourClient(`ws://127.0.0.1:${port}/`);
+    await until(() => rec.events.some((e) => e.startsWith("close")));
+    assert.ok(rec.events.includes("close 1006  unclean"));
+  });
+
+  it("does not reconnect after a 403 refusal", async function () {
+    await closeWs(server);
+    ({ server, port } = await wsEchoServer({ verifyClient: (_info, cb) => cb(false, 403) }));
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`, { reconnect: { initialDelay: 10 } });
+    await until(() => client.state === "closed");
+    assert.ok(rec.events.includes("error WS_ERR_UNEXPECTED_STATUS 403"), rec.events.join("; "));
+    await sleep(100);
+    assert.equal(client.state, "closed");
+  });
+
+  it("declares a server that stops answering dead by its heartbeat", async function () {
+    server.on("connection", (ws) => setTimeout(() => (ws as unknown as { _socket: net.Socket })._socket.pause(), 50));
+    const { rec } = ourClient(`ws://127.0.0.1:${port}/`, { heartbeat: { interval: 100, timeout: 150 } });
+    const started = Date.now();
+    await until(() => rec.events.some((e) => e.startsWith("close")), 3000);
+    assert.ok(rec.events.includes("close 1006  unclean"));
+    assert.ok(Date.now() - started < 1500);
+  });
+
+  it("keeps a live link alive through its heartbeat", async function () {
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`, { heartbeat: { interval: 50, timeout: 100 } });
+    await sleep(600);
+    assert.equal(client.state, "open");
+    assert.ok(!rec.events.some((e) => e.startsWith("close")));
+    client.close();
+  });
+
+  it("holds a slow reader by backpressure: send() refuses past its queue, and the queue stays bounded", async function () {
+    let socket: net.Socket | undefined;
+    server.on("connection", (ws) => { socket = (ws as unknown as { _socket: net.Socket })._socket; socket.pause(); });
+    let drained = 0;
+    const { client } = ourClient(`ws://127.0.0.1:${port}/`, { maxQueue: 32768, onDrain: () => drained++ });
+    await until(() => client.state === "open" && socket !== undefined);
+    let accepted = 0;
+    let refused = 0;
+    let peak = 0;
+    // loopback's kernel buffers take megabytes before the paused reader holds the sender back
+    const data = payload(16384);
+    for (let i = 0; i < 4000 && refused === 0; i++) {
+      if (client.send(data)) accepted++;
+      else refused++;
+      await new Promise((r) => setImmediate(r));
+      peak = Math.max(peak, client.bufferedAmount);
+    }
+    assert.equal(refused, 1, "send() says no instead of growing without bound");
+    assert.ok(peak <= 32768 + 16384, `bufferedAmount peaked at ${peak}`);
+    assert.ok(accepted < 4000);
+    socket!.resume();
+    await until(() => drained > 0, 5000, "onDrain");
+    client.close();
+  });
+});
+
+describe("Client reconnection", function () {
+  this.timeout(20_000);
+
+  it("reconnects with backoff after the server restarts, and counts attempts", async function () {
+    let { server, port } = await wsEchoServer();
+    const delays: number[] = [];
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`, {
+      reconnect: { initialDelay: 50, maxDelay: 400 }, onReconnect: (_attempt, delay) => delays.push(delay),
+    });
+    await until(() => client.state === "open");
+    await closeWs(server);
+    await until(() => delays.length >= 3, 5000, "three attempts against a closed port");
+    ({ server } = await wsEchoServer({ port }));
+    await until(() => rec.events.filter((e) => e.startsWith("open")).length === 2, 5000, "the second open");
+    assert.equal(client.attempts, 0, "counters reset on success");
+    assert.ok(delays.every((d, i) => d >= 0 && d <= Math.min(400, 50 * 2 ** i)), `full jitter under the ceiling: ${delays}`);
+    client.close();
+    await closeWs(server);
+  });
+
+  it("refuses a bad URL with a TypeError", function () {
+    assert.throws(() => ourClient("http://127.0.0.1/"), TypeError);
+    assert.throws(() => ourClient("ws://127.0.0.1/#frag"), TypeError);
+  });
+});
