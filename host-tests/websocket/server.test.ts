@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import net from "node:net";
+import WebSocket from "ws";
+import type { WebSocketServer } from "../../firmware/websocket/server.js";
+import { ourEchoServer, sleep, until } from "../support/net.js";
+
+const SIZES = [0, 1, 125, 126, 65535, 65536, 1 << 20];
+const payload = (n: number) => Buffer.from(Uint8Array.from({ length: n }, (_, i) => (i * 13 + 5) & 0xff));
+
+function wsClient(port: number, path = "/", options: WebSocket.ClientOptions = {}, protocols?: string[]) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, protocols, options);
+  const got: { data: Buffer; binary: boolean }[] = [];
+  ws.on("message", (data, binary) => got.push({ data: data as Buffer, binary }));
+  return { ws, got, opened: new Promise<void>((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); }) };
+}
+
+/** The status of a refused upgrade, or 101. */
+function statusOf(port: number, path = "/", headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
+    ws.on("unexpected-response", (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate(); });
+    ws.on("open", () => { resolve(101); ws.close(); });
+    ws.on("error", () => undefined);
+  });
+}
+
+/** Raw bytes to the server; resolves with everything it answered until it closed the connection. */
+function raw(port: number, bytes: string | Buffer, ms = 3000): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1", () => socket.write(bytes));
+    let answer = "";
+    socket.on("data", (d) => (answer += d.toString("latin1")));
+    const timer = setTimeout(() => { socket.destroy(); resolve(answer + "[still open]"); }, ms);
+    socket.on("close", () => { clearTimeout(timer); resolve(answer); });
+    socket.on("error", () => undefined);
+  });
+}
+
+describe("Server with ws clients over TCP", function () {
+  this.timeout(20_000);
+  let server: WebSocketServer;
+  afterEach(() => server?.close());
+
+  it("echoes binary and text messages of 0, 1, 125, 126, 65535, 65536 and 1 MiB bytes", async function () {
+    server = await ourEchoServer();
+    const { ws, got, opened } = wsClient(server.port);
+    await opened;
+    for (const n of SIZES) {
+      ws.send(payload(n));
+      await until(() => got.length === 1, 5000, `echo of ${n}`);
+      const m = got.shift()!;
+      assert.ok(m.binary);
+      assert.deepEqual(m.data, payload(n));
+      const text = "x€".repeat(n >> 2);
+      ws.send(text);
+      await until(() => got.length === 1);
+      assert.equal(got.shift()!.data.toString(), text);
+    }
+    ws.close();
+  });
+
+  it("assembles ws's fragments and closes with 1009 past its limit", async function () {
+    server = await ourEchoServer({ maxMessage: 1000 });
+    const { ws, got, opened } = wsClient(server.port);
+    await opened;
+    ws.send("abc", { fin: false });
+    ws.send("def", { fin: true });
+    await until(() => got.length === 1);
+    assert.equal(got[0].data.toString(), "abcdef");
+    const closed = new Promise<number>((r) => ws.on("close", (code) => r(code)));
+    ws.send(payload(1001));
+    assert.equal(await closed, 1009);
+  });
+
+  it("answers pings, and sees closes from either side with code and reason", async function () {
+    const seen: string[] = [];
+    server = await ourEchoServer({
+      onConnection(client) {
+        client.handler = { onClose: (code, reason, clean) => seen.push(`${code} ${reason} ${clean}`) };
+        if (client.request.target === "/bye") setTimeout(() => client.close(4003, "go away"), 20);
+      },
+    });
+    const a = wsClient(server.port);
+    await a.opened;
+    const pong = new Promise<string>((r) => a.ws.on("pong", (d) => r(d.toString())));
+    a.ws.ping("hello");
+    assert.equal(await pong, "hello");
+    a.ws.close(4004, "client leaves");
+    await until(() => seen.length === 1);
+    assert.equal(seen[0], "4004 client leaves true");
+    const b = wsClient(server.port, "/bye");
+    const closed = new Promise<string>((r) => b.ws.on("close", (code, reason) => r(`${code} ${reason}`)));
+    assert.equal(await closed, "4003 go away");
+  });
+
+  it("routes by path, checks a token and chooses a subprotocol, refusing with 401, 403 and 404", async function () {
+    server = await ourEchoServer({
+      onUpgrade(request) {
+        if (request.target !== "/devices") return { status: 404, body: "no such endpoint" };
+        if (request.headers["authorization"] === undefined) return { status: 401, headers: { "WWW-Authenticate": "Bearer" } };
+        if (request.headers["authorization"] !== "Bearer good") return { status: 403 };
+        return { protocol: request.protocols.includes("v2.sensor") ? "v2.sensor" : undefined };
+      },
+    });
+    assert.equal(await statusOf(server.port, "/other"), 404);
+    assert.equal(await statusOf(server.port, "/devices"), 401);
+    assert.equal(await statusOf(server.port, "/devices", { Authorization: "Bearer bad" }), 403);
+    const ok = wsClient(server.port, "/devices", { headers: { Authorization: "Bearer good" } }, ["v1.sensor", "v2.sensor"]);
+    await ok.opened;
+    assert.equal(ok.ws.protocol, "v2.sensor");
+    ok.ws.close();
+    assert.equal(server.stats.refused, 3);
+  });
+
+  it("answers 503 past its client limit, and serves again when a client leaves", async function () {
+    server = await ourEchoServer({ maxClients: 2 });
+    const a = wsClient(server.port);
+    const b = wsClient(server.port);
+    await Promise.all([a.opened, b.opened]);
+    assert.match(await raw(server.port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"), /^HTTP\/1\.1 503 /);
+    a.ws.close();
+    await until(() => server.clients.size === 1);
+    assert.equal(await statusOf(server.port), 101);
+    b.ws.close();
+  });
+
+  it("drops a client that sends nothing within the handshake timeout, and refuses an oversized head with 431", async function () {
+    server = await ourEchoServer({ handshakeTimeout: 200, maxHeader: 512 });
+    const started = Date.now();
+    assert.equal(await raw(server.port, "GET / HTTP/1.1\r\n"), "");
+    assert.ok(Date.now() - started < 2000);
+    assert.match(await raw(server.port, `GET / HTTP/1.1\r\nHost: x\r\nX-Pad: ${"a".repeat(600)}\r\n\r\n`), /^HTTP\/1\.1 431 /);
+    assert.match(await raw(server.port, "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n"), /^HTTP\/1\.1 426 [^]*Sec-WebSocket-Version: 13\r\n/);
+  });
+
+  it("hands plain HTTP requests to its handler on the same port", async function () {
+    server = await ourEchoServer({
+      onRequest: (request) => ({ status: 200, headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ path: request.target, clients: server.clients.size }) }),
+    });
+    const response = await fetch(`http://127.0.0.1:${server.port}/status`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { path: "/status", clients: 0 });
+  });
+
+  it("broadcasts past a slow client without stalling the others, counting what it drops", async function () {
+    server = await ourEchoServer({ maxQueue: 20000 });
+    const fast = wsClient(server.port);
+    const slow = wsClient(server.port);
+    await Promise.all([fast.opened, slow.opened]);
+    (slow.ws as unknown as { _socket: net.Socket })._socket.pause();
+    const message = payload(16384);
+    let sent = 0;
+    for (let i = 0; i < 1000; i++) {
+      sent += server.broadcast(message).sent > 0 ? 1 : 0;
+      await new Promise((r) => setImmediate(r));
+      for (const c of server.clients) assert.ok(c.bufferedAmount <= 20000 + 16384, "each queue stays bounded");
+    }
+    await until(() => fast.got.length === 1000, 10000, "every message to the fast client");
+    const slowClient = [...server.clients].find((c) => c.dropped > 0);
+    assert.ok(slowClient !== undefined && slowClient.dropped > 0, "the slow client's messages were dropped");
+    assert.equal(server.stats.dropped, slowClient.dropped);
+    fast.ws.close();
+    slow.ws.terminate();
+  });
+
+  it("closes a slow client with 1013 when so configured", async function () {
+    server = await ourEchoServer({ maxQueue: 20000, slowClientClose: 1013 });
+    const slow = wsClient(server.port);
+    await slow.opened;
+    (slow.ws as unknown as { _socket: net.Socket })._socket.pause();
+    for (let i = 0; i < 1000 && server.stats.closedSlow === 0; i++) {
+      server.broadcast(payload(16384));
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(server.stats.closedSlow, 1);
+    slow.ws.terminate();
+    await sleep(10);
+  });
+});
