@@ -136,7 +136,7 @@ export class WebSocketClient {
     this.#session = session;
     const request = buildClientRequest({ host: url.host, port: url.port, path: url.path, secure: url.secure,
       origin: o.origin, protocols: o.protocols, headers: o.headers }, key);
-    const reader = new HttpHeadReader(o.maxHeader ?? 2048);
+    let reader = new HttpHeadReader(o.maxHeader ?? 2048);
     let tunnel = o.proxy !== undefined;
     const raw = (bytes: Uint8Array, count: number): void => {
       const end = reader.feed(bytes, 0, count);
@@ -148,7 +148,7 @@ export class WebSocketClient {
         const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head.startLine)?.[1] ?? 0);
         if (status !== 200) return this.#refuse(HandshakeErrors.BAD_STATUS, status);
         tunnel = false;
-        reader.head = null;
+        reader = new HttpHeadReader(o.maxHeader ?? 2048); // for the server's answer
         session.writeRaw(utf8Encode(request));
         return;
       }
@@ -172,7 +172,8 @@ export class WebSocketClient {
       const io = url.secure ? o.network.tls!.io : o.network.socket.io;
       try {
         const socket = new io({ address, host, port: target.port, ...session.callbacks(),
-          secure: url.secure ? { servername: url.host, ...o.secure } : undefined });
+          // the server name for SNI and certificate checks: never an IP address
+          secure: url.secure ? { ...(isIpAddress(url.host) ? {} : { servername: url.host }), ...o.secure } : undefined });
         session.attach(socket, raw);
         if (o.proxy) {
           const authority = `${url.host.indexOf(":") >= 0 ? `[${url.host}]` : url.host}:${url.port}`;
