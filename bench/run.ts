@@ -3,8 +3,11 @@
 
 import { resultOf, runUnderXs } from "../host-tests/xs/xs-host.js";
 import { type Figure, throughput } from "./core-bench.js";
+import { echoFigures } from "./echo-bench.js";
 
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const check = (ok: boolean, text: string) => console.log(`  [${ok ? "met" : "MISSED"}] ${text}`);
 
 async function main(): Promise<void> {
   console.log("Protocol core: Node (V8) and XS side by side; XS figures per message are exact engine counts.\n");
@@ -26,7 +29,6 @@ async function main(): Promise<void> {
   const unmaskSteps = f["unmask 64 KiB: steps"] / f["bare word XOR 64 KiB: steps"];
   const unmaskTime = f["unmask 64 KiB: ms"] / f["bare word XOR 64 KiB: ms"];
   console.log("\nTargets");
-  const check = (ok: boolean, text: string) => console.log(`  [${ok ? "met" : "MISSED"}] ${text}`);
   check(allocs === 0, `0 allocations per message in steady state, both directions: ${allocs} in total`);
   check(unmaskTime <= 1.5, `64 KiB unmask within 1.5x of a bare word XOR loop: ${fmt(unmaskTime, 2)}x time, ${fmt(unmaskSteps, 2)}x steps`);
   const fixed = f["fixed state: bytes with 16-byte device slots"];
@@ -39,10 +41,24 @@ async function main(): Promise<void> {
     + `${fmt(f["client receive 16 B binary, whole message: steps"])} whole (Moddable's ECMA-419 client: about 410, per the issue)`);
   check(large <= 7000, `receive 64 KiB message in 1460 B pieces at most 7,000 steps: ${fmt(large)} streaming (Moddable's: about 14,700); `
     + `whole-message mode adds xsnap's charge of 2 steps a byte for the copy into the message buffer`);
+
+  console.log("\nEcho round trips over TCP on 127.0.0.1, one message in flight (device-like 1,460 B buffers and 5,744 B windows)");
+  const echo = await echoFigures(1500);
+  for (const size of [64, 16384]) {
+    const rows = echo.filter((e) => e.size === size);
+    const base = rows.find((e) => e.pairing === "ws client -> ws server")!.roundTrips;
+    for (const e of rows) {
+      console.log(`  ${String(size).padStart(5)} B  ${e.pairing.padEnd(24)} ${fmt(e.roundTrips).padStart(8)} round trips/s `
+        + `${fmt(e.mibPerSecond, 1).padStart(7)} MiB/s  ${fmt(e.roundTrips / base, 2)}x of ws-ws`);
+    }
+  }
+  const worst = Math.min(...echo.filter((e) => e.pairing.includes("our")).map((e) =>
+    e.roundTrips / echo.find((b) => b.size === e.size && b.pairing === "ws client -> ws server")!.roundTrips));
+  check(worst >= 0.8, `echo through the host transport at least 0.8x of ws to ws: worst pairing ${fmt(worst, 2)}x`);
   console.log(`\nNode ${process.version}; XS from @agoric/xsnap through host-tests/xs/xs-host.c; ${process.arch}.`);
 }
 
-main().catch((e) => {
+main().then(() => process.exit(0), (e) => {
   console.error(e);
   process.exit(1);
 });

@@ -27,7 +27,7 @@ export class NodeTCP implements TcpSocket {
   #inFlight = 0;
   #ended = false;
   #closed = false;
-  #notify = false;
+  #corked = false;
 
   constructor(options: NodeSocketOptions) {
     this.#options = options;
@@ -66,7 +66,8 @@ export class NodeTCP implements TcpSocket {
     }
     this.#queued -= n;
     if (this.#queued < this.#receiveWindow && this.#socket.isPaused() && !this.#ended) this.#socket.resume();
-    if (this.#queued === 0 && this.#ended) this.#reportEnd();
+    // after the caller has handled these last bytes (a close frame, say), not inside this call
+    if (this.#queued === 0 && this.#ended) setImmediate(() => this.#reportEnd());
     return n;
   }
 
@@ -75,6 +76,15 @@ export class NodeTCP implements TcpSocket {
     if (bytes.length > this.#sendWindow - this.#inFlight) throw new Error("would block");
     this.#inFlight += bytes.length;
     const n = bytes.length;
+    // frames written in one turn leave in one system call, as lwIP coalesces segments
+    if (!this.#corked) {
+      this.#corked = true;
+      this.#socket.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        this.#socket.uncork();
+      });
+    }
     // copied: the caller reuses its buffer at once, as on a device
     this.#socket.write(Buffer.from(bytes), () => {
       this.#inFlight -= n;
@@ -100,14 +110,8 @@ export class NodeTCP implements TcpSocket {
     this.#queue.push(data);
     this.#queued += data.length;
     if (this.#queued >= this.#receiveWindow) this.#socket.pause();
-    // one notification per turn of the event loop, like a device's socket task
-    if (!this.#notify) {
-      this.#notify = true;
-      setImmediate(() => {
-        this.#notify = false;
-        if (this.#queued > 0 && !this.#closed) this.#options.onReadable?.(this.#queued);
-      });
-    }
+    // 'data' never fires inside a call into this socket, so the callback can run at once
+    if (!this.#closed) this.#options.onReadable?.(this.#queued);
   }
 
   #writable(): void {
