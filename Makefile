@@ -23,7 +23,7 @@ sim: check-moddable
 	mcconfig -d -m -p $(SIM_PLATFORM) ./manifest.json
 
 # The same, headless: ends with the app's PASS or FAIL line and the matching exit status.
-sim-test: check-moddable
+sim-test: check-moddable build
 	bash host-tests/sim/sim-test.sh
 
 esp32: check-moddable

@@ -54,7 +54,9 @@ export class NodeTCP implements TcpSocket {
   get remoteAddress(): string | undefined { return this.#socket.remoteAddress; }
   get remotePort(): number | undefined { return this.#socket.remotePort; }
 
+  /** Reads exactly buffer.length bytes, as Moddable's sockets do: more than are queued throws. */
   read(buffer: Uint8Array): number {
+    if (buffer.length === 0 || buffer.length > this.#queued) throw new Error("invalid");
     let n = 0;
     while (n < buffer.length && this.#queue.length > 0) {
       const head = this.#queue[0];

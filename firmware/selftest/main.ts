@@ -1,20 +1,22 @@
 // A self-test app for the Moddable simulator or a board: runs the protocol core on Moddable's own
-// XS and traces one PASS or FAIL line. `make sim` builds it.
+// XS, then, when the build sets echo_port (mcconfig ... echo_port=P), a round trip through the
+// device network to a WebSocket echo server on 127.0.0.1:P. Traces one PASS or FAIL line.
 
+import config from "mc/config";
+import { WebSocketClient } from "../websocket/client.js";
 import { acceptFor } from "../websocket/core/accept.js";
 import { Connection } from "../websocket/core/connection.js";
 import { sha1 } from "../websocket/core/sha1.js";
+import { deviceNetwork } from "../websocket/device.js";
+import { devicePlatform } from "../websocket/platform-device.js";
 
 declare function trace(text: string): void;
 
-function check(name: string, ok: boolean, failures: string[]): void {
-  if (!ok) failures.push(name);
-}
-
-function run(): string[] {
+function coreChecks(): string[] {
   const failures: string[] = [];
-  check("RFC 6455 accept key", acceptFor("dGhlIHNhbXBsZSBub25jZQ==", sha1) === "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", failures);
-
+  const check = (name: string, ok: boolean) => ok || failures.push(name);
+  check("RFC 6455 accept key with the compact SHA-1", acceptFor("dGhlIHNhbXBsZSBub25jZQ==", sha1) === "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+  check("RFC 6455 accept key with crypt's Digest", acceptFor("dGhlIHNhbXBsZSBub25jZQ==", devicePlatform.sha1) === "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
   let received = "";
   let closed = "";
   const server = new Connection({
@@ -30,16 +32,40 @@ function run(): string[] {
   server.receive(server.input, 0, 5);
   server.input.set(input.slice(5));
   server.receive(server.input, 0, input.length - 5);
-  check("masked Hello in two reads", received === "1:Hello", failures);
-  check("close 1000 echoed and clean", closed === "1000:true" && server.encodeNext() === 4 && server.output[0] === 0x88, failures);
+  check("masked Hello in two reads", received === "1:Hello");
+  check("close 1000 echoed and clean", closed === "1000:true" && server.encodeNext() === 4 && server.output[0] === 0x88);
   return failures;
 }
 
-let verdict: string;
-try {
-  const failures = run();
-  verdict = failures.length === 0 ? "PASS websocket core self-test" : `FAIL websocket core self-test: ${failures.join(", ")}`;
-} catch (e) {
-  verdict = `FAIL websocket core self-test: ${(e as Error).message} ${(e as Error).stack ?? ""}`;
+/** Text and binary echoed by the server at 127.0.0.1:port, through the device's sockets. */
+function roundTrip(port: number, done: (failure: string) => void): void {
+  const got: string[] = [];
+  const client: WebSocketClient = new WebSocketClient({
+    url: `ws://127.0.0.1:${port}/selftest`, network: deviceNetwork(), platform: devicePlatform,
+    reconnect: false, connectTimeout: 5000, maxMessage: 4096,
+    onOpen() {
+      client.send("héllo from XS");
+      client.send(Uint8Array.of(1, 2, 3, 250));
+      client.send("x".repeat(3000)); // several frames through 1,460-byte buffers
+    },
+    onMessage(type, data, length) {
+      got.push(type === 1 ? `${length}` : Array.from(data.subarray(0, length)).join(","));
+      if (got.length === 3) client.close(1000, "done");
+    },
+    onClose(code, _reason, clean) {
+      done(got.join("|") === "14|1,2,3,250|3000" && code === 1000 && clean ? "" : `round trip: got ${got.join("|")} close ${code} ${clean}`);
+    },
+  });
 }
-trace(verdict + "\n");
+
+let failures: string[];
+try {
+  failures = coreChecks();
+} catch (e) {
+  failures = [`exception ${(e as Error).message}`];
+}
+const verdict = (list: string[]) =>
+  trace(list.length === 0 ? "PASS websocket self-test\n" : `FAIL websocket self-test: ${list.join(", ")}\n`);
+const port = Number((config as Record<string, unknown>).echo_port ?? 0);
+if (port > 0 && failures.length === 0) roundTrip(port, (failure) => verdict(failure ? [failure] : []));
+else verdict(failures);

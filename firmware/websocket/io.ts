@@ -12,7 +12,7 @@ export interface SocketCallbacks {
 }
 
 export interface TcpSocket {
-  /** Fills buffer from its start with queued bytes; returns the count (undefined or 0: none). */
+  /** Reads exactly buffer.byteLength queued bytes into it; throws when fewer are queued. */
   read(buffer: Uint8Array): number | undefined | void;
   /** Writes all of bytes or throws ("would block"); returns the room left. */
   write(bytes: Uint8Array): number | undefined | void;

@@ -7,7 +7,7 @@ import type { Platform } from "./platform.js";
 export const devicePlatform: Platform = Object.freeze({
   sha1(data: Uint8Array): Uint8Array {
     const digest = new Digest("SHA1");
-    digest.write(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+    digest.write((data.buffer as ArrayBuffer).slice(data.byteOffset, data.byteOffset + data.byteLength));
     return new Uint8Array(digest.close());
   },
   random32(): number {

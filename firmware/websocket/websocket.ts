@@ -39,7 +39,7 @@ export class WebSocket {
         this.onopen?.({ type: "open" });
       },
       onMessage: (type, data, length) => {
-        const payload = type === 1 ? utf8Decode(data, 0, length) : data.buffer.slice(data.byteOffset, data.byteOffset + length);
+        const payload = type === 1 ? utf8Decode(data, 0, length) : (data.buffer as ArrayBuffer).slice(data.byteOffset, data.byteOffset + length);
         this.onmessage?.({ type: "message", data: payload as string | ArrayBuffer });
       },
       onError: (p) => this.onerror?.({ type: "error", ...p }),

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Builds the self-test app with an installed Moddable SDK, runs it headless in the desktop simulator
-# (which never exits by itself), and stops it at its PASS or FAIL line. Exit status 0 on PASS.
+# (which never exits by itself) with a ws echo server on 127.0.0.1 for its round trip, and stops it
+# at its PASS or FAIL line. Exit status 0 on PASS. Needs `npm run build` first (for the echo server).
 set -uo pipefail
 : "${MODDABLE:?MODDABLE is not set: install the Moddable SDK and export MODDABLE}"
 command -v xvfb-run >/dev/null || { echo "xvfb-run is missing (Debian: apt-get install xvfb)"; exit 2; }
 platform=lin
 out=build/sim
 mkdir -p "$out"
-mcconfig -m -p "$platform" -o "$out" ./manifest.json > "$out/build.log" 2>&1 || { tail -20 "$out/build.log"; echo "FAIL: build"; exit 1; }
+node build/host-tests/sim/ws-echo.js > "$out/echo.port" &
+echo_server=$!
+trap 'kill $echo_server 2>/dev/null' EXIT
+for _ in $(seq 1 50); do [ -s "$out/echo.port" ] && break; sleep 0.1; done
+port=$(head -1 "$out/echo.port")
+mcconfig -m -p "$platform" -o "$out" ./manifest.json "echo_port=$port" > "$out/build.log" 2>&1 || { tail -20 "$out/build.log"; echo "FAIL: build"; exit 1; }
 app=$(find "$out" -name mc.so | head -1)
 log="$out/run.log"
 : > "$log"
