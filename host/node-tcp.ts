@@ -3,6 +3,7 @@
 // does not fit and returns the room left, onWritable reports room again as data leaves. So the host
 // reproduces a device's backpressure instead of hiding it in Node's unbounded socket buffers.
 
+import dns from "node:dns";
 import net from "node:net";
 import tls from "node:tls";
 import type { SocketOptions, TcpSocket } from "../firmware/websocket/io.js";
@@ -180,3 +181,15 @@ export const nodeTimers = Object.freeze({
   set: (callback: () => void, ms: number): unknown => setTimeout(callback, ms),
   clear: (timer: unknown): void => clearTimeout(timer as NodeJS.Timeout),
 });
+
+/** An ECMA-419-shaped DNS resolver over node:dns, to run the device's name-resolution path on Node. */
+export class NodeResolver {
+  resolve(options: { host: string; onResolved(host: string, address: string): void; onError(host: string): void }): void {
+    dns.lookup(options.host, { family: 4 }, (error, address) => {
+      if (error) options.onError(options.host);
+      else options.onResolved(options.host, address);
+    });
+  }
+
+  close(): void {}
+}
