@@ -1,12 +1,16 @@
 // A self-test app for the Moddable simulator or a board: runs the protocol core on Moddable's own
-// XS, then, when the build sets echo_port (mcconfig ... echo_port=P), a round trip through the
-// device network to a WebSocket echo server on 127.0.0.1:P. Traces one PASS or FAIL line.
+// XS; then, when the build sets echo_port (mcconfig ... echo_port=P), a round trip through the
+// device network to a WebSocket echo server on 127.0.0.1:P; then, with serve_port=Q, serves
+// WebSocket echo on port Q (tracing "LISTENING Q") until one client has come and closed cleanly.
+// Traces one PASS or FAIL line.
 
 import config from "mc/config";
 import { WebSocketClient } from "../websocket/client.js";
+import { WebSocketServer } from "../websocket/server.js";
 import { acceptFor } from "../websocket/core/accept.js";
 import { Connection } from "../websocket/core/connection.js";
 import { sha1 } from "../websocket/core/sha1.js";
+import { utf8Decode } from "../websocket/core/utf8.js";
 import { deviceNetwork } from "../websocket/device.js";
 import { devicePlatform } from "../websocket/platform-device.js";
 
@@ -22,7 +26,7 @@ function coreChecks(): string[] {
   const server = new Connection({
     role: "server", maxMessage: 64,
     handler: {
-      onMessage(type, data, length) { received = `${type}:${String.fromCharCode(...data.subarray(0, length))}`; },
+      onMessage(type, data, length) { received = `${type}:${utf8Decode(data, 0, length)}`; },
       onClose(code, _reason, clean) { closed = `${code}:${clean}`; },
     },
   });
@@ -58,6 +62,29 @@ function roundTrip(port: number, done: (failure: string) => void): void {
   });
 }
 
+/** Echoes for one client; done when it closes, with what the server saw. */
+function serve(port: number, done: (failure: string) => void): void {
+  const network = deviceNetwork();
+  const server = new WebSocketServer({
+    port, network, platform: devicePlatform, maxClients: 2, maxMessage: 4096,
+    onConnection(client, request) {
+      let echoed = 0;
+      client.handler = {
+        onMessage(type, data, length) {
+          echoed++;
+          client.send(type === 1 ? utf8Decode(data, 0, length) : data.slice(0, length));
+        },
+        onClose(code, _reason, clean) {
+          network.timers.set(() => server.close(), 10);
+          done(code === 1000 && clean && echoed === 3 && request.target === "/probe" ? ""
+            : `serving: ${echoed} echoed, close ${code} ${clean}, path ${request.target}`);
+        },
+      };
+    },
+  });
+  trace(`LISTENING ${port}\n`);
+}
+
 let failures: string[];
 try {
   failures = coreChecks();
@@ -66,6 +93,11 @@ try {
 }
 const verdict = (list: string[]) =>
   trace(list.length === 0 ? "PASS websocket self-test\n" : `FAIL websocket self-test: ${list.join(", ")}\n`);
-const port = Number((config as Record<string, unknown>).echo_port ?? 0);
-if (port > 0 && failures.length === 0) roundTrip(port, (failure) => verdict(failure ? [failure] : []));
-else verdict(failures);
+const settings = config as Record<string, unknown>;
+const echoPort = Number(settings.echo_port ?? 0);
+const servePort = Number(settings.serve_port ?? 0);
+const then = (failure: string, next: () => void) => (failure ? verdict([failure]) : next());
+const serving = () => (servePort > 0 ? serve(servePort, (failure) => verdict(failure ? [failure] : [])) : verdict([]));
+if (failures.length > 0) verdict(failures);
+else if (echoPort > 0) roundTrip(echoPort, (failure) => then(failure, serving));
+else serving();

@@ -13,16 +13,22 @@ echo_server=$!
 trap 'kill $echo_server 2>/dev/null' EXIT
 for _ in $(seq 1 50); do [ -s "$out/echo.port" ] && break; sleep 0.1; done
 port=$(head -1 "$out/echo.port")
-mcconfig -m -p "$platform" -o "$out" ./manifest.json "echo_port=$port" > "$out/build.log" 2>&1 || { tail -20 "$out/build.log"; echo "FAIL: build"; exit 1; }
+serve_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+mcconfig -m -p "$platform" -o "$out" ./manifest.json "echo_port=$port" "serve_port=$serve_port" > "$out/build.log" 2>&1 || { tail -20 "$out/build.log"; echo "FAIL: build"; exit 1; }
 app=$(find "$out" -name mc.so | head -1)
 log="$out/run.log"
 : > "$log"
 timeout "${SIM_TIMEOUT:-60}" xvfb-run -a stdbuf -o0 "$MODDABLE/build/bin/$platform/release/mcsim" "$app" > "$log" 2>&1 &
 runner=$!
+probe=""
 for _ in $(seq 1 "${SIM_TIMEOUT:-60}"); do
   if grep -qE '^(PASS|FAIL)' "$log"; then break; fi
+  if [ -z "$probe" ] && grep -q "^LISTENING" "$log"; then
+    node build/host-tests/sim/ws-probe.js "$serve_port"; probe=$?
+  fi
   sleep 1
 done
 pkill -P "$runner" >/dev/null 2>&1; pkill -f "mcsim $app" >/dev/null 2>&1; wait "$runner" 2>/dev/null
 cat "$log"
-grep -qE '^PASS' "$log"
+[ "$probe" = 0 ] || echo "FAIL: the probe of the app's server did not succeed"
+[ "$probe" = 0 ] && grep -qE '^PASS' "$log"

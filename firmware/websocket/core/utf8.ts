@@ -157,7 +157,8 @@ export function utf8Decode(bytes: Uint8Array, start: number, end: number): strin
       c -= 0x10000;
       units.push(0xd800 + (c >> 10), 0xdc00 + (c & 0x3ff));
     } else units.push(c);
-    if (units.length >= 1024) {
+    // apply() puts every unit on the stack: a device's XS stack holds a few hundred values
+    if (units.length >= 64) {
       out += String.fromCharCode.apply(null, units);
       units.length = 0;
     }
