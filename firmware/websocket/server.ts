@@ -87,8 +87,8 @@ export class ServerClient {
 
 export class WebSocketServer {
   readonly clients = new Set<ServerClient>();
-  /** Counters for the operator: connections accepted, refused (any status), and slow-client outcomes. */
-  readonly stats = { accepted: 0, refused: 0, dropped: 0, closedSlow: 0 };
+  /** Counters for the operator: upgrades accepted and refused (4xx, 5xx), plain HTTP answered, slow-client outcomes. */
+  readonly stats = { accepted: 0, refused: 0, http: 0, dropped: 0, closedSlow: 0 };
   readonly #options: ServerOptions;
   readonly #listener: Listener;
   #sessions = 0;
@@ -161,7 +161,8 @@ export class WebSocketServer {
     const socket = new o.network.socket.io({ from: raw, ...session.callbacks() });
     const reader = new HttpHeadReader(o.maxHeader ?? 2048);
     const answer = (a: HttpAnswer): void => {
-      this.stats.refused++;
+      if (a.status >= 400) this.stats.refused++;
+      else this.stats.http++;
       const body = typeof a.body === "string" ? utf8Encode(a.body) : a.body ?? new Uint8Array(0);
       session.writeRaw(utf8Encode(buildResponseHead(a.status, body.length, a.headers)));
       session.writeRaw(body, true);

@@ -52,6 +52,18 @@ describe("Client and server lifecycle", function () {
     await closeWs(server);
   });
 
+  it("reports a client's abrupt reset as 1006 on the server, and forgets the client", async function () {
+    const closes: string[] = [];
+    const server = await ourEchoServer({ onConnection(client) { client.handler = { onClose: (code, _r, clean) => closes.push(`${code} ${clean}`) }; } });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/`);
+    await new Promise((r) => ws.once("open", r));
+    await until(() => server.clients.size === 1);
+    ws.terminate();
+    await until(() => closes.length === 1 && server.clients.size === 0);
+    assert.deepEqual(closes, ["1006 false"]);
+    server.close();
+  });
+
   it("pings every client with pingAll and hears their pongs", async function () {
     let pongs = 0;
     const server = await ourEchoServer({ onConnection(client) { client.handler = { onPong: () => pongs++ }; } });
