@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { appScenario } from "../app/app-scenario.js";
 import { runCorpus } from "../corpus/run-corpus.js";
 import { resultOf, runUnderXs } from "./xs-host.js";
 
@@ -10,5 +11,12 @@ describe("The protocol core under the XS engine", function () {
     const node = runCorpus();
     assert.deepEqual(Object.keys(xs), Object.keys(node));
     for (const name of Object.keys(node)) assert.deepEqual(xs[name], node[name], name);
+  });
+
+  it("runs the device app's ring, stream format and commands exactly as Node does", async function () {
+    const node = appScenario();
+    assert.equal(node.length, 6);
+    assert.match(node[1], /^resent 5 4 dropped 3 /, "acknowledged samples are not sent again; drops are counted");
+    assert.deepEqual(resultOf(await runUnderXs("build/host-tests/xs/app-entry.js")), node);
   });
 });
