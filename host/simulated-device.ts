@@ -1,0 +1,20 @@
+// A simulated device: the firmware's DeviceApp with simulated sensors, on the host transport.
+
+import { DeviceApp, type DeviceSettings } from "../firmware/app/device-app.js";
+import { DeviceFigures, SensorSet, SimulatedClimate } from "../firmware/app/sensors.js";
+import { nodeNetwork } from "./network-node.js";
+import { nodePlatform } from "./platform-node.js";
+
+export function simulatedDevice(settings: DeviceSettings): DeviceApp {
+  const uniform = () => nodePlatform.random32() / 0x100000000;
+  const started = Date.now();
+  const sensors = new SensorSet([
+    new SimulatedClimate(uniform, Date.now),
+    new DeviceFigures({
+      heap: () => process.memoryUsage().heapUsed,
+      rssi: () => Math.round(-55 + (uniform() - 0.5) * 6),
+      uptime: () => Math.round((Date.now() - started) / 1000),
+    }),
+  ]);
+  return new DeviceApp(settings, { network: nodeNetwork, platform: nodePlatform, sensors, now: Date.now });
+}
