@@ -7,6 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { CompanionServer } from "./companion/companion-server.js";
+import { dashboardRoutes } from "./companion/dashboard.js";
 import { simulatedDevice } from "./simulated-device.js";
 
 const port = Number(process.env.PORT ?? 8080);
@@ -14,9 +15,9 @@ const database = process.env.COMPANION_DB ?? "data/companion.db";
 const tokens = (process.env.COMPANION_TOKENS ?? "dev-token").split(",").map((t) => t.trim()).filter(Boolean);
 if (database !== ":memory:") mkdirSync(dirname(database), { recursive: true });
 
-const server = new CompanionServer({ port, database, tokens });
+const server = new CompanionServer({ port, database, tokens, extraRoutes: dashboardRoutes });
 await server.start();
-console.log(`companion server on http://127.0.0.1:${server.port}  (devices: ws://<this host>:${server.port}/device?device=ID)`);
+console.log(`dashboard: http://127.0.0.1:${server.port}/  (devices connect to ws://<this host>:${server.port}/device?device=ID)`);
 console.log(`  API: GET /api/devices, GET /api/devices/ID/samples?limit=N, POST /api/devices/ID/commands {"cmd", "args"}`);
 
 const devices = process.argv.includes("--server-only") ? [] : Array.from({ length: Number(process.env.DEVICES ?? 3) }, (_, i) =>
