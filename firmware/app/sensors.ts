@@ -81,3 +81,28 @@ export class SensorSet {
     });
   }
 }
+
+/** What an ECMA-419 temperature and humidity driver returns (SHT3x, AHT10, SHTC3: embedded:sensor/...). */
+export interface ClimateDriver {
+  sample(): { thermometer?: { temperature?: number }; hygrometer?: { humidity?: number } } | undefined;
+}
+
+/** A real I2C sensor through its ECMA-419 driver; a missing value or a bus error is a failed read. */
+export class I2cClimate implements Sensor {
+  readonly channels = ["temperature", "humidity"] as const;
+  readonly #driver: ClimateDriver;
+
+  constructor(driver: ClimateDriver) {
+    this.#driver = driver;
+  }
+
+  read(into: number[], at: number): boolean {
+    const sample = this.#driver.sample();
+    const t = sample?.thermometer?.temperature;
+    const h = sample?.hygrometer?.humidity;
+    if (typeof t !== "number" || typeof h !== "number") return false;
+    into[at] = Math.round(t * 100) / 100;
+    into[at + 1] = Math.round(h * 10) / 10;
+    return true;
+  }
+}

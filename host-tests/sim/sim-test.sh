@@ -14,7 +14,7 @@ trap 'kill $echo_server 2>/dev/null' EXIT
 for _ in $(seq 1 50); do [ -s "$out/echo.port" ] && break; sleep 0.1; done
 port=$(head -1 "$out/echo.port")
 serve_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
-mcconfig -m -p "$platform" -o "$out" ./manifest.json "echo_port=$port" "serve_port=$serve_port" > "$out/build.log" 2>&1 || { tail -20 "$out/build.log"; echo "FAIL: build"; exit 1; }
+mcconfig -m -p "$platform" -o "$out" ./firmware/selftest/manifest.json "echo_port=$port" "serve_port=$serve_port" > "$out/build.log" 2>&1 || { tail -20 "$out/build.log"; echo "FAIL: build"; exit 1; }
 app=$(find "$out" -name mc.so | head -1)
 log="$out/run.log"
 : > "$log"
