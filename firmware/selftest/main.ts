@@ -1,5 +1,5 @@
-// A self-test app for the Moddable simulator or a board: runs the protocol core on Moddable's own
-// XS; then, when the build sets echo_port (mcconfig ... echo_port=P), a round trip through the
+// A self-test app for the Moddable simulator or a board: runs the core's frame corpus (every case,
+// split every way, as the host tests do) and a few checks on Moddable's own XS; then, when the build sets echo_port (mcconfig ... echo_port=P), a round trip through the
 // device network to a WebSocket echo server on 127.0.0.1:P; then, with serve_port=Q, serves
 // WebSocket echo on port Q (tracing "LISTENING Q") until one client has come and closed cleanly.
 // Traces one PASS or FAIL line.
@@ -12,6 +12,8 @@ import { Connection } from "../websocket/core/connection.js";
 import { sha1 } from "../websocket/core/sha1.js";
 import { utf8Decode } from "../websocket/core/utf8.js";
 import { deviceNetwork } from "../websocket/device.js";
+import { frameCorpus } from "../../host-tests/corpus/frames.js";
+import { runCase } from "../../host-tests/corpus/run-corpus.js";
 import { devicePlatform } from "../websocket/platform-device.js";
 
 declare function trace(text: string): void;
@@ -38,6 +40,14 @@ function coreChecks(): string[] {
   server.receive(server.input, 0, input.length - 5);
   check("masked Hello in two reads", received === "1:Hello");
   check("close 1000 echoed and clean", closed === "1000:true" && server.encodeNext() === 4 && server.output[0] === 0x88);
+  let cases = 0;
+  for (const c of frameCorpus()) {
+    const r = runCase(c);
+    cases++;
+    check(`corpus: ${c.name}`, r.events.join("\n") === c.expect.join("\n") && r.disagreeingSplits.length === 0
+      && r.bytewiseAgrees && r.randomAgrees && r.inputAreaAgrees);
+  }
+  check("the corpus ran", cases >= 38); // 38 cases today; fewer means the corpus did not load whole
   return failures;
 }
 
