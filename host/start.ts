@@ -2,7 +2,7 @@
 // transport. --server-only runs the server alone, for real boards. Stops with Ctrl-C.
 //
 //   PORT (8080), COMPANION_DB (data/companion.db), COMPANION_TOKENS (comma-separated; "dev-token"),
-//   DEVICES (3): simulated devices to start.
+//   COMPANION_RETENTION (100000 samples kept per device), DEVICES (3): simulated devices to start.
 
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -15,7 +15,8 @@ const database = process.env.COMPANION_DB ?? "data/companion.db";
 const tokens = (process.env.COMPANION_TOKENS ?? "dev-token").split(",").map((t) => t.trim()).filter(Boolean);
 if (database !== ":memory:") mkdirSync(dirname(database), { recursive: true });
 
-const server = new CompanionServer({ port, database, tokens, extraRoutes: dashboardRoutes });
+const retention = Number(process.env.COMPANION_RETENTION ?? 100_000);
+const server = new CompanionServer({ port, database, tokens, retention, extraRoutes: dashboardRoutes });
 await server.start();
 console.log(`dashboard: http://127.0.0.1:${server.port}/  (devices connect to ws://<this host>:${server.port}/device?device=ID)`);
 console.log(`  API: GET /api/devices, GET /api/devices/ID/samples?limit=N, POST /api/devices/ID/commands {"cmd", "args"}`);

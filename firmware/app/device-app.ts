@@ -21,6 +21,8 @@ export interface DeviceSettings {
   batchSize: number;
   /** Samples kept until acknowledged. */
   ringCapacity: number;
+  /** Bytes of the WebSocket input and output buffers (smaller on an ESP8266); 1,460 by default. */
+  bufferSize?: number;
 }
 
 export interface DeviceDependencies {
@@ -80,6 +82,7 @@ export class DeviceApp {
       reconnect: { initialDelay: 500, maxDelay: 30_000 },
       heartbeat: { interval: 20_000, timeout: 10_000 },
       maxMessage: 2048, maxQueue: 4 * this.#batch.length,
+      inputSize: this.settings.bufferSize ?? 1460, outputSize: this.settings.bufferSize ?? 1460,
       onOpen: () => {
         this.counts.opens++;
         this.ring.rewind(); // whatever was not acknowledged goes again

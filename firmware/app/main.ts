@@ -58,6 +58,7 @@ const sensors = new SensorSet([climate(), new DeviceFigures({
 const app = new DeviceApp({
   url: text("url", "ws://127.0.0.1:8080/device"), deviceId: text("device", "esp32-1"), token: text("token", "dev-token"),
   periodMs: number("period", 1000), batchSize: number("batch", 10), ringCapacity: number("ring", 600),
+  bufferSize: number("buffer", 1460),
 }, {
   network: deviceNetwork(text("dns", "1.1.1.1,8.8.8.8").split(",")), platform: devicePlatform, sensors,
   now: () => Date.now(), output: (value) => led?.write(value),
