@@ -9,7 +9,7 @@ import { buildClientRequest, checkServerAnswer } from "./core/handshake-client.j
 import { HEAD_FAILED, HEAD_INCOMPLETE, HttpHeadReader } from "./core/http-head.js";
 import type { Network } from "./io.js";
 import type { Platform } from "./platform.js";
-import { Session } from "./session.js";
+import { type ConnectionSettings, connectionSettings, Session } from "./session.js";
 import { isIpAddress, parseWebSocketUrl, type WebSocketUrl } from "./url.js";
 import { utf8Encode } from "./core/utf8.js";
 
@@ -21,7 +21,7 @@ export interface ReconnectPolicy {
   onRefusal?: boolean;
 }
 
-export interface ClientOptions extends DataHandler {
+export interface ClientOptions extends DataHandler, ConnectionSettings {
   url: string;
   network: Network;
   platform: Platform;
@@ -33,18 +33,10 @@ export interface ClientOptions extends DataHandler {
   proxy?: { host: string; port: number; headers?: Record<string, string> };
   /** TLS settings handed to the TLS socket (wss://). */
   secure?: Record<string, unknown>;
-  maxMessage?: number;
-  streaming?: boolean;
-  inputSize?: number;
-  outputSize?: number;
-  fragmentSize?: number;
-  /** Bytes of messages that may wait to be sent; send() returns false past it. */
-  maxQueue?: number;
   /** Largest response head accepted. */
   maxHeader?: number;
   /** TCP connect plus opening handshake, in ms. */
   connectTimeout?: number;
-  closeTimeout?: number;
   /** false for none. */
   reconnect?: ReconnectPolicy | false;
   /** Ping every `interval` ms; no pong nor data within `timeout` ms: the link is dead (1006). */
@@ -119,9 +111,7 @@ export class WebSocketClient {
     this.#state = "connecting";
     const key = createKey(o.platform.random32);
     const session = new Session({
-      role: "client", random: o.platform.random32, timers: o.network.timers, maxMessage: o.maxMessage,
-      streaming: o.streaming, inputSize: o.inputSize, outputSize: o.outputSize, fragmentSize: o.fragmentSize,
-      maxQueue: o.maxQueue, closeTimeout: o.closeTimeout, closesFirst: false,
+      role: "client", random: o.platform.random32, timers: o.network.timers, closesFirst: false, ...connectionSettings(o),
     }, {
       // anything from the server counts as a sign of life for the heartbeat
       onMessage: (type, data, length) => { this.#heard = true; o.onMessage?.(type, data, length); },

@@ -10,7 +10,7 @@ import type { DataHandler } from "./core/receiver.js";
 import { utf8Encode } from "./core/utf8.js";
 import type { Listener, Network } from "./io.js";
 import type { Platform } from "./platform.js";
-import { Session } from "./session.js";
+import { type ConnectionSettings, connectionSettings, Session } from "./session.js";
 
 export type { UpgradeRequest };
 
@@ -27,7 +27,7 @@ export interface Acceptance {
   headers?: Record<string, string>;
 }
 
-export interface ServerOptions {
+export interface ServerOptions extends ConnectionSettings {
   port: number;
   address?: string;
   network: Network;
@@ -38,14 +38,6 @@ export interface ServerOptions {
   handshakeTimeout?: number;
   /** Largest request head: past it, 431. */
   maxHeader?: number;
-  maxMessage?: number;
-  streaming?: boolean;
-  inputSize?: number;
-  outputSize?: number;
-  fragmentSize?: number;
-  /** Per client: bytes of messages that may wait to be sent. */
-  maxQueue?: number;
-  closeTimeout?: number;
   /** A slow client in a broadcast: its message is dropped (default), or it is closed with this code (1008 or 1013). */
   slowClientClose?: 1008 | 1013;
   /** Decides an upgrade: accept (return an Acceptance or nothing) or refuse (an HttpAnswer, e.g. 401, 403, 404). */
@@ -139,11 +131,7 @@ export class WebSocketServer {
     if (raw === undefined || raw === null) return;
     const o = this.#options;
     let client: ServerClient | null = null;
-    const session = new Session({
-      role: "server", timers: o.network.timers, maxMessage: o.maxMessage, streaming: o.streaming,
-      inputSize: o.inputSize, outputSize: o.outputSize, fragmentSize: o.fragmentSize, maxQueue: o.maxQueue,
-      closeTimeout: o.closeTimeout, closesFirst: true,
-    }, {
+    const session = new Session({ role: "server", timers: o.network.timers, closesFirst: true, ...connectionSettings(o) }, {
       onMessage: (type, data, length) => client?.handler.onMessage?.(type, data, length),
       onPiece: (type, data, start, end, offset, final) => client?.handler.onPiece?.(type, data, start, end, offset, final),
       onPong: (data, start, end) => client?.handler.onPong?.(data, start, end),

@@ -14,14 +14,24 @@ export interface SessionHandler extends ConnectionHandler {
   onEnd?(): void;
 }
 
-export interface SessionOptions extends Omit<ConnectionOptions, "handler"> {
+export interface SessionOptions extends Omit<ConnectionOptions, "handler">, ConnectionSettings {
   timers: Timers;
-  /** Bytes of messages waiting behind the one being sent; a send() past it returns false. */
-  maxQueue?: number;
-  /** After our close frame, how long to wait for the peer's before dropping the socket. */
-  closeTimeout?: number;
   /** Who closes TCP first after the closing handshake: the server (RFC 6455 7.1.1). */
   closesFirst: boolean;
+}
+
+/** The per-connection settings a client or a server passes through to its sessions. */
+export interface ConnectionSettings
+  extends Pick<ConnectionOptions, "maxMessage" | "streaming" | "inputSize" | "outputSize" | "fragmentSize"> {
+  /** Bytes of messages that may wait to be sent; send() returns false past it. */
+  maxQueue?: number;
+  /** After our close frame, ms to wait for the peer's before dropping the socket. */
+  closeTimeout?: number;
+}
+
+export function connectionSettings(o: ConnectionSettings): ConnectionSettings {
+  return { maxMessage: o.maxMessage, streaming: o.streaming, inputSize: o.inputSize, outputSize: o.outputSize,
+    fragmentSize: o.fragmentSize, maxQueue: o.maxQueue, closeTimeout: o.closeTimeout };
 }
 
 /** Where bytes read before the WebSocket opens go: the client's or the server's handshake. */
