@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import net from "node:net";
-import { WebSocketServer as WsServer, type WebSocket } from "ws";
+import type { WebSocketServer as WsServer } from "ws";
 import { closeWs, ourClient, sleep, until, wsEchoServer } from "../support/net.js";
 
 const SIZES = [0, 1, 125, 126, 65535, 65536, 1 << 20];

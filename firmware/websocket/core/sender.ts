@@ -31,7 +31,6 @@ export class FrameSender {
   #text: string | null = null;
   #binary: Uint8Array | null = null;
   #position = 0; // index in the string, or in the binary data
-  #end = 0; // end index of the binary data
   #remaining = 0; // payload bytes still to send
   #opcode = 0;
   #fragmentSize = 0;
@@ -73,7 +72,6 @@ export class FrameSender {
     this.start(OPCODE_BINARY, end - start, fragmentSize);
     this.#binary = data;
     this.#position = start;
-    this.#end = end;
   }
 
   private start(opcode: number, length: number, fragmentSize: number): void {
