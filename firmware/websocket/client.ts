@@ -209,7 +209,7 @@ export class WebSocketClient {
     this.#clear("#deadline");
     this.#clear("#heartbeat");
     const wasOpen = this.#session?.opened === true;
-    if (!wasOpen && !this.#deliberate) this.#options.onClose?.(1006, "", false);
+    if (!wasOpen) this.#options.onClose?.(1006, "", false); // never opened: also when close() came first
     this.#session = null;
     const policy = this.#options.reconnect;
     if (this.#deliberate || policy === false || !this.#retry) {

@@ -18,6 +18,16 @@ describe("Client and server lifecycle", function () {
     await closeWs(server);
   });
 
+  it("reports 1006 when closed before the connection opened", async function () {
+    const { server, port } = await wsEchoServer();
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`);
+    client.close();
+    await until(() => client.state === "closed");
+    await until(() => rec.events.length > 0);
+    assert.deepEqual(rec.events, ["close 1006  unclean"]);
+    await closeWs(server);
+  });
+
   it("drops the socket when the server never answers its close, reporting 1006", async function () {
     const { server, port } = await wsEchoServer();
     server.on("connection", (ws) => setTimeout(() => (ws as unknown as { _socket: net.Socket })._socket.pause(), 30));
