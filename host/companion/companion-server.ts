@@ -150,9 +150,9 @@ export class CompanionServer {
       const device = decodeURIComponent(parts[2]);
       if (req.method === "GET" && parts[3] === "samples") {
         const limit = Math.min(10_000, Math.max(1, Number(url.searchParams.get("limit") ?? 500) || 500));
-        const info = this.store.devices().find((d) => d.id === device);
-        if (!info) return json(404, { error: "unknown device" });
-        return json(200, { device, channels: info.channels, samples: this.store.recent(device, limit) });
+        const channels = this.store.channels(device);
+        if (channels === null) return json(404, { error: "unknown device" });
+        return json(200, { device, channels, samples: this.store.recent(device, limit) });
       }
       if (req.method === "POST" && parts[3] === "commands") {
         let body = "";

@@ -9,7 +9,13 @@ export interface StoredSample { seq: number; t: number; values: (number | null)[
 export class SampleStore {
   readonly #db: Database.Database;
   readonly #retention: number;
+  /** Prepared once: every batch runs them. */
   readonly #insert: Database.Statement;
+  readonly #seen: Database.Statement;
+  readonly #dropped: Database.Statement;
+  readonly #trim: Database.Statement;
+  readonly #channels: Database.Statement;
+  readonly #recent: Database.Statement;
 
   /** `retention`: samples kept per device; older ones are deleted as new ones arrive. */
   constructor(path: string, retention = 100_000) {
@@ -21,13 +27,23 @@ export class SampleStore {
         vals TEXT NOT NULL, PRIMARY KEY (device, seq)) WITHOUT ROWID;`);
     this.#retention = retention;
     this.#insert = this.#db.prepare("INSERT OR IGNORE INTO samples (device, seq, t, vals) VALUES (?, ?, ?, ?)");
+    this.#seen = this.#db.prepare(`INSERT INTO devices (id, channels, first_seen, last_seen) VALUES (?, ?, ?, ?)
+      ON CONFLICT(id) DO UPDATE SET last_seen = excluded.last_seen, channels = CASE WHEN ? THEN excluded.channels ELSE channels END`);
+    this.#dropped = this.#db.prepare("UPDATE devices SET dropped = ? WHERE id = ?");
+    this.#trim = this.#db.prepare(`DELETE FROM samples WHERE device = ? AND seq <= (SELECT MAX(seq) FROM samples WHERE device = ?) - ?`);
+    this.#channels = this.#db.prepare("SELECT channels FROM devices WHERE id = ?");
+    this.#recent = this.#db.prepare("SELECT seq, t, vals FROM samples WHERE device = ? ORDER BY seq DESC LIMIT ?");
   }
 
   /** A device said hello: its channels, and when. */
   seen(device: string, now: number, channels?: string[]): void {
-    this.#db.prepare(`INSERT INTO devices (id, channels, first_seen, last_seen) VALUES (?, ?, ?, ?)
-      ON CONFLICT(id) DO UPDATE SET last_seen = excluded.last_seen, channels = CASE WHEN ? THEN excluded.channels ELSE channels END`)
-      .run(device, JSON.stringify(channels ?? []), now, now, channels ? 1 : 0);
+    this.#seen.run(device, JSON.stringify(channels ?? []), now, now, channels ? 1 : 0);
+  }
+
+  /** A device's channel names, or null for a device never seen. */
+  channels(device: string): string[] | null {
+    const row = this.#channels.get(device) as { channels: string } | undefined;
+    return row === undefined ? null : JSON.parse(row.channels);
   }
 
   /** Stores a batch; returns how many of its samples were new. */
@@ -35,13 +51,12 @@ export class SampleStore {
     let added = 0;
     this.#db.transaction(() => {
       this.seen(batch.deviceId, now);
-      this.#db.prepare("UPDATE devices SET dropped = ? WHERE id = ?").run(batch.dropped, batch.deviceId);
+      this.#dropped.run(batch.dropped, batch.deviceId);
       batch.readings.forEach((row, k) => {
         const values = JSON.stringify(row.map((v) => (Number.isFinite(v) ? v : null)));
         added += this.#insert.run(batch.deviceId, batch.firstSequence + k, batch.timestamps[k], values).changes;
       });
-      this.#db.prepare(`DELETE FROM samples WHERE device = ? AND seq <= (SELECT MAX(seq) FROM samples WHERE device = ?) - ?`)
-        .run(batch.deviceId, batch.deviceId, this.#retention);
+      this.#trim.run(batch.deviceId, batch.deviceId, this.#retention);
     })();
     return added;
   }
@@ -56,8 +71,7 @@ export class SampleStore {
 
   /** The newest `limit` samples of a device, oldest first. */
   recent(device: string, limit = 500): StoredSample[] {
-    const rows = this.#db.prepare("SELECT seq, t, vals FROM samples WHERE device = ? ORDER BY seq DESC LIMIT ?")
-      .all(device, limit) as { seq: number; t: number; vals: string }[];
+    const rows = this.#recent.all(device, limit) as { seq: number; t: number; vals: string }[];
     return rows.reverse().map((r) => ({ seq: r.seq, t: r.t, values: JSON.parse(r.vals) }));
   }
 
