@@ -23,6 +23,10 @@ export interface DeviceSettings {
   ringCapacity: number;
   /** Bytes of the WebSocket input and output buffers (smaller on an ESP8266); 1,460 by default. */
   bufferSize?: number;
+  /** Reconnection backoff in ms: ceiling of the first delay, and of any delay; 500 and 30,000 by default. */
+  reconnect?: { initialDelay: number; maxDelay: number };
+  /** Ping every `interval` ms; silence for `timeout` ms more drops the link; 20,000 and 10,000 by default. */
+  heartbeat?: { interval: number; timeout: number };
 }
 
 export interface DeviceDependencies {
@@ -39,8 +43,10 @@ export class DeviceApp {
   readonly ring: SampleRing;
   readonly commands: CommandProcessor;
   readonly settings: DeviceSettings;
-  /** Batches sent, acknowledgements applied, connections opened. */
-  readonly counts = { batches: 0, acks: 0, opens: 0 };
+  /** Batches sent, acknowledgements applied, connections opened, reconnections scheduled. */
+  readonly counts = { batches: 0, acks: 0, opens: 0, reconnects: 0 };
+  /** The last problem the connection reported ("WS_ERR_UNEXPECTED_STATUS 500"), for the status command. */
+  lastError = "";
   readonly #deps: DeviceDependencies;
   readonly #row: number[];
   readonly #batch: Uint8Array;
@@ -79,8 +85,10 @@ export class DeviceApp {
       url: `${this.settings.url}${separator}device=${encodeURIComponent(this.settings.deviceId)}`,
       network: this.#deps.network, platform: this.#deps.platform,
       headers: { Authorization: `Bearer ${this.settings.token}` },
-      reconnect: { initialDelay: 500, maxDelay: 30_000 },
-      heartbeat: { interval: 20_000, timeout: 10_000 },
+      reconnect: this.settings.reconnect ?? { initialDelay: 500, maxDelay: 30_000 },
+      heartbeat: this.settings.heartbeat ?? { interval: 20_000, timeout: 10_000 },
+      onReconnect: () => { this.counts.reconnects++; },
+      onError: (p) => { this.lastError = `${p.code} ${p.status}`; },
       maxMessage: 2048, maxQueue: 4 * this.#batch.length,
       inputSize: this.settings.bufferSize ?? 1460, outputSize: this.settings.bufferSize ?? 1460,
       onOpen: () => {
@@ -125,7 +133,8 @@ export class DeviceApp {
     return {
       device: this.settings.deviceId, connected: this.connected, held: this.ring.size, unsent: this.ring.unsent,
       dropped: this.ring.dropped, periodMs: this.settings.periodMs, output: this.#output,
-      sensorFailures: this.#deps.sensors.failures, commandErrors: this.commands.errors, ...this.counts,
+      sensorFailures: this.#deps.sensors.failures, commandErrors: this.commands.errors, lastError: this.lastError,
+      ...this.counts,
     };
   }
 

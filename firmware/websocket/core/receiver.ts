@@ -225,7 +225,8 @@ export abstract class Receiver {
     this.#state = GET_PAYLOAD;
     const opcode = b0 & 0x0f;
     if (opcode >= 8) {
-      if (length > MAX_CONTROL_PAYLOAD) return FrameErrors.CONTROL_TOO_LONG;
+      // the 7-bit field itself: a control frame never carries an extended length, even a small one (as ws)
+      if ((b1 & 0x7f) > MAX_CONTROL_PAYLOAD) return FrameErrors.CONTROL_TOO_LONG;
       this.#control = opcode;
       this.#controlLength = 0;
       return null;

@@ -1,0 +1,114 @@
+// Fuzz targets for what else parses a peer's bytes: HTTP heads on both sides of the handshake, the
+// device's command messages, and the companion's decoder of sample batches.
+
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { SampleRing } from "../../firmware/app/sample-ring.js";
+import { decodeBatch, StreamFormatError } from "../../firmware/app/stream-format.js";
+import { acceptFor } from "../../firmware/websocket/core/accept.js";
+import { checkServerAnswer } from "../../firmware/websocket/core/handshake-client.js";
+import { buildAcceptance, checkUpgradeRequest } from "../../firmware/websocket/core/handshake-server.js";
+import { HEAD_INCOMPLETE, HttpHeadReader } from "../../firmware/websocket/core/http-head.js";
+import { sha1 } from "../../firmware/websocket/core/sha1.js";
+import { simulatedDevice } from "../../host/simulated-device.js";
+import type { FuzzTarget } from "./fuzz-target.js";
+import { httpHead } from "./http-heads.js";
+
+const KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+
+function read(bytes: Uint8Array, cuts: number[], limit: number): HttpHeadReader {
+  const reader = new HttpHeadReader(limit);
+  let from = 0;
+  for (const to of [...cuts, bytes.length]) {
+    if (reader.feed(bytes, from, to) !== HEAD_INCOMPLETE) break;
+    from = to;
+  }
+  return reader;
+}
+
+const COMMAND_ERRORS = new Set(["TOO_LONG", "BAD_JSON", "BAD_COMMAND", "BAD_ARGS", "UNKNOWN_COMMAND", "FAILED"]);
+const commandNames = fc.constantFrom("status", "ping", "set-period", "get-config", "set-config", "set-output",
+  "restart-stream", "__proto__", "constructor", "toString", "hasOwnProperty", "");
+const argValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(0, 1, 99, 100, 3_600_000, 3_600_001, -1, 1e308, "periodMs", "batchSize"));
+const command = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+  fc.record({
+    id: fc.oneof(fc.integer(), fc.string({ maxLength: 70 }), fc.constant(null), fc.double()),
+    cmd: fc.oneof(commandNames, fc.string({ maxLength: 8 })),
+    args: fc.option(fc.dictionary(fc.constantFrom("ms", "value", "key", "t", "__proto__"), argValue, { maxKeys: 3 })),
+  }, { requiredKeys: [] }).map((r) => JSON.stringify(r)),
+  fc.string({ minLength: 1020, maxLength: 1030 }),
+);
+
+const STREAM_ERRORS = new Set(["STREAM_TOO_SHORT", "STREAM_BAD_MAGIC", "STREAM_BAD_VERSION", "STREAM_BAD_CHANNELS",
+  "STREAM_BAD_DEVICE_ID", "STREAM_BAD_TIMESTAMP", "STREAM_BAD_LENGTH"]);
+
+export const parserTargets: FuzzTarget[] = [
+  {
+    name: "HTTP heads, split anywhere, are parsed the same and never make either handshake side throw", runs: 3000,
+    property: () => fc.property(httpHead, fc.array(fc.nat(), { maxLength: 5 }), fc.constantFrom(128, 1024), (bytes, rawCuts, limit) => {
+      const cuts = [...new Set(rawCuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+      const whole = read(bytes, [], limit);
+      const split = read(bytes, cuts, limit);
+      assert.deepEqual(split.head, whole.head);
+      assert.equal(split.problem, whole.problem);
+      if (whole.problem !== null) assert.ok([400, 431].includes(whole.problem.status), whole.problem.code);
+      if (whole.head === null) return;
+      const { request, problem } = checkUpgradeRequest(whole.head);
+      if (problem !== null) assert.ok([400, 405, 426, 505].includes(problem.status), problem.code);
+      else if (request !== null && request.upgrade) {
+        assert.match(buildAcceptance(request, sha1), new RegExp(`Sec-WebSocket-Accept: ${acceptFor(request.key, sha1).replace(/\+/g, "\\+")}\r\n`));
+      }
+      const answer = checkServerAnswer(whole.head, KEY, ["chat"], sha1);
+      if (answer.problem === null) {
+        assert.equal(answer.status, 101);
+        assert.equal(whole.head.headers["sec-websocket-accept"], acceptFor(KEY, sha1));
+        assert.ok(["", "chat"].includes(answer.protocol));
+      }
+    }),
+  },
+  {
+    name: "command messages always get one JSON reply with their id and ok or a known error code", runs: 3000,
+    property: () => {
+      const device = simulatedDevice({ url: "ws://127.0.0.1:1/", deviceId: "fuzz", token: "t", periodMs: 1000, batchSize: 10, ringCapacity: 100 });
+      return fc.property(command, (text) => {
+        const reply = JSON.parse(device.commands.handle(text)) as { id: unknown; ok: boolean; error?: { code: string } };
+        assert.equal(typeof reply.ok, "boolean");
+        if (!reply.ok) assert.ok(COMMAND_ERRORS.has(reply.error!.code), reply.error!.code);
+        let request: { id?: unknown } | null = null;
+        try { request = JSON.parse(text); } catch { /* answered with id null */ }
+        const id = request !== null && typeof request === "object" ? request.id : undefined;
+        if (reply.id !== null) assert.equal(reply.id, id);
+        assert.ok(device.settings.periodMs >= 100 && device.settings.periodMs <= 3_600_000);
+        assert.ok(device.settings.batchSize >= 1 && device.settings.batchSize <= 10);
+      });
+    },
+  },
+  {
+    name: "sample batches survive encoding and decoding, and damaged ones are refused with a code", runs: 3000,
+    property: () => fc.property(fc.integer({ min: 1, max: 8 }), fc.array(fc.tuple(fc.nat(100_000), fc.array(fc.float(), { maxLength: 8 })), { maxLength: 20 }),
+      fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 3 }), fc.integer({ min: -3, max: 3 }),
+      (channels, samples, flips, resize) => {
+        const ring = new SampleRing(16, channels);
+        let t = 1_700_000_000_000;
+        for (const [dt, values] of samples) ring.push((t += dt), values);
+        const out = new Uint8Array(2048);
+        const n = ring.takeBatch("dev-1", out, 50);
+        const batch = decodeBatch(out.subarray(0, n));
+        assert.equal(batch.channels, channels);
+        assert.equal(batch.dropped, ring.dropped);
+        assert.equal(batch.readings.length, Math.min(samples.length, 16));
+        const kept = samples.slice(-16);
+        batch.readings.forEach((row, s) => row.forEach((v, c) => assert.ok(Object.is(v, Math.fround(kept[s][1][c] ?? NaN)))));
+        const damaged = out.slice(0, Math.max(0, n + resize));
+        for (const [at, value] of flips) if (damaged.length > 0) damaged[at % damaged.length] = value;
+        try {
+          const b = decodeBatch(damaged);
+          assert.equal(damaged.length, 22 + b.deviceId.length + b.timestamps.length * (4 + 4 * b.channels));
+        } catch (e) {
+          assert.ok(e instanceof StreamFormatError && STREAM_ERRORS.has(e.code), String(e));
+        }
+      }),
+  },
+];
