@@ -42,6 +42,17 @@ async function main(): Promise<void> {
   check(large <= 7000, `receive 64 KiB message in 1460 B pieces at most 7,000 steps: ${fmt(large)} streaming (Moddable's: about 14,700); `
     + `whole-message mode adds xsnap's charge of 2 steps a byte for the copy into the message buffer`);
 
+  console.log("\nConnection cycles under XS on an in-memory network: live heap after a full GC at each tenth");
+  const cycles = resultOf(await runUnderXs("build/host-tests/xs/cycles-entry.js", 600_000)) as
+    { result: Record<string, number>; slots: number[]; chunks: number[] };
+  for (const [name, from, to] of [["1,000 connect/echo/close cycles", 0, 10], ["1,000 reconnects after a drop", 10, 20]] as const) {
+    const slots = cycles.slots.slice(from, to);
+    const chunks = cycles.chunks.slice(from, to);
+    console.log(`  ${name}: slots ${slots.map((n) => fmt(n)).join(" ")}; chunk bytes ${chunks.map((n) => fmt(n)).join(" ")}`);
+    check(slots[9] === slots[2] && chunks[9] === chunks[2], `${name}: no growth from the third tenth to the last: `
+      + `${fmt(slots[9] - slots[2])} slots, ${fmt(chunks[9] - chunks[2])} chunk bytes`);
+  }
+
   console.log("\nEcho round trips over TCP on 127.0.0.1, one message in flight (device-like 1,460 B buffers and 5,744 B windows)");
   const echo = await echoFigures(1500);
   for (const size of [64, 16384]) {
