@@ -5,6 +5,7 @@
 
 import fc from "fast-check";
 import { concat } from "../support/hex.js";
+import { cutPoints } from "./fuzz-target.js";
 
 export type Role = "client" | "server";
 
@@ -82,7 +83,7 @@ export function frameStream(role: Role): fc.Arbitrary<StreamCase> {
         continue;
       }
       const body = item.binary ? item.binaryBytes : concat(item.text.bytes, item.text.bad ?? new Uint8Array(0));
-      const ends = [...new Set(item.cuts.map((c) => c % (body.length + 1)))].sort((a, b) => a - b);
+      const ends = cutPoints(item.cuts, body.length);
       // invalid bytes sit in the last fragment, where every decoder must notice them by the frame's end
       const lastStart = item.binary || item.text.bad === null ? body.length : item.text.bytes.length;
       const bounds = [0, ...ends.filter((e) => e > 0 && e <= lastStart), body.length];
@@ -102,6 +103,6 @@ export function frameStream(role: Role): fc.Arbitrary<StreamCase> {
       else f.wide = 1 + (m.value & 1); // a longer length encoding than needed
     }
     const bytes = concat(...frames.map(frameBytes));
-    return { bytes, cuts: [...new Set(cuts.map((c) => c % (bytes.length + 1)))].filter((c) => c > 0).sort((a, b) => a - b) };
+    return { bytes, cuts: cutPoints(cuts, bytes.length).filter((c) => c > 0) };
   });
 }

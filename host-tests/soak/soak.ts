@@ -11,15 +11,13 @@
 
 import { parseArgs } from "node:util";
 import v8 from "node:v8";
-import vm from "node:vm";
 import { CompanionServer } from "../../host/companion/companion-server.js";
 import { simulatedDevice } from "../../host/simulated-device.js";
 import { FaultProxy } from "../support/fault-proxy.js";
+import { collectGarbage } from "../support/heap.js";
 import { badFrames, clientFrame, connectionFlood, headerFlood, nonReader, pause, pingFlood, slowHandshake } from "../support/hostile-peers.js";
 import { ourClient, ourEchoServer } from "../support/net.js";
 
-v8.setFlagsFromString("--expose-gc");
-const gc = vm.runInNewContext("gc") as () => void;
 const { values } = parseArgs({ options: { minutes: { type: "string" } } });
 const minutes = Number(values.minutes ?? 3);
 if (!(minutes > 0 && minutes <= 120)) throw new Error("--minutes takes a number from 0 to 120");
@@ -103,7 +101,7 @@ console.log(`soak: ${minutes} min; devices through a faulty link, our server und
 console.log("   s  objects MiB  code MiB  buffers MiB  rss MiB  round trips  stored  dups  faults  attacks  server clients");
 while (Date.now() < endAt) {
   await pause(Math.min(10_000, endAt - Date.now()));
-  gc();
+  collectGarbage();
   const m = process.memoryUsage();
   const sample = { s: Math.round((Date.now() - started) / 1000), ...heapParts(), rss: m.rss, buffers: m.arrayBuffers };
   samples.push(sample);

@@ -52,20 +52,35 @@ export class RawPeer {
 
   /** The code of the first close frame the server sent after its 101, or 0. */
   get closeCode(): number {
-    let at = this.received.indexOf("\r\n\r\n") + 4;
-    while (at > 3 && at + 2 <= this.received.length) {
-      const opcode = this.received[at] & 0x0f;
-      let length = this.received[at + 1] & 0x7f;
-      let head = 2;
-      if (length === 126) { length = this.received.readUInt16BE(at + 2); head = 4; }
-      else if (length === 127) { length = Number(this.received.readBigUInt64BE(at + 2)); head = 10; }
-      if (opcode === 8) return length >= 2 ? this.received.readUInt16BE(at + head) : 1005;
-      at += head + length;
-    }
+    const end = this.received.indexOf("\r\n\r\n");
+    if (end < 0) return 0;
+    const after = this.received.subarray(end + 4);
+    for (const f of serverFrames(after)) if (f.opcode === 8) return f.length >= 2 ? after.readUInt16BE(f.payload) : 1005;
     return 0;
   }
 
   destroy(): void { this.socket.destroy(); }
+}
+
+/** The complete frames a server sent (unmasked), in order: opcode, payload offset and length. */
+function* serverFrames(bytes: Buffer): Generator<{ opcode: number; payload: number; length: number }> {
+  for (let at = 0; at + 2 <= bytes.length;) {
+    let length = bytes[at + 1] & 0x7f;
+    let head = 2;
+    if (length === 126 && at + 4 <= bytes.length) { length = bytes.readUInt16BE(at + 2); head = 4; }
+    else if (length === 127 && at + 10 <= bytes.length) { length = Number(bytes.readBigUInt64BE(at + 2)); head = 10; }
+    else if (length >= 126) return;
+    if (at + head + length > bytes.length) return;
+    yield { opcode: bytes[at] & 0x0f, payload: at + head, length };
+    at += head + length;
+  }
+}
+
+/** A raw client that has been upgraded, or an error naming the status the server refused with. */
+async function upgradedPeer(port: number): Promise<RawPeer> {
+  const peer = new RawPeer(port);
+  if (!(await peer.upgrade())) throw new Error(`upgrade refused: ${peer.status}`);
+  return peer;
 }
 
 export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -102,8 +117,7 @@ export async function headerFlood(port: number, bytes: number): Promise<{ status
 
 /** Upgrades, sends `bytes`, and reports the close code the server answered with and whether it closed. */
 export async function badFrames(port: number, bytes: Uint8Array): Promise<{ code: number; closed: boolean }> {
-  const peer = new RawPeer(port);
-  if (!(await peer.upgrade())) throw new Error(`upgrade refused: ${peer.status}`);
+  const peer = await upgradedPeer(port);
   peer.write(bytes);
   const closed = await peer.closedWithin(3000);
   peer.destroy();
@@ -112,8 +126,7 @@ export async function badFrames(port: number, bytes: Uint8Array): Promise<{ code
 
 /** Sends `count` pings without reading, then reads: the pongs that came back. */
 export async function pingFlood(port: number, count: number): Promise<{ pongs: number; open: boolean }> {
-  const peer = new RawPeer(port);
-  if (!(await peer.upgrade())) throw new Error(`upgrade refused: ${peer.status}`);
+  const peer = await upgradedPeer(port);
   const head = peer.received.length;
   peer.socket.pause();
   const ping = clientFrame(0x89, "are you there");
@@ -121,20 +134,11 @@ export async function pingFlood(port: number, count: number): Promise<{ pongs: n
   await pause(300);
   peer.socket.resume();
   await pause(300);
-  const pongs = countFrames(peer.received.subarray(head), 0xa);
+  let pongs = 0;
+  for (const f of serverFrames(peer.received.subarray(head))) if (f.opcode === 0xa) pongs++;
   const open = peer.closedAt === 0;
   peer.destroy();
   return { pongs, open };
-}
-
-function countFrames(bytes: Buffer, opcode: number): number {
-  let n = 0;
-  for (let at = 0; at + 2 <= bytes.length;) {
-    const length = bytes[at + 1] & 0x7f; // the server's pongs are short and unmasked
-    if ((bytes[at] & 0x0f) === opcode) n++;
-    at += 2 + length;
-  }
-  return n;
 }
 
 /** Opens `count` connections at once and upgrades each; how many got which status. */
@@ -148,8 +152,7 @@ export async function connectionFlood(port: number, count: number): Promise<{ st
 
 /** Upgrades and sends `messages` echo requests of `size` bytes without ever reading the answers. */
 export async function nonReader(port: number, messages: number, size: number): Promise<RawPeer> {
-  const peer = new RawPeer(port);
-  if (!(await peer.upgrade())) throw new Error(`upgrade refused: ${peer.status}`);
+  const peer = await upgradedPeer(port);
   peer.socket.pause();
   const frame = clientFrame(0x82, new Uint8Array(size));
   for (let i = 0; i < messages; i++) {

@@ -1,17 +1,14 @@
 import assert from "node:assert/strict";
-import v8 from "node:v8";
-import vm from "node:vm";
 import WebSocket from "ws";
 import type { WebSocketServer } from "../../firmware/websocket/server.js";
+import { collectGarbage } from "../support/heap.js";
 import { badFrames, clientFrame, connectionFlood, headerFlood, nonReader, pause, pingFlood, slowHandshake } from "../support/hostile-peers.js";
 import { ourEchoServer, until } from "../support/net.js";
 
-v8.setFlagsFromString("--expose-gc");
-const gc = vm.runInNewContext("gc") as () => void;
 
 /** Heap in use after a full collection, in bytes. */
 function liveHeap(): number {
-  gc();
+  collectGarbage();
   return process.memoryUsage().heapUsed;
 }
 
