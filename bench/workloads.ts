@@ -54,15 +54,16 @@ export function receiving(spec: WorkloadSpec): Workload {
   const size = spec.piece ?? 1460;
   const pieces: Uint8Array[] = [];
   for (let at = 0; at < frame.length; at += size) pieces.push(frame.subarray(at, Math.min(at + size, frame.length)));
-  const input = conn.input;
+  const memory = conn.memory;
+  const at = conn.inputStart;
   return {
     run(count: number): number {
       seen = 0;
       for (let m = 0; m < count; m++) {
         for (let p = 0; p < pieces.length; p++) {
           const piece = pieces[p];
-          input.set(piece);
-          conn.receive(input, 0, piece.length);
+          memory.set(piece, at);
+          conn.receive(memory, at, at + piece.length);
         }
       }
       return seen;
@@ -81,16 +82,17 @@ export function receivingInPlace(spec: WorkloadSpec, harnessOnly = false): Workl
   const frame = frameOf(spec);
   const real = connectionFor(spec, () => seen++, frame.length);
   // harnessOnly: the same loop and calls into an empty receive(), to tell the harness's steps apart
-  const conn = harnessOnly ? { input: real.input, receive(_b: Uint8Array, _s: number, _e: number): void {} } : real;
-  conn.input.set(frame);
+  const conn = harnessOnly ? { receive(_b: Uint8Array, _s: number, _e: number): void {} } : real;
+  const memory = real.memory;
+  const start = real.inputStart;
+  memory.set(frame, start);
   const piece = spec.piece ?? 1460;
-  const input = conn.input;
-  const length = frame.length;
+  const end = start + frame.length;
   return {
     run(count: number): number {
       seen = 0;
       for (let m = 0; m < count; m++) {
-        for (let at = 0; at < length; at += piece) conn.receive(input, at, at + piece < length ? at + piece : length);
+        for (let at = start; at < end; at += piece) conn.receive(memory, at, at + piece < end ? at + piece : end);
       }
       return seen;
     },

@@ -34,12 +34,14 @@ function coreChecks(): string[] {
   });
   // RFC 6455 5.7: a masked "Hello", split across two reads, then a masked close 1000
   const input = [0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58, 0x88, 0x82, 1, 2, 3, 4, 0x03 ^ 1, 0xe8 ^ 2];
-  server.input.set(input.slice(0, 5));
-  server.receive(server.input, 0, 5);
-  server.input.set(input.slice(5));
-  server.receive(server.input, 0, input.length - 5);
+  const memory = server.memory;
+  const at = server.inputStart;
+  memory.set(input.slice(0, 5), at);
+  server.receive(memory, at, at + 5);
+  memory.set(input.slice(5), at);
+  server.receive(memory, at, at + input.length - 5);
   check("masked Hello in two reads", received === "1:Hello");
-  check("close 1000 echoed and clean", closed === "1000:true" && server.encodeNext() === 4 && server.output[0] === 0x88);
+  check("close 1000 echoed and clean", closed === "1000:true" && server.encodeNext() === 4 && memory[server.outputStart] === 0x88);
   let cases = 0;
   for (const c of frameCorpus()) {
     const r = runCase(c);

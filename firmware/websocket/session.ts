@@ -165,15 +165,19 @@ export class Session {
     const socket = this.#socket;
     if (socket === null || this.#ended) return;
     const conn = this.connection;
-    const input = conn.input;
+    const memory = conn.memory;
+    const at = conn.inputStart;
+    const size = conn.inputSize;
     try {
       while (count > 0) {
-        const n = count < input.length ? count : input.length;
-        // a full read needs no view; a shorter one costs one (4 slots on XS)
-        socket.read(n === input.length ? input : input.subarray(0, n));
+        const n = count < size ? count : size;
+        // ECMA-419 reads into a whole view: one per read (4 slots on XS), which the connection
+        // does not keep, as a view held per connection would cost it 64 bytes for good
+        const area = memory.subarray(at, at + n);
+        socket.read(area);
         count -= n;
-        if (this.#raw !== null) this.#raw(input, n);
-        else conn.receive(input, 0, n);
+        if (this.#raw !== null) this.#raw(area, n);
+        else conn.receive(memory, at, at + n);
         if (this.#ended) return;
       }
     } catch {
@@ -203,7 +207,8 @@ export class Session {
     const socket = this.#socket;
     if (socket === null || this.#ended) return;
     const conn = this.connection;
-    const output = conn.output;
+    const memory = conn.memory;
+    const output = conn.outputStart;
     try {
       while (this.#rawOut.length > 0) {
         const head = this.#rawOut[0];
@@ -226,7 +231,7 @@ export class Session {
         }
         if (this.#pending > this.#room) break; // the socket's room shrank: wait for onWritable
         // a view per frame written: ECMA-419 write() takes whole buffers
-        this.#room = (socket.write(output.subarray(0, this.#pending)) as number) ?? 0;
+        this.#room = (socket.write(memory.subarray(output, output + this.#pending)) as number) ?? 0;
         this.#pending = 0;
       }
     } catch {

@@ -4,11 +4,16 @@ import { WebSocketUsageError } from "../../firmware/websocket/core/errors.js";
 import { seededRandom, toHex } from "../support/hex.js";
 import { recordingConnection } from "../support/transcript.js";
 
+/** The first n bytes of the output area, where encodeNext() put a frame. */
+function output(conn: Connection, n: number): Uint8Array {
+  return conn.memory.slice(conn.outputStart, conn.outputStart + n);
+}
+
 /** Frames the connection writes, unmasked and parsed back: [fin, opcode, payload hex]. */
 function frames(conn: Connection, limit = Infinity): string[] {
   const out: string[] = [];
   for (let n = conn.encodeNext(limit); n > 0; n = conn.encodeNext(limit)) {
-    const b = conn.output.slice(0, n);
+    const b = output(conn, n);
     let len = b[1] & 0x7f;
     let at = 2;
     if (len === 126) { len = (b[2] << 8) | b[3]; at = 4; }
@@ -34,11 +39,11 @@ describe("Sending", function () {
     const conn = recordingConnection({ role: "client", random: seededRandom(9) }, []);
     conn.send(Uint8Array.from([1, 2, 3]));
     const n = conn.encodeNext();
-    const first = conn.output.slice(2, 6);
+    const first = output(conn, 6).slice(2);
     conn.send(Uint8Array.from([1, 2, 3]));
     conn.encodeNext();
-    assert.equal(conn.output[1], 0x83);
-    assert.notDeepEqual(conn.output.slice(2, 6), first);
+    assert.equal(output(conn, 2)[1], 0x83);
+    assert.notDeepEqual(output(conn, 6).slice(2), first);
     assert.equal(n, 9);
   });
 
@@ -61,7 +66,7 @@ describe("Sending", function () {
     conn.send(data);
     const out = frames(conn);
     assert.equal(out.length, 2);
-    assert.equal(conn.output.length, 70_000);
+    assert.equal(conn.memory.length - conn.outputStart, 70_000, "the output area is as large as asked");
     assert.equal(Buffer.from(out[0].split(" ")[2], "hex").length, 65_536);
     assert.equal(Buffer.from(out[1].split(" ")[2], "hex").length, 64);
   });
@@ -81,7 +86,7 @@ describe("Sending", function () {
     conn.send("Hello");
     assert.equal(conn.encodeNext(2), 0, "no room for a header and a byte: wait");
     assert.equal(conn.encodeNext(6), 6);
-    assert.deepEqual(Array.from(conn.output.subarray(0, 6)), [0x01, 4, 0x48, 0x65, 0x6c, 0x6c]);
+    assert.deepEqual(Array.from(output(conn, 6)), [0x01, 4, 0x48, 0x65, 0x6c, 0x6c]);
     assert.deepEqual(frames(conn), ["1 0 6f"]);
   });
 
@@ -115,6 +120,42 @@ describe("Sending", function () {
     frames(conn);
     conn.end();
     assert.deepEqual(events, ['close 1006 "" unclean']);
+  });
+});
+
+describe("Our pings", function () {
+  it("carry their payload as it is when the frame is encoded: ping() keeps the array, not a copy", function () {
+    const conn = recordingConnection({ role: "server" }, []);
+    const payload = Uint8Array.from([1, 2]);
+    conn.ping(payload);
+    payload[1] = 3;
+    assert.deepEqual(frames(conn), ["1 9 0103"]);
+    conn.ping(payload);
+    conn.ping();
+    assert.deepEqual(frames(conn), ["1 9 "], "the newest ping() replaces one not yet encoded");
+  });
+
+  it("go out between the fragments of a data message, after a pending pong", function () {
+    const conn = recordingConnection({ role: "client", fragmentSize: 4, random: seededRandom(3) }, []);
+    conn.send("abcdefgh");
+    assert.ok(conn.encodeNext() > 0);
+    conn.ping(Uint8Array.from([9]));
+    conn.receive(Uint8Array.from([0x89, 0x01, 0x70]), 0, 3); // the server pings "p"
+    assert.deepEqual(frames(conn), ["1 10 70", "1 9 09", "1 0 65666768"]);
+  });
+});
+
+describe("Connection options", function () {
+  it("refuse sizes a connection cannot hold with a RangeError naming the option", function () {
+    const handler = {};
+    for (const [options, name] of [
+      [{ maxMessage: 0 }, "maxMessage"], [{ maxMessage: 1.5 }, "maxMessage"], [{ inputSize: 0 }, "inputSize"],
+      [{ outputSize: -1 }, "outputSize"], [{ fragmentSize: 2 ** 32 }, "fragmentSize"], [{ inputSize: NaN }, "inputSize"],
+    ] as const) {
+      assert.throws(() => new Connection({ role: "server", handler, ...options }),
+        (e: unknown) => e instanceof RangeError && e.message.startsWith(name), JSON.stringify(options));
+    }
+    assert.doesNotThrow(() => new Connection({ role: "server", handler, streaming: true, maxMessage: 0 }));
   });
 });
 

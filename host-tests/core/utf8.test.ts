@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UTF8_ACCEPT, UTF8_REJECT, Utf8Encoder, utf8Decode, utf8Length, utf8Validate } from "../../firmware/websocket/core/utf8.js";
+import { UTF8_ACCEPT, UTF8_REJECT, utf8Decode, utf8EncodeInto, utf8Length, utf8Validate } from "../../firmware/websocket/core/utf8.js";
 import { fromHex } from "../support/hex.js";
 
 const validate = (hex: string) => {
@@ -62,18 +62,18 @@ describe("UTF-8", function () {
       const expected = new TextEncoder().encode(text);
       assert.equal(utf8Length(text), expected.length);
       const out = new Uint8Array(expected.length + 4);
-      const enc = new Utf8Encoder();
-      enc.encode(text, 0, out, 2, out.length);
-      assert.deepEqual(out.subarray(2, 2 + enc.written), expected);
-      assert.equal(enc.read, text.length);
+      const cursor = new Uint32Array(2);
+      const written = utf8EncodeInto(text, 0, out, 2, out.length, cursor, 1);
+      assert.deepEqual(out.subarray(2, 2 + written), expected);
+      assert.equal(cursor[1], text.length);
       assert.equal(utf8Decode(expected, 0, expected.length), new TextDecoder().decode(expected));
     }
   });
 
   it("stops before a character that does not fit whole", function () {
-    const enc = new Utf8Encoder();
+    const cursor = new Uint32Array(1);
     const out = new Uint8Array(5);
-    enc.encode("ab😀", 0, out, 0, 5);
-    assert.deepEqual([enc.read, enc.written], [2, 2]);
+    const written = utf8EncodeInto("ab😀", 0, out, 0, 5, cursor, 0);
+    assert.deepEqual([cursor[0], written], [2, 2]);
   });
 });

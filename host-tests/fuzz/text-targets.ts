@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { UTF8_ACCEPT, UTF8_REJECT, Utf8Encoder, utf8Decode, utf8Encode, utf8Length, utf8Validate } from "../../firmware/websocket/core/utf8.js";
+import { UTF8_ACCEPT, UTF8_REJECT, utf8Decode, utf8Encode, utf8EncodeInto, utf8Length, utf8Validate } from "../../firmware/websocket/core/utf8.js";
 import { cutPoints, type FuzzTarget } from "./fuzz-target.js";
 
 const encoder = new TextEncoder();
@@ -85,13 +85,14 @@ export const textTargets: FuzzTarget[] = [
         assert.deepEqual(utf8Encode(text), expected);
         assert.equal(utf8Length(text), expected.length);
         const dest = new Uint8Array(limit + 4);
-        const piece = new Utf8Encoder();
-        piece.encode(text, 0, dest, 0, limit);
-        assert.ok(piece.written <= limit);
-        assert.deepEqual(dest.subarray(0, piece.written), encoder.encode(text.slice(0, piece.read)));
-        if (piece.read < text.length) { // it stopped because the next code point did not fit whole
-          const units = text.codePointAt(piece.read)! > 0xffff ? 2 : 1;
-          assert.ok(utf8Length(text.slice(0, piece.read + units)) > limit);
+        const cursor = new Uint32Array(1);
+        const written = utf8EncodeInto(text, 0, dest, 0, limit, cursor, 0);
+        const read = cursor[0];
+        assert.ok(written <= limit);
+        assert.deepEqual(dest.subarray(0, written), encoder.encode(text.slice(0, read)));
+        if (read < text.length) { // it stopped because the next code point did not fit whole
+          const units = text.codePointAt(read)! > 0xffff ? 2 : 1;
+          assert.ok(utf8Length(text.slice(0, read + units)) > limit);
         }
       }),
   },

@@ -28,7 +28,7 @@ export function drain(conn: Connection, events: string[]): void {
   for (let guard = 0; guard < 10000; guard++) {
     const n = conn.encodeNext();
     if (n === 0) return;
-    events.push(`out ${digest(conn.output, 0, n)}`);
+    events.push(`out ${digest(conn.memory, conn.outputStart, conn.outputStart + n)}`);
   }
   throw new Error("encodeNext did not stop");
 }
@@ -47,11 +47,11 @@ export function feed(options: Options, input: Uint8Array, cuts: number[], end = 
   for (const to of [...cuts, copy.length]) {
     if (viaInput) {
       // as a transport does: read into the connection's own input area, which it consumes in place
-      const area = conn.input;
-      for (let at = from; at < to; at += area.length) {
-        const n = Math.min(area.length, to - at);
-        area.set(copy.subarray(at, at + n));
-        conn.receive(area, 0, n);
+      const { memory, inputStart, inputSize } = conn;
+      for (let at = from; at < to; at += inputSize) {
+        const n = Math.min(inputSize, to - at);
+        memory.set(copy.subarray(at, at + n), inputStart);
+        conn.receive(memory, inputStart, inputStart + n);
       }
     } else conn.receive(copy, from, to);
     drain(conn, output);

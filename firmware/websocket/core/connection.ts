@@ -7,8 +7,9 @@ import { CLOSE_ABNORMAL, CLOSE_NO_STATUS, MAX_CONTROL_PAYLOAD, MAX_HEADER, OPCOD
   isValidWireCloseCode } from "./constants.js";
 import { UsageErrors, WebSocketUsageError, FrameErrors, type WebSocketProblem } from "./errors.js";
 import { type DataHandler, Receiver } from "./receiver.js";
-import { align4, TAIL_BYTES } from "./layout.js";
-import { FrameSender, type Random32 } from "./sender.js";
+import { align4, INPUT_START, W_FRAGMENT_OPTION, W_INPUT_SIZE, W_MAX_MESSAGE, W_OUTPUT_SIZE, W_OUTPUT_START,
+  W_STATE } from "./layout.js";
+import { type Random32 } from "./sender.js";
 import { UTF8_ACCEPT, utf8Decode, utf8Length, utf8Validate } from "./utf8.js";
 
 export interface ConnectionHandler extends DataHandler {
@@ -28,7 +29,7 @@ export interface ConnectionOptions {
   maxMessage?: number;
   /** Deliver pieces as they arrive (onPiece) instead of whole messages (onMessage). */
   streaming?: boolean;
-  /** Size of the input area a transport reads into. */
+  /** Size of the input area a transport reads into (memory from inputStart). */
   inputSize?: number;
   /** Size of the transmit buffer; a larger message is sent in fragments. */
   outputSize?: number;
@@ -44,86 +45,82 @@ export const STATE_CLOSING = 2;
 export const STATE_CLOSED = 3;
 
 export type CloseInitiator = "none" | "local" | "remote" | "failure" | "lost";
+const INITIATORS: readonly CloseInitiator[] = ["none", "local", "remote", "failure", "lost"];
 
 /**
- * The connection is the receiver (no call between them on the path of every frame) plus a sender.
- * One allocation holds every buffer (layout.js): fewer objects, as each typed array costs XS 4 to 7
- * slots, and payload moves from the input area to the message buffer with copyWithin.
+ * The connection is the receiver (no call between them on the path of every frame) plus the sender
+ * it extends: one object. One allocation holds its buffers and its colder state (layout.js): a
+ * transport reads into memory at inputStart, hands that to receive(), and writes the frames
+ * encodeNext() puts at outputStart; payload moves to the message area with copyWithin.
  */
 export class Connection extends Receiver {
-  readonly #sender: FrameSender;
-  readonly #fragmentSize: number;
-  #state = STATE_OPEN;
-  #initiator: CloseInitiator = "none";
-
   constructor(options: ConnectionOptions) {
     const client = options.role === "client";
     if (client && !(options.random instanceof Function)) throw new TypeError("a client needs options.random");
     const streaming = options.streaming === true;
-    const maxMessage = options.maxMessage ?? (streaming ? 0 : 4096);
-    const inputSize = align4(options.inputSize ?? 1460);
+    // whole messages need a buffer; 0 in streaming mode means no limit
+    const maxMessage = size("maxMessage", options.maxMessage ?? (streaming ? 0 : 4096), streaming ? 0 : 1);
+    const inputSize = align4(size("inputSize", options.inputSize ?? 1460, 1));
     const messageSize = streaming ? 0 : align4(maxMessage);
-    const outputSize = align4(Math.max(options.outputSize ?? 1460, MAX_HEADER + MAX_CONTROL_PAYLOAD));
-    const words = new Uint32Array((inputSize + messageSize + outputSize + TAIL_BYTES) >> 2);
-    const buffer = words.buffer;
-    super(words, new Uint8Array(buffer, 0, inputSize), new Uint8Array(buffer, inputSize, messageSize), options.handler,
-      !client, streaming, maxMessage);
-    this.#fragmentSize = options.fragmentSize ?? 0;
-    this.#sender = new FrameSender(new Uint8Array(buffer, inputSize + messageSize, outputSize), words, this.memory,
-      client ? options.random as Random32 : null);
+    const outputSize = align4(Math.max(size("outputSize", options.outputSize ?? 1460, 0), MAX_HEADER + MAX_CONTROL_PAYLOAD));
+    const words = new Uint32Array((INPUT_START + inputSize + messageSize + outputSize) >> 2);
+    words[W_INPUT_SIZE] = inputSize;
+    words[W_OUTPUT_START] = INPUT_START + inputSize + messageSize;
+    words[W_OUTPUT_SIZE] = outputSize;
+    words[W_MAX_MESSAGE] = maxMessage;
+    words[W_FRAGMENT_OPTION] = size("fragmentSize", options.fragmentSize ?? 0, 0);
+    words[W_STATE] = STATE_OPEN;
+    super(words, streaming ? null : new Uint8Array(words.buffer, INPUT_START + inputSize, messageSize), options.handler,
+      !client, client ? options.random as Random32 : null);
   }
 
-  /** Encoded frames; encodeNext() says how many bytes at its start are ready to write. */
-  get output(): Uint8Array { return this.#sender.output; }
-  get state(): number { return this.#state; }
-  get closeInitiator(): CloseInitiator { return this.#initiator; }
+  /** Where a transport reads: memory[inputStart, inputStart + inputSize), then receive(memory, ...). */
+  get inputStart(): number { return INPUT_START; }
+  get inputSize(): number { return this.words[W_INPUT_SIZE]; }
+  get state(): number { return this.words[W_STATE] & 0xf; }
+  get closeInitiator(): CloseInitiator { return INITIATORS[this.words[W_STATE] >> 4]; }
   /** A send() would be accepted now. */
-  get canSend(): boolean { return this.#state === STATE_OPEN && !this.#sender.busy; }
+  get canSend(): boolean { return this.state === STATE_OPEN && !this.busy; }
   /** Frames wait to be encoded. */
-  get wantsWrite(): boolean { return this.#sender.pending; }
+  get wantsWrite(): boolean { return this.pending; }
   /** Closed and nothing left to write: the transport may be closed. */
-  get done(): boolean { return this.#state === STATE_CLOSED && !this.#sender.pending; }
+  get done(): boolean { return this.state === STATE_CLOSED && !this.pending; }
 
   /** The transport ended (end of stream or reset): without a closing handshake that is 1006. */
   end(): void {
-    if (this.#state === STATE_CLOSED) return;
+    if (this.state === STATE_CLOSED) return;
     this.stop();
     this.closed("lost", CLOSE_ABNORMAL, "", false);
   }
 
-  /** Encodes the next frame into output, at most `limit` bytes; returns its length, 0 for none. */
-  encodeNext(limit = Number.MAX_SAFE_INTEGER): number {
-    return this.#sender.encodeNext(limit);
-  }
-
   /** Starts sending a message; encodeNext() produces its frames. Throws on misuse. */
   send(data: string | Uint8Array, start = 0, end = -1): void {
-    this.checkOpen();
-    if (this.#sender.busy) throw new WebSocketUsageError(UsageErrors.BUSY);
+    // the state word read here, not through a getter: a call costs XS about 20 steps a message
+    const words = this.words;
+    if ((words[W_STATE] & 0xf) !== STATE_OPEN) throw new WebSocketUsageError(UsageErrors.NOT_OPEN);
     // instanceof, not typeof: under XS each typeof result is a new string (24 chunk bytes)
-    if (data instanceof Uint8Array) this.#sender.startBinary(data, start, end < 0 ? data.length : end, this.#fragmentSize);
-    else this.#sender.startText(data, this.#fragmentSize);
+    if (data instanceof Uint8Array) this.startBinary(data, start, end < 0 ? data.length : end, words[W_FRAGMENT_OPTION]);
+    else this.startText(data, words[W_FRAGMENT_OPTION]);
   }
 
+  /** Queues a ping; its payload (at most 125 bytes) is read when the frame is encoded, not copied. */
   ping(payload?: Uint8Array): void {
     this.checkOpen();
-    const n = payload === undefined ? 0 : payload.length;
-    if (n > MAX_CONTROL_PAYLOAD) throw new WebSocketUsageError(UsageErrors.CONTROL_TOO_LONG);
-    this.#sender.queuePing(payload ?? this.memory, 0, n);
+    if (payload !== undefined && payload.length > MAX_CONTROL_PAYLOAD) throw new WebSocketUsageError(UsageErrors.CONTROL_TOO_LONG);
+    this.queuePing(payload);
   }
 
   /** Starts the closing handshake; a message still being sent is cut short. */
   close(code = 1000, reason = ""): void {
     if (!isValidWireCloseCode(code)) throw new WebSocketUsageError(UsageErrors.BAD_CLOSE_CODE);
     if (utf8Length(reason) > MAX_CONTROL_PAYLOAD - 2) throw new WebSocketUsageError(UsageErrors.REASON_TOO_LONG);
-    if (this.#state !== STATE_OPEN) return;
-    this.#sender.queueClose(code, reason);
-    this.#state = STATE_CLOSING;
-    this.#initiator = "local";
+    if (this.state !== STATE_OPEN) return;
+    this.queueClose(code, reason);
+    this.setState(STATE_CLOSING, "local");
   }
 
   private checkOpen(): void {
-    if (this.#state !== STATE_OPEN) throw new WebSocketUsageError(UsageErrors.NOT_OPEN);
+    if (this.state !== STATE_OPEN) throw new WebSocketUsageError(UsageErrors.NOT_OPEN);
   }
 
   protected control(opcode: number, at: number, length: number): WebSocketProblem | null {
@@ -131,7 +128,7 @@ export class Connection extends Receiver {
     const handler = this.handler as ConnectionHandler;
     if (opcode === OPCODE_CLOSE) return this.peerClosed(memory, at, length);
     if (opcode === OPCODE_PING) {
-      if (this.#state === STATE_OPEN) this.#sender.queuePong(memory, at, at + length);
+      if (this.state === STATE_OPEN) this.queuePong(memory, at, at + length);
       handler.onPing?.(memory, at, at + length);
     } else handler.onPong?.(memory, at, at + length);
     return null;
@@ -148,23 +145,34 @@ export class Connection extends Receiver {
       reason = utf8Decode(memory, at + 2, at + n);
     }
     this.stop(); // anything after a close frame is ignored
-    if (this.#state === STATE_OPEN) {
-      this.#sender.queueClose(n >= 2 ? code : 0, ""); // echo the peer's code
+    if (this.state === STATE_OPEN) {
+      this.queueClose(n >= 2 ? code : 0, ""); // echo the peer's code
       this.closed("remote", code, reason, true);
-    } else this.closed(this.#initiator, code, reason, true);
+    } else this.closed(this.closeInitiator, code, reason, true);
     return null;
   }
 
   protected failed(p: WebSocketProblem): void {
-    if (this.#state === STATE_CLOSED) return;
+    if (this.state === STATE_CLOSED) return;
     (this.handler as ConnectionHandler).onError?.(p);
-    this.#sender.queueClose(p.status, p.message);
+    this.queueClose(p.status, p.message);
     this.closed("failure", p.status, p.message, false);
   }
 
   private closed(initiator: CloseInitiator, code: number, reason: string, clean: boolean): void {
-    this.#state = STATE_CLOSED;
-    this.#initiator = initiator;
+    this.setState(STATE_CLOSED, initiator);
     (this.handler as ConnectionHandler).onClose?.(code, reason, clean);
   }
+
+  private setState(state: number, initiator: CloseInitiator): void {
+    this.words[W_STATE] = state | (INITIATORS.indexOf(initiator) << 4);
+  }
+}
+
+/** A size option: a whole number of bytes, at least `min`, that a 32-bit word holds. */
+function size(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min || value > 0xffffffff) {
+    throw new RangeError(`${name} must be a whole number of bytes from ${min}, not ${value}`);
+  }
+  return value;
 }

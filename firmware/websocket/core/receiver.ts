@@ -1,14 +1,15 @@
 // Receiver: bytes from the peer, split anywhere, become messages for the app. One loop checks the
 // frame rules (RSV, opcodes, control frames, masking direction, lengths) and the message rules
 // (continuations, size limit, UTF-8) and hands data straight to the app. Ping, pong and close go
-// to the subclass (the connection), which owns the sending side. XS meters a step per bytecode and
+// to the subclass (the connection), which answers them through the sender. XS meters a step per bytecode and
 // about 20 per call, so the path of every frame is kept short and inline.
 
 import { MAX_CONTROL_PAYLOAD, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { frameLength, headerLength, headerProblem } from "./frame.js";
-import { TAIL_CONTROL, TAIL_SCRATCH, tailOf } from "./layout.js";
+import { CONTROL_AREA, W_FIN, W_GATHERED, W_MAX_MESSAGE } from "./layout.js";
 import { applyMask } from "./mask.js";
+import { FrameSender, type Random32 } from "./sender.js";
 import { UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
 
 /** The app's side: whole messages, or pieces in streaming mode. */
@@ -33,44 +34,38 @@ const FIRST_BYTE_OK = /* @__PURE__ */ (() => {
   return t;
 })();
 
-export abstract class Receiver {
+/**
+ * The receiving half of a connection. Only the state every frame touches is kept in fields; the
+ * rest is in the connection's state words (layout.js). Receiving into memory (the input area),
+ * bytes are unmasked and checked a word at a time, and payload is copied to the message area
+ * without a view.
+ */
+export abstract class Receiver extends FrameSender {
   protected readonly handler: DataHandler;
-  /** The connection's one allocation (see layout.js), and a word view of it for unmasking. */
-  protected readonly memory: Uint8Array;
-  readonly #words: Uint32Array;
-  /** Where a transport should read: receive(input, 0, count) then consumes it without copying. */
-  readonly input: Uint8Array;
-  readonly #message: Uint8Array;
+  /** Whole messages are assembled here; null in streaming mode. */
+  readonly #message: Uint8Array | null;
   /** The MASK bit expected: 0x80 on a server, 0 on a client. */
   readonly #maskBit: number;
-  readonly #streaming: boolean;
-  readonly #maxMessage: number;
   /** Largest payload the fast path takes: 125, or the message limit if lower. */
   readonly #smallLimit: number;
   #state = GET_HEADER;
-  #scratchLength = 0;
   #key = 0;
   #phase = 0;
   #remaining = 0;
   #control = 0; // opcode of the control frame being received; 0 in a data frame
-  #controlLength = 0;
-  #fin = false;
   #messageType = 0; // 0 when no data message is open
   #messageLength = 0;
   #utf8 = UTF8_ACCEPT;
 
-  /** `input` and `message` view `words`; a server expects masked frames. `maxMessage` 0: no limit. */
-  constructor(words: Uint32Array, input: Uint8Array, message: Uint8Array, handler: DataHandler, expectMasked: boolean,
-    streaming: boolean, maxMessage: number) {
+  /** `words` holds the layout, and W_MAX_MESSAGE (0: no limit); a server expects masked frames. */
+  constructor(words: Uint32Array, message: Uint8Array | null, handler: DataHandler, expectMasked: boolean,
+    random: Random32 | null) {
+    super(words, random);
     this.handler = handler;
-    this.memory = new Uint8Array(words.buffer);
-    this.#words = words;
-    this.input = input;
     this.#message = message;
     this.#maskBit = expectMasked ? 0x80 : 0;
-    this.#streaming = streaming;
-    this.#maxMessage = maxMessage > 0 ? maxMessage : Number.MAX_SAFE_INTEGER;
-    this.#smallLimit = Math.min(125, this.#maxMessage);
+    const max = words[W_MAX_MESSAGE];
+    this.#smallLimit = max !== 0 && max < 125 ? max : 125;
   }
 
   /** A complete ping, pong or close, its payload at memory[at, at + length). */
@@ -93,19 +88,20 @@ export abstract class Receiver {
         // The piece lies inside a data frame and does not end it: the body of a large message.
         const type = this.#messageType;
         if (this.#maskBit !== 0) {
-          words = bytes === this.input ? this.#words : null;
+          words = bytes === this.memory ? this.words : null;
           applyMask(bytes, words, start, end, this.#key, this.#phase);
           this.#phase = (this.#phase + end - start) & 3;
         }
         if (type === OPCODE_TEXT) {
-          this.#utf8 = utf8Validate(this.#utf8, bytes, start, end, bytes === this.input ? this.#words : null);
+          this.#utf8 = utf8Validate(this.#utf8, bytes, start, end, bytes === this.memory ? this.words : null);
           if (this.#utf8 === UTF8_REJECT) return this.stopWith(FrameErrors.INVALID_UTF8);
         }
         this.#remaining = remaining - (end - start);
         const offset = this.#messageLength;
         this.#messageLength = offset + end - start;
-        if (this.#streaming) this.handler.onPiece?.(type, bytes, start, end, offset, false);
-        else this.deliver(type, bytes, start, end, offset, false);
+        // a truth test, not === null: one bytecode (one metered step) fewer on every frame
+        if (this.#message) this.deliver(type, bytes, start, end, offset, false);
+        else this.handler.onPiece?.(type, bytes, start, end, offset, false);
         return;
       }
     }
@@ -120,17 +116,17 @@ export abstract class Receiver {
       const to = from + length;
       if (to > end) break;
       if (this.#maskBit !== 0) {
-        words = bytes === this.input ? this.#words : null;
+        words = bytes === this.memory ? this.words : null;
         applyMask(bytes, words, from, to, ((bytes[i + 2] << 24) | (bytes[i + 3] << 16) | (bytes[i + 4] << 8) | bytes[i + 5]) >>> 0, 0);
       }
-      if (type === OPCODE_TEXT && utf8Validate(UTF8_ACCEPT, bytes, from, to, bytes === this.input ? this.#words : null) !== UTF8_ACCEPT) {
+      if (type === OPCODE_TEXT && utf8Validate(UTF8_ACCEPT, bytes, from, to, bytes === this.memory ? this.words : null) !== UTF8_ACCEPT) {
         return this.stopWith(FrameErrors.INVALID_UTF8);
       }
       i = to;
-      if (this.#streaming) this.handler.onPiece?.(type, bytes, from, to, 0, true);
-      else this.deliver(type, bytes, from, to, 0, true);
+      if (this.#message) this.deliver(type, bytes, from, to, 0, true);
+      else this.handler.onPiece?.(type, bytes, from, to, 0, true);
     }
-    if (i < end) words = bytes === this.input ? this.#words : null;
+    if (i < end) words = bytes === this.memory ? this.words : null;
     // A zero-length frame's payload is taken (as nothing) even when it ends the piece.
     while (i < end || (this.#state === GET_PAYLOAD && this.#remaining === 0)) {
       const state = this.#state;
@@ -142,11 +138,11 @@ export abstract class Receiver {
           i += need;
         } else {
           i = this.gather(bytes, i, end);
-          if (this.#scratchLength !== 0) { // still incomplete, and i is at end
+          if (this.words[W_GATHERED] !== 0) { // still incomplete, and i is at end
             this.#state = GET_SPLIT_HEADER;
             return;
           }
-          p = this.header(this.memory, tailOf(this.memory) + TAIL_SCRATCH);
+          p = this.header(this.memory, CONTROL_AREA);
         }
         if (p !== null) return this.stopWith(p);
         continue;
@@ -169,7 +165,7 @@ export abstract class Receiver {
         continue;
       }
       const type = this.#messageType;
-      const final = done && this.#fin;
+      const final = done && this.words[W_FIN] !== 0;
       if (type === OPCODE_TEXT) {
         const utf8 = utf8Validate(this.#utf8, bytes, i, to, words);
         if (utf8 === UTF8_REJECT || (final && utf8 !== UTF8_ACCEPT)) return this.stopWith(FrameErrors.INVALID_UTF8);
@@ -178,18 +174,17 @@ export abstract class Receiver {
       const offset = this.#messageLength;
       this.#messageLength = offset + n;
       if (final) this.#messageType = 0;
-      if (this.#streaming) {
-        if (n !== 0 || final) this.handler.onPiece?.(type, bytes, i, to, offset, final);
-      } else this.deliver(type, bytes, i, to, offset, final);
+      if (this.#message) this.deliver(type, bytes, i, to, offset, final);
+      else if (n !== 0 || final) this.handler.onPiece?.(type, bytes, i, to, offset, final);
       i = to;
     }
   }
 
   /** Whole-message mode: copies bytes[from, to) to `offset` in the message; hands it over when final. */
   private deliver(type: number, bytes: Uint8Array, from: number, to: number, offset: number, final: boolean): void {
-    const message = this.#message;
+    const message = this.#message as Uint8Array;
     if (from !== to) {
-      if (bytes === this.input) this.memory.copyWithin(message.byteOffset + offset, from, to); // input is at 0
+      if (bytes === this.memory) bytes.copyWithin(message.byteOffset + offset, from, to);
       else message.set(bytes.subarray(from, to), offset); // bytes from elsewhere: tests, not transports
     }
     if (final) this.handler.onMessage?.(type, message, offset + to - from);
@@ -198,14 +193,16 @@ export abstract class Receiver {
   /** Copies a header split across pieces into the scratch; returns the index after what it took. */
   private gather(bytes: Uint8Array, i: number, end: number): number {
     const memory = this.memory;
-    const at = tailOf(memory) + TAIL_SCRATCH;
+    const words = this.words;
+    let n = words[W_GATHERED];
     while (i < end) {
-      memory[at + this.#scratchLength++] = bytes[i++];
-      if (this.#scratchLength >= 2 && this.#scratchLength === headerLength(memory[at + 1])) {
-        this.#scratchLength = 0;
+      memory[CONTROL_AREA + n++] = bytes[i++];
+      if (n >= 2 && n === headerLength(memory[CONTROL_AREA + 1])) {
+        n = 0;
         break;
       }
     }
+    words[W_GATHERED] = n;
     return i;
   }
 
@@ -228,7 +225,7 @@ export abstract class Receiver {
       // the 7-bit field itself: a control frame never carries an extended length, even a small one (as ws)
       if ((b1 & 0x7f) > MAX_CONTROL_PAYLOAD) return FrameErrors.CONTROL_TOO_LONG;
       this.#control = opcode;
-      this.#controlLength = 0;
+      this.words[W_GATHERED] = 0;
       return null;
     }
     this.#control = 0;
@@ -240,18 +237,19 @@ export abstract class Receiver {
       this.#messageLength = 0;
       this.#utf8 = UTF8_ACCEPT;
     }
-    if (length > this.#maxMessage - this.#messageLength) return FrameErrors.MESSAGE_TOO_BIG;
-    this.#fin = b0 >= 0x80;
+    const max = this.words[W_MAX_MESSAGE];
+    if (max !== 0 && length > max - this.#messageLength) return FrameErrors.MESSAGE_TOO_BIG;
+    this.words[W_FIN] = b0 >>> 7;
     return null;
   }
 
   private controlPayload(bytes: Uint8Array, from: number, to: number, done: boolean): WebSocketProblem | null {
     const memory = this.memory;
-    const base = tailOf(memory) + TAIL_CONTROL;
-    let at = base + this.#controlLength;
+    let at = CONTROL_AREA + this.words[W_GATHERED];
     for (let k = from; k < to; k++) memory[at++] = bytes[k];
-    this.#controlLength = at - base;
-    return done ? this.control(this.#control, base, this.#controlLength) : null;
+    // once complete, the area is free again for a split header
+    this.words[W_GATHERED] = done ? 0 : at - CONTROL_AREA;
+    return done ? this.control(this.#control, CONTROL_AREA, at - CONTROL_AREA) : null;
   }
 
   private stopWith(p: WebSocketProblem): void {

@@ -83,53 +83,48 @@ function isLowSurrogate(c: number): boolean {
 
 /**
  * Encodes text from index `from` into dest[at, limit), stopping before a code point that does not
- * fit whole. Holds its two results in fields so that encoding allocates nothing.
+ * fit whole, and returns the bytes written. The index reached in the string goes to cursor[index]
+ * when a cursor is given: a word of the caller's, so that encoding allocates nothing.
  */
-export class Utf8Encoder {
-  /** Index in the string after the last code point written. */
-  read = 0;
-  /** Bytes written. */
-  written = 0;
-
-  encode(text: string, from: number, dest: Uint8Array, at: number, limit: number): void {
-    let i = from;
-    let o = at;
-    for (;;) {
-      let c = charCodeAt.call(text, i);
-      if (c !== c) break; // NaN: past the end
-      if (c < 0x80) {
-        if (o >= limit) break;
-        dest[o++] = c;
-        i++;
-        continue;
-      }
-      let units = 1;
-      if (c >= 0xd800 && c <= 0xdfff) {
-        const next = charCodeAt.call(text, i + 1);
-        if (c <= 0xdbff && isLowSurrogate(next)) {
-          c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-          units = 2;
-        } else c = 0xfffd;
-      }
-      if (c < 0x800) {
-        if (o + 2 > limit) break;
-        dest[o++] = 0xc0 | (c >> 6);
-      } else if (c < 0x10000) {
-        if (o + 3 > limit) break;
-        dest[o++] = 0xe0 | (c >> 12);
-        dest[o++] = 0x80 | ((c >> 6) & 0x3f);
-      } else {
-        if (o + 4 > limit) break;
-        dest[o++] = 0xf0 | (c >> 18);
-        dest[o++] = 0x80 | ((c >> 12) & 0x3f);
-        dest[o++] = 0x80 | ((c >> 6) & 0x3f);
-      }
-      dest[o++] = 0x80 | (c & 0x3f);
-      i += units;
+export function utf8EncodeInto(text: string, from: number, dest: Uint8Array, at: number, limit: number,
+  cursor: Uint32Array | null, index: number): number {
+  let i = from;
+  let o = at;
+  for (;;) {
+    let c = charCodeAt.call(text, i);
+    if (c !== c) break; // NaN: past the end
+    if (c < 0x80) {
+      if (o >= limit) break;
+      dest[o++] = c;
+      i++;
+      continue;
     }
-    this.read = i;
-    this.written = o - at;
+    let units = 1;
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = charCodeAt.call(text, i + 1);
+      if (c <= 0xdbff && isLowSurrogate(next)) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        units = 2;
+      } else c = 0xfffd;
+    }
+    if (c < 0x800) {
+      if (o + 2 > limit) break;
+      dest[o++] = 0xc0 | (c >> 6);
+    } else if (c < 0x10000) {
+      if (o + 3 > limit) break;
+      dest[o++] = 0xe0 | (c >> 12);
+      dest[o++] = 0x80 | ((c >> 6) & 0x3f);
+    } else {
+      if (o + 4 > limit) break;
+      dest[o++] = 0xf0 | (c >> 18);
+      dest[o++] = 0x80 | ((c >> 12) & 0x3f);
+      dest[o++] = 0x80 | ((c >> 6) & 0x3f);
+    }
+    dest[o++] = 0x80 | (c & 0x3f);
+    i += units;
   }
+  if (cursor !== null) cursor[index] = i;
+  return o - at;
 }
 
 /** Decodes bytes that were validated as UTF-8 into a string (allocates: for the app, not the core). */
@@ -169,6 +164,6 @@ export function utf8Decode(bytes: Uint8Array, start: number, end: number): strin
 /** Encodes a whole string to a new Uint8Array (allocates: for handshakes and the app). */
 export function utf8Encode(text: string): Uint8Array {
   const out = new Uint8Array(utf8Length(text));
-  new Utf8Encoder().encode(text, 0, out, 0, out.length);
+  utf8EncodeInto(text, 0, out, 0, out.length, null, 0);
   return out;
 }
