@@ -9,6 +9,7 @@ import { buildClientRequest, checkServerAnswer } from "./core/handshake-client.j
 import { HEAD_FAILED, HEAD_INCOMPLETE, HttpHeadReader } from "./core/http-head.js";
 import type { Network } from "./io.js";
 import type { Platform } from "./platform.js";
+import { connectionSizes } from "./core/connection.js";
 import { type ConnectionSettings, connectionSettings, Session } from "./session.js";
 import { isIpAddress, parseWebSocketUrl, type WebSocketUrl } from "./url.js";
 import { utf8Encode } from "./core/utf8.js";
@@ -75,6 +76,7 @@ export class WebSocketClient {
     this.#url = parseWebSocketUrl(options.url);
     if (this.#url.secure && options.proxy) throw new TypeError("wss:// through a proxy is not supported");
     if (this.#url.secure && !options.network.tls) throw new TypeError("wss:// needs network.tls");
+    connectionSizes(options);
     this.#connect();
   }
 

@@ -10,6 +10,7 @@ import type { DataHandler } from "./core/receiver.js";
 import { utf8Encode } from "./core/utf8.js";
 import type { Listener, Network } from "./io.js";
 import type { Platform } from "./platform.js";
+import { connectionSizes } from "./core/connection.js";
 import { type ConnectionSettings, connectionSettings, Session } from "./session.js";
 
 export type { UpgradeRequest };
@@ -87,6 +88,7 @@ export class WebSocketServer {
 
   constructor(options: ServerOptions) {
     if (!options.network.listener) throw new TypeError("a server needs network.listener");
+    connectionSizes(options);
     this.#options = options;
     this.#listener = new options.network.listener.io({
       port: options.port, address: options.address,

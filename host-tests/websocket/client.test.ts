@@ -180,4 +180,10 @@ describe("Client reconnection", function () {
     assert.throws(() => ourClient("http://127.0.0.1/"), TypeError);
     assert.throws(() => ourClient("ws://127.0.0.1/#frag"), TypeError);
   });
+
+  it("refuses sizes a connection cannot hold when it is made, not at its first connection", function () {
+    const badSize = (name: string) => (e: unknown) => e instanceof RangeError && e.message.startsWith(name);
+    assert.throws(() => ourClient("ws://127.0.0.1:9/", { maxMessage: 0 }), badSize("maxMessage"));
+    assert.throws(() => ourClient("ws://127.0.0.1:9/", { inputSize: -5 }), badSize("inputSize"));
+  });
 });

@@ -134,6 +134,11 @@ describe("Server with ws clients over TCP", function () {
       + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n"), /^HTTP\/1\.1 426 [^]*Sec-WebSocket-Version: 13\r\n/);
   });
 
+  it("refuses sizes a connection cannot hold when it is made, before it listens", async function () {
+    await assert.rejects(ourEchoServer({ outputSize: 1.5 }), (e: unknown) => e instanceof RangeError && e.message.startsWith("outputSize"));
+    await assert.rejects(ourEchoServer({ maxMessage: 0 }), (e: unknown) => e instanceof RangeError && e.message.startsWith("maxMessage"));
+  });
+
   it("hands plain HTTP requests to its handler on the same port", async function () {
     server = await ourEchoServer({
       onRequest: (request) => ({ status: 200, headers: { "Content-Type": "application/json" },

@@ -58,17 +58,14 @@ export class Connection extends Receiver {
     const client = options.role === "client";
     if (client && !(options.random instanceof Function)) throw new TypeError("a client needs options.random");
     const streaming = options.streaming === true;
-    // whole messages need a buffer; 0 in streaming mode means no limit
-    const maxMessage = size("maxMessage", options.maxMessage ?? (streaming ? 0 : 4096), streaming ? 0 : 1);
-    const inputSize = align4(size("inputSize", options.inputSize ?? 1460, 1));
+    const { maxMessage, inputSize, outputSize, fragmentSize } = connectionSizes(options);
     const messageSize = streaming ? 0 : align4(maxMessage);
-    const outputSize = align4(Math.max(size("outputSize", options.outputSize ?? 1460, 0), MAX_HEADER + MAX_CONTROL_PAYLOAD));
     const words = new Uint32Array((INPUT_START + inputSize + messageSize + outputSize) >> 2);
     words[W_INPUT_SIZE] = inputSize;
     words[W_OUTPUT_START] = INPUT_START + inputSize + messageSize;
     words[W_OUTPUT_SIZE] = outputSize;
     words[W_MAX_MESSAGE] = maxMessage;
-    words[W_FRAGMENT_OPTION] = size("fragmentSize", options.fragmentSize ?? 0, 0);
+    words[W_FRAGMENT_OPTION] = fragmentSize;
     words[W_STATE] = STATE_OPEN;
     super(words, streaming ? null : new Uint8Array(words.buffer, INPUT_START + inputSize, messageSize), options.handler,
       !client, client ? options.random as Random32 : null);
@@ -167,6 +164,23 @@ export class Connection extends Receiver {
   private setState(state: number, initiator: CloseInitiator): void {
     this.words[W_STATE] = state | (INITIATORS.indexOf(initiator) << 4);
   }
+}
+
+/**
+ * The sizes a connection's options ask for, with defaults applied and areas rounded to words; a
+ * RangeError names an option that is not a whole number of bytes a 32-bit word holds. Clients and
+ * servers call it when they are made, so that bad settings fail there and not at the first socket.
+ */
+export function connectionSizes(options: Pick<ConnectionOptions, "maxMessage" | "streaming" | "inputSize" | "outputSize"
+  | "fragmentSize">): { maxMessage: number; inputSize: number; outputSize: number; fragmentSize: number } {
+  const streaming = options.streaming === true;
+  return {
+    // whole messages need a buffer; 0 in streaming mode means no limit
+    maxMessage: size("maxMessage", options.maxMessage ?? (streaming ? 0 : 4096), streaming ? 0 : 1),
+    inputSize: align4(size("inputSize", options.inputSize ?? 1460, 1)),
+    outputSize: align4(Math.max(size("outputSize", options.outputSize ?? 1460, 0), MAX_HEADER + MAX_CONTROL_PAYLOAD)),
+    fragmentSize: size("fragmentSize", options.fragmentSize ?? 0, 0),
+  };
 }
 
 /** A size option: a whole number of bytes, at least `min`, that a 32-bit word holds. */

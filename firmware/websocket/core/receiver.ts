@@ -1,8 +1,8 @@
 // Receiver: bytes from the peer, split anywhere, become messages for the app. One loop checks the
 // frame rules (RSV, opcodes, control frames, masking direction, lengths) and the message rules
 // (continuations, size limit, UTF-8) and hands data straight to the app. Ping, pong and close go
-// to the subclass (the connection), which answers them through the sender. XS meters a step per bytecode and
-// about 20 per call, so the path of every frame is kept short and inline.
+// to the subclass (the connection), which answers them through the sender. XS meters a step per
+// bytecode and about 20 per call, so the path of every frame is kept short and inline.
 
 import { MAX_CONTROL_PAYLOAD, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
