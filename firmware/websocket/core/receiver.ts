@@ -190,7 +190,7 @@ export abstract class Receiver extends FrameSender {
     if (final) this.handler.onMessage?.(type, message, offset + to - from);
   }
 
-  /** Copies a header split across pieces into the scratch; returns the index after what it took. */
+  /** Copies a header split across pieces into the control area; returns the index after what it took. */
   private gather(bytes: Uint8Array, i: number, end: number): number {
     const memory = this.memory;
     const words = this.words;
@@ -224,8 +224,7 @@ export abstract class Receiver extends FrameSender {
     if (opcode >= 8) {
       // the 7-bit field itself: a control frame never carries an extended length, even a small one (as ws)
       if ((b1 & 0x7f) > MAX_CONTROL_PAYLOAD) return FrameErrors.CONTROL_TOO_LONG;
-      this.#control = opcode;
-      this.words[W_GATHERED] = 0;
+      this.#control = opcode; // its payload is gathered from 0: a complete header leaves W_GATHERED at 0
       return null;
     }
     this.#control = 0;

@@ -133,16 +133,14 @@ export class FrameSender {
     return this.#data !== null ? this.fragment(cap) : 0;
   }
 
-  /** A control frame whose payload is source[from, from + length). */
+  /** A ping or pong whose payload is source[from, from + length). */
   private controlFrame(opcode: number, source: Uint8Array, from: number, length: number, cap: number): number {
     const masked = this.#random !== null;
     if (headerSize(length, masked) + length > cap) return 0;
     const out = this.memory;
-    const key = this.nextKey();
-    const at = writeHeader(out, this.outputStart, true, opcode, length, masked, key);
+    const at = this.outputStart + headerSize(0, masked);
     for (let i = 0; i < length; i++) out[at + i] = source[from + i];
-    if (masked) applyMask(out, null, at, at + length, key, 0);
-    return at + length - this.outputStart;
+    return this.finishControl(opcode, length, masked);
   }
 
   private closeFrame(close: number, cap: number): number {
@@ -151,17 +149,26 @@ export class FrameSender {
     const planned = close === CLOSE_EMPTY ? 0 : Math.min(2 + utf8Length(reason), MAX_CONTROL_PAYLOAD);
     const masked = this.#random !== null;
     if (headerSize(planned, masked) + planned > cap) return 0;
-    const out = this.memory;
-    const start = this.outputStart;
-    const at = start + headerSize(0, masked); // the header of any control frame is this long
     let length = 0;
     if (planned !== 0) {
+      const out = this.memory;
+      const at = this.outputStart + headerSize(0, masked);
       out[at] = close >> 8;
       out[at + 1] = close & 0xff;
       length = 2 + utf8EncodeInto(reason, 0, out, at + 2, at + planned, null, 0);
     }
+    return this.finishControl(OPCODE_CLOSE, length, masked);
+  }
+
+  /**
+   * Writes the header of a control frame whose payload is in place after it (a control frame's
+   * header is always headerSize(0) long), masks the payload, and returns the frame's length.
+   */
+  private finishControl(opcode: number, length: number, masked: boolean): number {
+    const out = this.memory;
+    const start = this.outputStart;
     const key = this.nextKey();
-    writeHeader(out, start, true, OPCODE_CLOSE, length, masked, key);
+    const at = writeHeader(out, start, true, opcode, length, masked, key);
     if (masked) applyMask(out, null, at, at + length, key, 0);
     return at + length - start;
   }
