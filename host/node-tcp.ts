@@ -18,6 +18,12 @@ export interface NodeSocketOptions extends SocketOptions {
 /** Defaults close to an ESP32's lwIP (4 segments of 1,436 bytes). */
 export const DEVICE_WINDOW = 5744;
 
+/**
+ * Sockets and listeners made and not yet closed, with what they are. As on a device, a socket
+ * stays here after onError until its owner calls close(): tests assert that this ends empty.
+ */
+export const openSockets = new Map<object, string>();
+
 export class NodeTCP implements TcpSocket {
   readonly #socket: net.Socket;
   readonly #options: NodeSocketOptions;
@@ -28,6 +34,7 @@ export class NodeTCP implements TcpSocket {
   #inFlight = 0;
   #ended = false;
   #closed = false;
+  #reported = false;
   #corked = false;
 
   constructor(options: NodeSocketOptions) {
@@ -50,6 +57,8 @@ export class NodeTCP implements TcpSocket {
     this.#socket.on("close", () => this.#end());
     this.#socket.on("error", () => this.#end());
     if (options.from !== undefined) this.#socket.resume(); // the listener paused it until adopted
+    openSockets.set(this, options.from !== undefined ? `accepted socket from port ${this.#socket.remotePort}`
+      : `socket to ${options.address ?? options.host}:${options.port}`);
   }
 
   get remoteAddress(): string | undefined { return this.#socket.remoteAddress; }
@@ -97,14 +106,19 @@ export class NodeTCP implements TcpSocket {
   }
 
   close(): void {
+    openSockets.delete(this);
     if (this.#closed) return;
     this.#closed = true;
-    this.#socket.end();
-    this.#socket.destroySoon?.();
+    if (this.#ended) this.#socket.destroy();
+    else {
+      this.#socket.end();
+      this.#socket.destroySoon?.();
+    }
   }
 
   /** Drops the connection at once, with a TCP reset where the platform allows (tests of faults). */
   abort(): void {
+    openSockets.delete(this);
     this.#closed = true;
     this.#socket.resetAndDestroy();
   }
@@ -127,11 +141,13 @@ export class NodeTCP implements TcpSocket {
     if (this.#queued === 0) setImmediate(() => this.#reportEnd());
   }
 
-  /** onError comes after everything received has been read, as ECMA-419 specifies. */
+  /**
+   * onError comes after everything received has been read, as ECMA-419 specifies. The socket is
+   * not released here: as Moddable's sockets (and their lwIP sockets) it is held until close().
+   */
   #reportEnd(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#socket.destroy();
+    if (this.#closed || this.#reported) return;
+    this.#reported = true;
     this.#options.onError?.();
   }
 }
@@ -155,6 +171,7 @@ export class NodeListener {
     };
     this.#server = options.secure ? tls.createServer(options.secure, accept) : net.createServer(accept);
     this.#server.listen(options.port, options.address ?? "127.0.0.1");
+    openSockets.set(this, `listener on port ${options.port}`);
   }
 
   get port(): number {
@@ -172,6 +189,7 @@ export class NodeListener {
   }
 
   close(): void {
+    openSockets.delete(this);
     this.#server.close();
     for (const s of this.#pending.splice(0)) s.destroy();
   }

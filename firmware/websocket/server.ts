@@ -84,7 +84,9 @@ export class WebSocketServer {
   readonly stats = { accepted: 0, refused: 0, http: 0, dropped: 0, closedSlow: 0 };
   readonly #options: ServerOptions;
   readonly #listener: Listener;
-  #sessions = 0;
+  /** Every session with a socket: handshaking, open or closing. */
+  readonly #sessions = new Set<Session>();
+  #closed = false;
 
   constructor(options: ServerOptions) {
     if (!options.network.listener) throw new TypeError("a server needs network.listener");
@@ -122,10 +124,13 @@ export class WebSocketServer {
     for (const client of this.clients) client.ping();
   }
 
-  /** Stops listening and closes every client with 1001. */
+  /** Stops listening, closes every client with 1001 and drops connections still in their handshake. */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#listener.close();
     for (const client of this.clients) client.close(1001, "server going away");
+    for (const session of this.#sessions) if (!session.opened) session.drop();
   }
 
   #accept(): void {
@@ -142,13 +147,19 @@ export class WebSocketServer {
       onDrain: () => client?.handler.onDrain?.(),
       onEnd: () => {
         o.network.timers.clear(timer);
-        this.#sessions--;
+        this.#sessions.delete(session);
         if (client !== null) this.clients.delete(client);
       },
     });
-    this.#sessions++;
+    this.#sessions.add(session);
     const timer = o.network.timers.set(() => { if (!session.opened) session.drop(); }, o.handshakeTimeout ?? 5000);
-    const socket = new o.network.socket.io({ from: raw, ...session.callbacks() });
+    let socket;
+    try {
+      socket = new o.network.socket.io({ from: raw, ...session.callbacks() });
+    } catch {
+      (raw as { close?(): void }).close?.(); // no socket to adopt it (lwIP's pool is used up): let it go
+      return session.drop();
+    }
     const reader = new HttpHeadReader(o.maxHeader ?? 2048);
     const answer = (a: HttpAnswer): void => {
       if (a.status >= 400) this.stats.refused++;
@@ -178,7 +189,7 @@ export class WebSocketServer {
       o.onConnection?.(client, request);
       session.open(bytes, end, count);
     });
-    if (this.#sessions > (o.maxClients ?? 8)) {
+    if (this.#sessions.size > (o.maxClients ?? 8)) {
       session.attach(socket, () => undefined);
       answer({ status: 503, headers: { "Retry-After": "5" }, body: "too many clients" });
     }

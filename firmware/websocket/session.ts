@@ -46,6 +46,11 @@ export class Session {
   readonly #closesFirst: boolean;
   #socket: TcpSocket | null = null;
   #raw: RawReader | null = null;
+  /** Bytes the socket has queued that are not read yet (its last onReadable count, less our reads). */
+  #unread = 0;
+  /** Input read but not yet consumed: memory[#heldFrom, #heldTo), behind a ping whose pong waits. */
+  #heldFrom = 0;
+  #heldTo = 0;
   #rawOut: Uint8Array[] = [];
   #room = 0;
   /** Bytes of an encoded frame the socket refused, written before anything else. */
@@ -73,7 +78,9 @@ export class Session {
         onPong: handler.onPong?.bind(handler),
         onError: (p: WebSocketProblem) => handler.onError?.(p),
         onClose: (code: number, reason: string, clean: boolean) => {
-          this.#clearCloseTimer();
+          // from here on nothing may wait forever: an echo the socket never takes, a peer that
+          // never closes TCP, a socket that stops calling back
+          this.#armCloseTimer();
           handler.onClose?.(code, reason, clean);
         },
       },
@@ -90,6 +97,10 @@ export class Session {
   }
 
   attach(socket: TcpSocket, raw: RawReader | null): void {
+    if (this.#ended) {
+      socket.close(); // ended before its socket came: nothing else would close it
+      return;
+    }
     this.#socket = socket;
     this.#raw = raw;
   }
@@ -106,11 +117,20 @@ export class Session {
     this.#flush();
   }
 
-  /** The handshake is done: frames from here on; `rest` are bytes that followed the head. */
+  /**
+   * The handshake is done: frames from here on. `rest[start, end)`, bytes that followed the head in
+   * the input area, are consumed after the caller returns, before anything more is read.
+   */
   open(rest: Uint8Array, start: number, end: number): void {
     this.#raw = null;
     this.#opened = true;
-    if (end > start) this.connection.receive(rest, start, end);
+    const memory = this.connection.memory;
+    if (end > start) {
+      if (rest.buffer !== memory.buffer) throw new RangeError("open() takes the rest in the input area");
+      const base = rest.byteOffset - memory.byteOffset;
+      this.#heldFrom = base + start;
+      this.#heldTo = base + end;
+    }
     this.#flush();
   }
 
@@ -144,63 +164,91 @@ export class Session {
     if (this.#ended) return;
     if (!this.#opened) return this.drop();
     this.connection.close(code, reason);
+    this.#armCloseTimer();
     this.#flush();
-    if (this.#closeTimer === null && !this.#ended) {
-      this.#closeTimer = this.#timers.set(() => {
-        this.#closeTimer = null;
-        this.drop();
-      }, this.#closeTimeout);
-    }
   }
 
   /** Ends at once: the socket is closed, and an open connection reports 1006. */
   drop(): void {
-    if (this.#ended) return;
-    this.#socket?.close();
     this.lost();
   }
 
-  /** `count` bytes are queued: ECMA-419 reads exactly what it is asked for, so ask for no more. */
+  /** `count` bytes are queued in all: ECMA-419 reads exactly what it is asked for, so ask for no more. */
   readable(count: number): void {
-    const socket = this.#socket;
-    if (socket === null || this.#ended) return;
-    const conn = this.connection;
-    const memory = conn.memory;
-    const at = conn.inputStart;
-    const size = conn.inputSize;
-    try {
-      while (count > 0) {
-        const n = count < size ? count : size;
-        // ECMA-419 reads into a whole view: one per read (4 slots on XS), which the connection
-        // does not keep, as a view held per connection would cost it 64 bytes for good
-        const area = memory.subarray(at, at + n);
-        socket.read(area);
-        count -= n;
-        if (this.#raw !== null) this.#raw(area, n);
-        else conn.receive(memory, at, at + n);
-        if (this.#ended) return;
-      }
-    } catch {
-      return this.drop(); // the socket refused the read: it is broken
-    }
+    this.#unread = count;
+    this.#pump();
     this.#flush();
   }
 
   writable(count: number): void {
     this.#room = count;
     this.#flush();
+    // a pong that had no room is out now: the input behind it, and the socket's, can go on
+    if (this.#heldFrom < this.#heldTo || this.#unread > 0) {
+      this.#pump();
+      this.#flush();
+    }
   }
 
-  /** The socket ended or failed. */
+  /** The socket ended or failed: it is closed here, exactly once, as Moddable's sockets need. */
   lost(): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#clearCloseTimer();
+    const socket = this.#socket;
     this.#socket = null;
+    try {
+      socket?.close();
+    } catch {
+      // closing a broken socket may throw; it is released either way
+    }
     this.connection.end();
     this.#queue.length = 0;
     this.#queued = 0;
     this.#handler.onEnd?.();
+  }
+
+  /**
+   * Reads into the input area and hands the bytes over, stopping while a ping's pong waits for
+   * room: a peer that floods pings and never reads fills its own TCP window, not our memory.
+   */
+  #pump(): void {
+    const conn = this.connection;
+    const memory = conn.memory;
+    const at = conn.inputStart;
+    const size = conn.inputSize;
+    while (!this.#ended) {
+      const held = this.#heldTo;
+      if (this.#heldFrom < held) {
+        if (conn.pongWaiting) return; // onWritable resumes
+        const from = this.#heldFrom;
+        this.#heldFrom = held;
+        const stop = conn.receive(memory, from, held);
+        if (stop < held) {
+          this.#heldFrom = stop;
+          this.#flush();
+        }
+        continue;
+      }
+      const count = this.#unread;
+      const socket = this.#socket;
+      if (count <= 0 || socket === null) return;
+      const n = count < size ? count : size;
+      // ECMA-419 reads into a whole view: one per read (4 slots on XS), which the connection
+      // does not keep, as a view held per connection would cost it 64 bytes for good
+      const area = memory.subarray(at, at + n);
+      try {
+        socket.read(area);
+      } catch {
+        return this.drop(); // the socket refused the read: it is broken
+      }
+      this.#unread = count - n;
+      if (this.#raw !== null) this.#raw(area, n);
+      else {
+        this.#heldFrom = at;
+        this.#heldTo = at + n;
+      }
+    }
   }
 
   #flush(): void {
@@ -247,12 +295,15 @@ export class Session {
   /** Both close frames are exchanged (or ours follows a failure): end TCP, or wait for the peer to. */
   #afterClose(): void {
     if (this.#closesFirst || this.connection.closeInitiator === "failure") this.drop();
-    else if (this.#closeTimer === null) {
-      this.#closeTimer = this.#timers.set(() => {
-        this.#closeTimer = null;
-        this.drop();
-      }, this.#closeTimeout);
-    }
+    else this.#armCloseTimer();
+  }
+
+  #armCloseTimer(): void {
+    if (this.#closeTimer !== null || this.#ended) return;
+    this.#closeTimer = this.#timers.set(() => {
+      this.#closeTimer = null;
+      this.drop();
+    }, this.#closeTimeout);
   }
 
   #clearCloseTimer(): void {

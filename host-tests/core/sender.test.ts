@@ -160,7 +160,19 @@ describe("Connection options", function () {
 });
 
 describe("Pings from the peer", function () {
-  it("are answered once, with the newest payload, when several arrive before the output is drained", function () {
+  it("stop receive() after each ping, so that its pong can be written before the next is read", function () {
+    const events: string[] = [];
+    const conn = recordingConnection({ role: "server" }, events);
+    const two = Uint8Array.from([0x89, 0x81, 0, 0, 0, 0, 0x61, 0x89, 0x81, 0, 0, 0, 0, 0x62]);
+    assert.equal(conn.receive(two, 0, 14), 7);
+    assert.equal(conn.pongWaiting, true);
+    assert.deepEqual(frames(conn), ["1 10 61"]);
+    assert.equal(conn.receive(two, 7, 14), 14);
+    assert.deepEqual(frames(conn), ["1 10 62"]);
+    assert.deepEqual(events, ["ping 61", "ping 62"]);
+  });
+
+  it("are answered once, with the newest payload, when a caller hands over a second ping before writing the first", function () {
     const events: string[] = [];
     const conn = recordingConnection({ role: "server" }, events);
     const ping = (b: number) => Uint8Array.from([0x89, 0x81, 0, 0, 0, 0, b]);

@@ -1,7 +1,9 @@
 // An in-memory Network with ECMA-419 semantics and a manual clock, so that clients and servers run
 // under XS (which has no sockets or timers in the test host) and every run is deterministic.
 // Sockets read exactly what they are asked for, refuse writes past their window, and report the
-// end of a connection after its queue is drained.
+// end of a connection after its queue is drained. As Moddable's sockets, a socket is held (and
+// counted) after onError until its owner closes it, and past `maxSockets` a new one cannot be made,
+// as lwIP runs out of sockets on a board.
 
 import type { Network, SocketOptions, TcpSocket } from "../../firmware/websocket/io.js";
 
@@ -9,9 +11,15 @@ export interface MemoryNetwork extends Network {
   /** Runs queued work and timers that are due, advancing the clock by `ms` at most; returns tasks run. */
   run(ms: number): number;
   readonly now: number;
+  /** Sockets made and not closed (listeners apart), and the most there were at once. */
+  readonly openSockets: number;
+  readonly mostOpen: number;
+  readonly openListeners: number;
 }
 
-export function memoryNetwork(window = 5744): MemoryNetwork {
+export function memoryNetwork(window = 5744, maxSockets = Infinity): MemoryNetwork {
+  let open = 0;
+  let mostOpen = 0;
   const tasks: (() => void)[] = [];
   let timers: { at: number; callback: () => void; id: number }[] = [];
   let now = 0;
@@ -41,6 +49,9 @@ export function memoryNetwork(window = 5744): MemoryNetwork {
     #closed = false;
 
     constructor(options: SocketOptions) {
+      if (open >= maxSockets) throw new Error("no socket free"); // lwIP's pool is used up
+      open++;
+      if (open > mostOpen) mostOpen = open;
       if (options.from instanceof Pipe) {
         this.#in = options.from;
         this.#out = options.from.peer;
@@ -100,6 +111,7 @@ export function memoryNetwork(window = 5744): MemoryNetwork {
     close(): void {
       if (this.#closed) return;
       this.#closed = true;
+      open--;
       this.#in.reader = null;
       const out = this.#out;
       if (out !== null) {
@@ -118,7 +130,7 @@ export function memoryNetwork(window = 5744): MemoryNetwork {
       listeners.set(options.port, this.#entry);
     }
     read(): Pipe | undefined { return this.#entry.pending.shift(); }
-    close(): void { listeners.delete(this.port); }
+    close(): void { if (listeners.get(this.port) === this.#entry) listeners.delete(this.port); }
   }
 
   return {
@@ -133,6 +145,9 @@ export function memoryNetwork(window = 5744): MemoryNetwork {
       clear: (id: unknown): void => { timers = timers.filter((t) => t.id !== id); },
     },
     get now() { return now; },
+    get openSockets() { return open; },
+    get mostOpen() { return mostOpen; },
+    get openListeners() { return listeners.size; },
     run(ms: number): number {
       const until = now + ms;
       let ran = 0;

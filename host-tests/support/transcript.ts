@@ -51,9 +51,9 @@ export function feed(options: Options, input: Uint8Array, cuts: number[], end = 
       for (let at = from; at < to; at += inputSize) {
         const n = Math.min(inputSize, to - at);
         memory.set(copy.subarray(at, at + n), inputStart);
-        conn.receive(memory, inputStart, inputStart + n);
+        receiveAll(conn, memory, inputStart, inputStart + n, output);
       }
-    } else conn.receive(copy, from, to);
+    } else receiveAll(conn, copy, from, to, output);
     drain(conn, output);
     from = to;
   }
@@ -61,6 +61,11 @@ export function feed(options: Options, input: Uint8Array, cuts: number[], end = 
   events.push(...output);
   events.push(`state ${conn.state} ${conn.closeInitiator}`);
   return events;
+}
+
+/** Hands over bytes[from, to), writing each pong before the rest, as a transport does. */
+function receiveAll(conn: Connection, bytes: Uint8Array, from: number, to: number, output: string[]): void {
+  for (let at = from; at < to; at = conn.receive(bytes, at, to)) if (at !== from) drain(conn, output);
 }
 
 /** In streaming mode pieces follow the cuts; merging adjacent pieces gives a cut-independent view. */

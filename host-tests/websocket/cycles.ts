@@ -7,7 +7,11 @@ import { WebSocketServer } from "../../firmware/websocket/server.js";
 import { seededRandom } from "../support/hex.js";
 import { memoryNetwork } from "../support/memory-network.js";
 
-export interface CycleResult { opened: number; echoed: number; closedClean: number; reconnects: number }
+export interface CycleResult {
+  opened: number; echoed: number; closedClean: number; reconnects: number;
+  /** Sockets open at once at the most (the network holds 4, as lwIP), and left open at the end. */
+  mostOpen: number; openAtEnd: number;
+}
 
 /**
  * `cycles` clients that each connect, exchange a message and close cleanly, one after the other; then
@@ -16,9 +20,9 @@ export interface CycleResult { opened: number; echoed: number; closedClean: numb
  * measures the heap.
  */
 export function runCycles(cycles: number, drops: number, checkpoint: (round: number) => void): CycleResult {
-  const network = memoryNetwork();
+  const network = memoryNetwork(5744, 4);
   const platform = { sha1, random32: seededRandom(99) };
-  const result: CycleResult = { opened: 0, echoed: 0, closedClean: 0, reconnects: 0 };
+  const result: CycleResult = { opened: 0, echoed: 0, closedClean: 0, reconnects: 0, mostOpen: 0, openAtEnd: 0 };
   let dropNext = false;
   const server = new WebSocketServer({
     port: 80, network, platform, maxMessage: 256, inputSize: 512, outputSize: 512,
@@ -52,5 +56,7 @@ export function runCycles(cycles: number, drops: number, checkpoint: (round: num
   network.run(10_000);
   server.close();
   network.run(10_000);
+  result.mostOpen = network.mostOpen;
+  result.openAtEnd = network.openSockets + network.openListeners;
   return result;
 }

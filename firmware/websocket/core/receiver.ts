@@ -7,7 +7,7 @@
 import { MAX_CONTROL_PAYLOAD, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { frameLength, headerLength, headerProblem } from "./frame.js";
-import { CONTROL_AREA, W_FIN, W_GATHERED, W_MAX_MESSAGE } from "./layout.js";
+import { CONTROL_AREA, W_FIN, W_GATHERED, W_MAX_MESSAGE, W_PONG } from "./layout.js";
 import { applyMask } from "./mask.js";
 import { FrameSender, type Random32 } from "./sender.js";
 import { UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
@@ -78,8 +78,14 @@ export abstract class Receiver extends FrameSender {
   /** Stops consuming: everything after, such as data after a close frame, is ignored. */
   stop(): void { this.#state = STOPPED; }
 
-  /** Consumes bytes from the peer, unmasking in place. Never throws on what the peer sent. */
-  receive(bytes: Uint8Array, start: number, end: number): void {
+  /**
+   * Consumes bytes from the peer, unmasking in place, and returns where it stopped: `end`, or the
+   * index after a ping whose pong waits to be written. Encode that pong (encodeNext) before handing
+   * over the rest, so that every ping gets its own pong, in order; a transport that cannot write
+   * stops reading, which bounds what a peer flooding pings can make us hold. Never throws on what
+   * the peer sent.
+   */
+  receive(bytes: Uint8Array, start: number, end: number): number {
     let words: Uint32Array | null = null; // looked up only where used: every bytecode is a step
     let i = start;
     if (this.#state === GET_PAYLOAD) {
@@ -94,7 +100,7 @@ export abstract class Receiver extends FrameSender {
         }
         if (type === OPCODE_TEXT) {
           this.#utf8 = utf8Validate(this.#utf8, bytes, start, end, bytes === this.memory ? this.words : null);
-          if (this.#utf8 === UTF8_REJECT) return this.stopWith(FrameErrors.INVALID_UTF8);
+          if (this.#utf8 === UTF8_REJECT) return this.stopWith(FrameErrors.INVALID_UTF8, end);
         }
         this.#remaining = remaining - (end - start);
         const offset = this.#messageLength;
@@ -102,7 +108,7 @@ export abstract class Receiver extends FrameSender {
         // a truth test, not === null: one bytecode (one metered step) fewer on every frame
         if (this.#message) this.deliver(type, bytes, start, end, offset, false);
         else this.handler.onPiece?.(type, bytes, start, end, offset, false);
-        return;
+        return end;
       }
     }
     // Fast path for the commonest traffic: small whole data frames (FIN, no RSV, length under 126,
@@ -120,7 +126,7 @@ export abstract class Receiver extends FrameSender {
         applyMask(bytes, words, from, to, ((bytes[i + 2] << 24) | (bytes[i + 3] << 16) | (bytes[i + 4] << 8) | bytes[i + 5]) >>> 0, 0);
       }
       if (type === OPCODE_TEXT && utf8Validate(UTF8_ACCEPT, bytes, from, to, bytes === this.memory ? this.words : null) !== UTF8_ACCEPT) {
-        return this.stopWith(FrameErrors.INVALID_UTF8);
+        return this.stopWith(FrameErrors.INVALID_UTF8, end);
       }
       i = to;
       if (this.#message) this.deliver(type, bytes, from, to, 0, true);
@@ -140,14 +146,14 @@ export abstract class Receiver extends FrameSender {
           i = this.gather(bytes, i, end);
           if (this.words[W_GATHERED] !== 0) { // still incomplete, and i is at end
             this.#state = GET_SPLIT_HEADER;
-            return;
+            return end;
           }
           p = this.header(this.memory, CONTROL_AREA);
         }
-        if (p !== null) return this.stopWith(p);
+        if (p !== null) return this.stopWith(p, end);
         continue;
       }
-      if (state !== GET_PAYLOAD) return;
+      if (state !== GET_PAYLOAD) return end;
       const remaining = this.#remaining;
       const to = end - i < remaining ? end : i + remaining;
       const n = to - i;
@@ -160,15 +166,16 @@ export abstract class Receiver extends FrameSender {
       if (done) this.#state = GET_HEADER; // before the callbacks, which may stop the receiver
       if (this.#control !== 0) {
         const p = this.controlPayload(bytes, i, to, done);
-        if (p !== null) return this.stopWith(p);
+        if (p !== null) return this.stopWith(p, end);
         i = to;
+        if (done && this.words[W_PONG] !== 0 && i < end) return i; // its pong goes out first
         continue;
       }
       const type = this.#messageType;
       const final = done && this.words[W_FIN] !== 0;
       if (type === OPCODE_TEXT) {
         const utf8 = utf8Validate(this.#utf8, bytes, i, to, words);
-        if (utf8 === UTF8_REJECT || (final && utf8 !== UTF8_ACCEPT)) return this.stopWith(FrameErrors.INVALID_UTF8);
+        if (utf8 === UTF8_REJECT || (final && utf8 !== UTF8_ACCEPT)) return this.stopWith(FrameErrors.INVALID_UTF8, end);
         this.#utf8 = utf8;
       }
       const offset = this.#messageLength;
@@ -178,6 +185,7 @@ export abstract class Receiver extends FrameSender {
       else if (n !== 0 || final) this.handler.onPiece?.(type, bytes, i, to, offset, final);
       i = to;
     }
+    return end;
   }
 
   /** Whole-message mode: copies bytes[from, to) to `offset` in the message; hands it over when final. */
@@ -251,8 +259,10 @@ export abstract class Receiver extends FrameSender {
     return done ? this.control(this.#control, CONTROL_AREA, at - CONTROL_AREA) : null;
   }
 
-  private stopWith(p: WebSocketProblem): void {
+  /** Fails the connection; what follows in the piece is consumed unread. */
+  private stopWith(p: WebSocketProblem, end: number): number {
     this.#state = STOPPED;
     this.failed(p);
+    return end;
   }
 }

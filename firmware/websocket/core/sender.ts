@@ -52,6 +52,9 @@ export class FrameSender {
   /** A data message is still being sent. */
   get busy(): boolean { return this.#data !== null; }
 
+  /** A pong waits to be encoded: the transport writes it before it hands over more input. */
+  get pongWaiting(): boolean { return this.words[W_PONG] !== 0; }
+
   /** Something is waiting to be encoded. */
   get pending(): boolean {
     const close = this.words[W_CLOSE];
@@ -79,7 +82,11 @@ export class FrameSender {
     words[W_FRAGMENT] = fragmentSize > 0 ? fragmentSize : 0xffffffff;
   }
 
-  /** The newest pong replaces one not yet sent (RFC 6455 5.5.3); at most 125 bytes are kept. */
+  /**
+   * Keeps a ping's payload (at most 125 bytes) for its pong. receive() returns after each ping so
+   * that the pong is written before the next ping is read; a caller that hands over more input
+   * first gets the newest pong only, as RFC 6455 5.5.3 allows.
+   */
   protected queuePong(bytes: Uint8Array, start: number, end: number): void {
     const n = end - start < MAX_CONTROL_PAYLOAD ? end - start : MAX_CONTROL_PAYLOAD;
     // byte by byte: a view for set() would cost an allocation per ping

@@ -62,6 +62,12 @@ export function utf8Validate(state: number, bytes: Uint8Array, start: number, en
 // calling the cached method with the string as `this` does not, and a read past the end gives NaN.
 const charCodeAt = String.prototype.charCodeAt;
 
+// Two string models meet here. Node and xsnap (built with mxCESU8) keep strings as UTF-16: a code
+// point above U+FFFF is two units, a surrogate pair. Boards and Moddable's simulator keep strings as
+// UTF-8: charCodeAt returns the whole code point (0x24b62 for "\u{24b62}") and length counts it once.
+// Every function below takes both: a pair is joined, a value above 0xffff is a code point already,
+// and a lone surrogate becomes U+FFFD, as TextEncoder does.
+
 /** Number of UTF-8 bytes `text` encodes to from index `from`; lone surrogates count as U+FFFD. */
 export function utf8Length(text: string, from = 0): number {
   let n = 0;
@@ -69,6 +75,7 @@ export function utf8Length(text: string, from = 0): number {
     const c = charCodeAt.call(text, i);
     if (c < 0x80) n += 1;
     else if (c < 0x800) n += 2;
+    else if (c > 0xffff) n += 4; // a whole code point: the device's string model
     else if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(charCodeAt.call(text, i + 1))) {
       n += 4;
       i++;
@@ -99,7 +106,7 @@ export function utf8EncodeInto(text: string, from: number, dest: Uint8Array, at:
       i++;
       continue;
     }
-    let units = 1;
+    let units = 1; // a code point above 0xffff (device strings) is one unit, and takes the 4-byte branch
     if (c >= 0xd800 && c <= 0xdfff) {
       const next = charCodeAt.call(text, i + 1);
       if (c <= 0xdbff && isLowSurrogate(next)) {
@@ -127,10 +134,14 @@ export function utf8EncodeInto(text: string, from: number, dest: Uint8Array, at:
   return o - at;
 }
 
-/** Decodes bytes that were validated as UTF-8 into a string (allocates: for the app, not the core). */
+/**
+ * Decodes bytes that were validated as UTF-8 into a string (allocates: for the app, not the core).
+ * Code points go to String.fromCodePoint, which builds a pair where strings are UTF-16 and one
+ * character where they are UTF-8: fromCharCode with a pair would leave two lone surrogates there.
+ */
 export function utf8Decode(bytes: Uint8Array, start: number, end: number): string {
   let out = "";
-  const units: number[] = [];
+  const points: number[] = [];
   let i = start;
   while (i < end) {
     const b = bytes[i];
@@ -148,17 +159,14 @@ export function utf8Decode(bytes: Uint8Array, start: number, end: number): strin
       c = ((b & 0x07) << 18) | ((bytes[i + 1] & 0x3f) << 12) | ((bytes[i + 2] & 0x3f) << 6) | (bytes[i + 3] & 0x3f);
       i += 4;
     }
-    if (c >= 0x10000) {
-      c -= 0x10000;
-      units.push(0xd800 + (c >> 10), 0xdc00 + (c & 0x3ff));
-    } else units.push(c);
-    // apply() puts every unit on the stack: a device's XS stack holds a few hundred values
-    if (units.length >= 64) {
-      out += String.fromCharCode.apply(null, units);
-      units.length = 0;
+    points.push(c);
+    // apply() puts every value on the stack: a device's XS stack holds a few hundred values
+    if (points.length >= 64) {
+      out += String.fromCodePoint.apply(null, points);
+      points.length = 0;
     }
   }
-  return units.length ? out + String.fromCharCode.apply(null, units) : out;
+  return points.length ? out + String.fromCodePoint.apply(null, points) : out;
 }
 
 /** Encodes a whole string to a new Uint8Array (allocates: for handshakes and the app). */
