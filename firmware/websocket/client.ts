@@ -10,7 +10,8 @@ import { HEAD_FAILED, HEAD_INCOMPLETE, HttpHeadReader } from "./core/http-head.j
 import type { Network } from "./io.js";
 import type { Platform } from "./platform.js";
 import { connectionSizes } from "./core/connection.js";
-import { type ConnectionSettings, connectionSettings, Session } from "./session.js";
+import { Session } from "./session.js";
+import { type ConnectionSettings, connectionSettings } from "./session-settings.js";
 import { isIpAddress, parseWebSocketUrl, type WebSocketUrl } from "./url.js";
 import { utf8Encode } from "./core/utf8.js";
 

@@ -11,7 +11,8 @@ import { utf8Encode } from "./core/utf8.js";
 import type { Listener, Network } from "./io.js";
 import type { Platform } from "./platform.js";
 import { connectionSizes } from "./core/connection.js";
-import { type ConnectionSettings, connectionSettings, Session } from "./session.js";
+import { Session } from "./session.js";
+import { type ConnectionSettings, connectionSettings } from "./session-settings.js";
 
 export type { UpgradeRequest };
 
@@ -72,7 +73,7 @@ export class ServerClient {
   }
 
   get bufferedAmount(): number { return this.#session.bufferedAmount; }
-  get open(): boolean { return !this.#session.ended && this.#session.connection.state === 1; }
+  get open(): boolean { return !this.#session.ended && this.#session.connection?.state === 1; }
   send(data: string | Uint8Array): boolean { return this.#session.send(data); }
   ping(payload?: Uint8Array): void { this.#session.ping(payload); }
   close(code = 1000, reason = ""): void { this.#session.close(code, reason); }

@@ -4,8 +4,10 @@
 // Before the WebSocket opens, it carries the raw bytes of the opening handshake.
 
 import { Connection, type ConnectionHandler, type ConnectionOptions, STATE_OPEN } from "./core/connection.js";
-import type { WebSocketProblem } from "./core/errors.js";
+import { HandlerErrors } from "./core/errors.js";
+import { utf8Length } from "./core/utf8.js";
 import type { TcpSocket, Timers } from "./io.js";
+import type { ConnectionSettings } from "./session-settings.js";
 
 export interface SessionHandler extends ConnectionHandler {
   /** Send queue has room again after a send() was refused. */
@@ -20,25 +22,16 @@ export interface SessionOptions extends Omit<ConnectionOptions, "handler">, Conn
   closesFirst: boolean;
 }
 
-/** The per-connection settings a client or a server passes through to its sessions. */
-export interface ConnectionSettings
-  extends Pick<ConnectionOptions, "maxMessage" | "streaming" | "inputSize" | "outputSize" | "fragmentSize"> {
-  /** Bytes of messages that may wait to be sent; send() returns false past it. */
-  maxQueue?: number;
-  /** After our close frame, ms to wait for the peer's before dropping the socket. */
-  closeTimeout?: number;
-}
-
-export function connectionSettings(o: ConnectionSettings): ConnectionSettings {
-  return { maxMessage: o.maxMessage, streaming: o.streaming, inputSize: o.inputSize, outputSize: o.outputSize,
-    fragmentSize: o.fragmentSize, maxQueue: o.maxQueue, closeTimeout: o.closeTimeout };
-}
-
 /** Where bytes read before the WebSocket opens go: the client's or the server's handshake. */
 export type RawReader = (bytes: Uint8Array, count: number) => void;
 
+/** Bytes read at a time during the opening handshake, into the session's own small buffer. */
+const HANDSHAKE_READ = 256;
+
 export class Session {
-  readonly connection: Connection;
+  /** Made when the handshake succeeds: a pending or refused connection holds no frame buffers. */
+  #conn: Connection | null = null;
+  readonly #options: SessionOptions;
   readonly #handler: SessionHandler;
   readonly #timers: Timers;
   readonly #maxQueue: number;
@@ -46,6 +39,7 @@ export class Session {
   readonly #closesFirst: boolean;
   #socket: TcpSocket | null = null;
   #raw: RawReader | null = null;
+  #rawIn: Uint8Array | null = null;
   /** Bytes the socket has queued that are not read yet (its last onReadable count, less our reads). */
   #unread = 0;
   /** Input read but not yet consumed: memory[#heldFrom, #heldTo), behind a ping whose pong waits. */
@@ -56,6 +50,8 @@ export class Session {
   /** Bytes of an encoded frame the socket refused, written before anything else. */
   #pending = 0;
   #queue: (string | Uint8Array)[] = [];
+  /** UTF-8 bytes of each message in #queue, and their sum. */
+  #sizes: number[] = [];
   #queued = 0;
   #refused = false;
   #closeTimer: unknown = null;
@@ -64,28 +60,16 @@ export class Session {
   #opened = false;
 
   constructor(options: SessionOptions, handler: SessionHandler) {
+    this.#options = options;
     this.#handler = handler;
     this.#timers = options.timers;
     this.#maxQueue = options.maxQueue ?? 16384;
     this.#closeTimeout = options.closeTimeout ?? 5000;
     this.#closesFirst = options.closesFirst;
-    this.connection = new Connection({
-      ...options,
-      handler: {
-        onMessage: handler.onMessage?.bind(handler),
-        onPiece: handler.onPiece?.bind(handler),
-        onPing: handler.onPing?.bind(handler),
-        onPong: handler.onPong?.bind(handler),
-        onError: (p: WebSocketProblem) => handler.onError?.(p),
-        onClose: (code: number, reason: string, clean: boolean) => {
-          // from here on nothing may wait forever: an echo the socket never takes, a peer that
-          // never closes TCP, a socket that stops calling back
-          this.#armCloseTimer();
-          handler.onClose?.(code, reason, clean);
-        },
-      },
-    });
   }
+
+  /** The open connection; null until the handshake is done. */
+  get connection(): Connection | null { return this.#conn; }
 
   /** Socket callbacks, to pass to the socket constructor. */
   callbacks(): { onReadable(count: number): void; onWritable(count: number): void; onError(): void } {
@@ -107,8 +91,8 @@ export class Session {
 
   get opened(): boolean { return this.#opened; }
   get ended(): boolean { return this.#ended; }
-  /** Bytes accepted by send() and not yet handed to the socket. */
-  get bufferedAmount(): number { return this.#queued + this.#pending; }
+  /** UTF-8 bytes accepted by send() and not yet handed to the socket, the message being sent included. */
+  get bufferedAmount(): number { return this.#queued + this.#pending + (this.#conn?.sendRemaining ?? 0); }
 
   /** Writes raw bytes (a handshake or HTTP response) as room allows; `last` ends the socket after. */
   writeRaw(bytes: Uint8Array, last = false): void {
@@ -118,52 +102,59 @@ export class Session {
   }
 
   /**
-   * The handshake is done: frames from here on. `rest[start, end)`, bytes that followed the head in
-   * the input area, are consumed after the caller returns, before anything more is read.
+   * The handshake is done: frames from here on. `rest[start, end)`, bytes that followed the head,
+   * are consumed after the caller returns, before anything more is read.
    */
   open(rest: Uint8Array, start: number, end: number): void {
+    // the app's handler itself: no copy, no hop on the path of every message
+    const conn = new Connection({ ...this.#options, handler: this.#handler });
+    this.#conn = conn;
     this.#raw = null;
+    this.#rawIn = null;
     this.#opened = true;
-    const memory = this.connection.memory;
     if (end > start) {
-      if (rest.buffer !== memory.buffer) throw new RangeError("open() takes the rest in the input area");
-      const base = rest.byteOffset - memory.byteOffset;
-      this.#heldFrom = base + start;
-      this.#heldTo = base + end;
+      // the rest is at most one handshake read, which the input area holds
+      conn.memory.set(rest.subarray(start, end), conn.inputStart);
+      this.#heldFrom = conn.inputStart;
+      this.#heldTo = conn.inputStart + end - start;
     }
     this.#flush();
   }
 
   /** Accepts a message (true) or refuses it when the queue is full (false, then onDrain). */
   send(data: string | Uint8Array): boolean {
-    const conn = this.connection;
-    if (!this.#opened || conn.state !== STATE_OPEN) return false;
+    const conn = this.#conn;
+    if (conn === null || conn.state !== STATE_OPEN) return false;
     if (conn.canSend && this.#queue.length === 0) {
       conn.send(data);
       this.#flush();
       return true;
     }
-    const size = data.length;
-    if (this.#queued + size > this.#maxQueue) {
+    // bytes on the wire, not UTF-16 units: three times the limit of 3-byte text would fit otherwise
+    const size = data instanceof Uint8Array ? data.length : utf8Length(data);
+    if (this.bufferedAmount + size > this.#maxQueue) {
       this.#refused = true;
       return false;
     }
     this.#queue.push(data);
+    this.#sizes.push(size);
     this.#queued += size;
     return true;
   }
 
   ping(payload?: Uint8Array): void {
-    if (this.connection.state !== STATE_OPEN) return;
-    this.connection.ping(payload);
+    const conn = this.#conn;
+    if (conn === null || conn.state !== STATE_OPEN) return;
+    conn.ping(payload);
     this.#flush();
   }
 
   /** Starts the closing handshake; the socket is dropped if the peer does not answer in time. */
   close(code?: number, reason?: string): void {
     if (this.#ended) return;
-    if (!this.#opened) return this.drop();
-    this.connection.close(code, reason);
+    const conn = this.#conn;
+    if (conn === null) return this.drop();
+    conn.close(code, reason);
     this.#armCloseTimer();
     this.#flush();
   }
@@ -202,8 +193,9 @@ export class Session {
     } catch {
       // closing a broken socket may throw; it is released either way
     }
-    this.connection.end();
+    this.#conn?.end();
     this.#queue.length = 0;
+    this.#sizes.length = 0;
     this.#queued = 0;
     this.#handler.onEnd?.();
   }
@@ -213,17 +205,26 @@ export class Session {
    * room: a peer that floods pings and never reads fills its own TCP window, not our memory.
    */
   #pump(): void {
-    const conn = this.connection;
-    const memory = conn.memory;
-    const at = conn.inputStart;
-    const size = conn.inputSize;
     while (!this.#ended) {
+      const conn = this.#conn;
       const held = this.#heldTo;
-      if (this.#heldFrom < held) {
+      if (conn !== null && this.#heldFrom < held) {
         if (conn.pongWaiting) return; // onWritable resumes
         const from = this.#heldFrom;
         this.#heldFrom = held;
-        const stop = conn.receive(memory, from, held);
+        let stop: number;
+        try {
+          stop = conn.receive(conn.memory, from, held);
+        } catch (error) {
+          // the app's callback threw: an app bug, reported as such and closed with 1011, not a flaky link
+          conn.handlerFailed(HandlerErrors.THREW, error);
+          this.#armCloseTimer();
+          this.#flush();
+          return;
+        }
+        // once a close starts nothing may wait forever: an echo the socket never takes, a peer
+        // that never closes TCP, a socket that stops calling back
+        if (conn.state !== STATE_OPEN) this.#armCloseTimer();
         if (stop < held) {
           this.#heldFrom = stop;
           this.#flush();
@@ -233,18 +234,23 @@ export class Session {
       const count = this.#unread;
       const socket = this.#socket;
       if (count <= 0 || socket === null) return;
+      let area: Uint8Array;
+      if (conn === null) area = this.#rawIn ??= new Uint8Array(Math.min(HANDSHAKE_READ, this.#options.inputSize ?? HANDSHAKE_READ));
+      else area = conn.memory;
+      const at = conn === null ? 0 : conn.inputStart;
+      const size = conn === null ? area.length : conn.inputSize;
       const n = count < size ? count : size;
       // ECMA-419 reads into a whole view: one per read (4 slots on XS), which the connection
       // does not keep, as a view held per connection would cost it 64 bytes for good
-      const area = memory.subarray(at, at + n);
+      const view = at === 0 && n === area.length ? area : area.subarray(at, at + n);
       try {
-        socket.read(area);
+        socket.read(view);
       } catch {
         return this.drop(); // the socket refused the read: it is broken
       }
       this.#unread = count - n;
-      if (this.#raw !== null) this.#raw(area, n);
-      else {
+      if (this.#raw !== null) this.#raw(view, n);
+      else if (conn !== null) {
         this.#heldFrom = at;
         this.#heldTo = at + n;
       }
@@ -254,9 +260,7 @@ export class Session {
   #flush(): void {
     const socket = this.#socket;
     if (socket === null || this.#ended) return;
-    const conn = this.connection;
-    const memory = conn.memory;
-    const output = conn.outputStart;
+    const conn = this.#conn;
     try {
       while (this.#rawOut.length > 0) {
         const head = this.#rawOut[0];
@@ -267,12 +271,14 @@ export class Session {
         else this.#rawOut[0] = head.subarray(n);
       }
       if (this.#endAfterWrite) return this.drop();
+      if (conn === null) return; // still in the handshake
+      const memory = conn.memory;
+      const output = conn.outputStart;
       for (;;) {
         if (this.#pending === 0) {
           if (!conn.wantsWrite && conn.canSend && this.#queue.length > 0) {
-            const next = this.#queue.shift() as string | Uint8Array;
-            this.#queued -= next.length;
-            conn.send(next);
+            this.#queued -= this.#sizes.shift() as number;
+            conn.send(this.#queue.shift() as string | Uint8Array);
           }
           this.#pending = conn.encodeNext(this.#room);
           if (this.#pending === 0) break;
@@ -285,17 +291,16 @@ export class Session {
     } catch {
       this.#room = 0; // "would block": the same bytes go out on the next onWritable
     }
+    if (conn === null) return;
     if (this.#refused && this.#queued < this.#maxQueue / 2) {
       this.#refused = false;
       this.#handler.onDrain?.();
     }
-    if (conn.done && this.#pending === 0 && !conn.wantsWrite) this.#afterClose();
-  }
-
-  /** Both close frames are exchanged (or ours follows a failure): end TCP, or wait for the peer to. */
-  #afterClose(): void {
-    if (this.#closesFirst || this.connection.closeInitiator === "failure") this.drop();
-    else this.#armCloseTimer();
+    // both close frames are exchanged (or ours follows a failure): end TCP, or wait for the peer to
+    if (conn.done && this.#pending === 0 && !conn.wantsWrite) {
+      if (this.#closesFirst || conn.closeInitiator === "failure") this.drop();
+      else this.#armCloseTimer();
+    }
   }
 
   #armCloseTimer(): void {

@@ -19,6 +19,7 @@ describe("Text of every UTF-8 shape", function () {
       assert.equal(r.length, expected.length);
       assert.ok(r.fragmentsAgree, "fragments join to the same bytes, each header's length matching");
       assert.ok(r.decodes, "decoded to the text a peer reads");
+      assert.ok(r.scriptAgrees, "the script paths agree");
     });
   }
 

@@ -3,7 +3,7 @@
 // the decoded strings compared with what a peer must read.
 
 import { Connection } from "../../firmware/websocket/core/connection.js";
-import { utf8Decode, utf8Encode, utf8Length } from "../../firmware/websocket/core/utf8.js";
+import { utf8Decode, utf8DecodeScript, utf8Encode, utf8EncodeScript, utf8Length } from "../../firmware/websocket/core/utf8.js";
 import { seededRandom, toHex } from "../support/hex.js";
 import { TEXTS } from "./texts.js";
 
@@ -17,6 +17,8 @@ export interface TextResult {
   fragmentsAgree: boolean;
   /** utf8Decode of the bytes equals the text a peer must read (lone surrogates as U+FFFD). */
   decodes: boolean;
+  /** The script paths give what the native ones give, where the engine has them (Moddable's XS). */
+  scriptAgrees: boolean;
 }
 
 const FRAGMENTS = [0, 4, 5, 7, 13];
@@ -60,6 +62,7 @@ export function runTexts(): Record<string, TextResult> {
       frames: { server: textFrames("server", c.text, 0), client: textFrames("client", c.text, 0), client5: textFrames("client", c.text, 5) },
       fragmentsAgree,
       decodes: utf8Decode(bytes, 0, bytes.length) === c.expect,
+      scriptAgrees: toHex(utf8EncodeScript(c.text)) === hex && utf8DecodeScript(bytes, 0, bytes.length) === c.expect,
     };
   }
   return results;

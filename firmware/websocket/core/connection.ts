@@ -8,7 +8,7 @@ import { CLOSE_ABNORMAL, CLOSE_NO_STATUS, MAX_CONTROL_PAYLOAD, MAX_HEADER, OPCOD
 import { UsageErrors, WebSocketUsageError, FrameErrors, type WebSocketProblem } from "./errors.js";
 import { type DataHandler, Receiver } from "./receiver.js";
 import { align4, INPUT_START, W_FRAGMENT_OPTION, W_INPUT_SIZE, W_MAX_MESSAGE, W_OUTPUT_SIZE, W_OUTPUT_START,
-  W_STATE } from "./layout.js";
+  W_MAX_FRAGMENTS, W_SEND_REMAINING, W_STATE } from "./layout.js";
 import { type Random32 } from "./sender.js";
 import { UTF8_ACCEPT, utf8Decode, utf8Length, utf8Validate } from "./utf8.js";
 
@@ -27,6 +27,8 @@ export interface ConnectionOptions {
   handler: ConnectionHandler;
   /** Largest message in bytes: the whole-message buffer's size; 0 in streaming mode means no limit. */
   maxMessage?: number;
+  /** Most frames one received message may come in (1008 past it); 0 for no limit. Default 4,096. */
+  maxFragments?: number;
   /** Deliver pieces as they arrive (onPiece) instead of whole messages (onMessage). */
   streaming?: boolean;
   /** Size of the input area a transport reads into (memory from inputStart). */
@@ -58,7 +60,7 @@ export class Connection extends Receiver {
     const client = options.role === "client";
     if (client && !(options.random instanceof Function)) throw new TypeError("a client needs options.random");
     const streaming = options.streaming === true;
-    const { maxMessage, inputSize, outputSize, fragmentSize } = connectionSizes(options);
+    const { maxMessage, maxFragments, inputSize, outputSize, fragmentSize } = connectionSizes(options);
     const messageSize = streaming ? 0 : align4(maxMessage);
     const words = new Uint32Array((INPUT_START + inputSize + messageSize + outputSize) >> 2);
     words[W_INPUT_SIZE] = inputSize;
@@ -66,6 +68,7 @@ export class Connection extends Receiver {
     words[W_OUTPUT_SIZE] = outputSize;
     words[W_MAX_MESSAGE] = maxMessage;
     words[W_FRAGMENT_OPTION] = fragmentSize;
+    words[W_MAX_FRAGMENTS] = maxFragments;
     words[W_STATE] = STATE_OPEN;
     super(words, streaming ? null : new Uint8Array(words.buffer, INPUT_START + inputSize, messageSize), options.handler,
       !client, client ? options.random as Random32 : null);
@@ -80,6 +83,8 @@ export class Connection extends Receiver {
   get canSend(): boolean { return this.state === STATE_OPEN && !this.busy; }
   /** Frames wait to be encoded. */
   get wantsWrite(): boolean { return this.pending; }
+  /** Payload bytes of the message being sent that are not encoded yet. */
+  get sendRemaining(): number { return this.busy ? this.words[W_SEND_REMAINING] : 0; }
   /** Closed and nothing left to write: the transport may be closed. */
   get done(): boolean { return this.state === STATE_CLOSED && !this.pending; }
 
@@ -114,6 +119,15 @@ export class Connection extends Receiver {
     if (this.state !== STATE_OPEN) return;
     this.queueClose(code, reason);
     this.setState(STATE_CLOSING, "local");
+  }
+
+  /**
+   * The app's callback threw `error` while receiving: the problem goes to onError with the error
+   * as its cause, and the connection fails with the problem's close code (1011).
+   */
+  handlerFailed(problem: WebSocketProblem, error: unknown): void {
+    this.stop();
+    this.failed(Object.freeze({ ...problem, message: `${problem.message}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 120), cause: error }));
   }
 
   private checkOpen(): void {
@@ -171,12 +185,14 @@ export class Connection extends Receiver {
  * RangeError names an option that is not a whole number of bytes a 32-bit word holds. Clients and
  * servers call it when they are made, so that bad settings fail there and not at the first socket.
  */
-export function connectionSizes(options: Pick<ConnectionOptions, "maxMessage" | "streaming" | "inputSize" | "outputSize"
-  | "fragmentSize">): { maxMessage: number; inputSize: number; outputSize: number; fragmentSize: number } {
+export function connectionSizes(options: Pick<ConnectionOptions, "maxMessage" | "maxFragments" | "streaming" | "inputSize"
+  | "outputSize" | "fragmentSize">): { maxMessage: number; maxFragments: number; inputSize: number; outputSize: number;
+  fragmentSize: number } {
   const streaming = options.streaming === true;
   return {
     // whole messages need a buffer; 0 in streaming mode means no limit
     maxMessage: size("maxMessage", options.maxMessage ?? (streaming ? 0 : 4096), streaming ? 0 : 1),
+    maxFragments: size("maxFragments", options.maxFragments ?? 4096, 0),
     inputSize: align4(size("inputSize", options.inputSize ?? 1460, 1)),
     outputSize: align4(Math.max(size("outputSize", options.outputSize ?? 1460, 0), MAX_HEADER + MAX_CONTROL_PAYLOAD)),
     fragmentSize: size("fragmentSize", options.fragmentSize ?? 0, 0),

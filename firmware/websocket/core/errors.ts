@@ -31,6 +31,12 @@ export const FrameErrors = Object.freeze({
   INVALID_CLOSE_CODE: problem("WS_ERR_INVALID_CLOSE_CODE", 1002, "close code not allowed on the wire"),
   INVALID_CLOSE_REASON: problem("WS_ERR_INVALID_UTF8", 1007, "close reason is not valid UTF-8"),
   CONNECTION_LOST: problem("WS_ERR_CONNECTION_LOST", 1006, "stream ended without a close frame"),
+  TOO_MANY_FRAGMENTS: problem("WS_ERR_TOO_MANY_FRAGMENTS", 1008, "message in more fragments than the configured limit"),
+});
+
+/** The app's own code failed inside one of its callbacks: neither the peer nor a misuse of the API. */
+export const HandlerErrors = Object.freeze({
+  THREW: problem("WS_ERR_HANDLER_THREW", 1011, "the app's callback threw", false),
 });
 
 export const HandshakeErrors = Object.freeze({

@@ -32,7 +32,10 @@ export const W_FRAGMENT = 11;
 export const W_FRAGMENT_OPTION = 12;
 /** Connection: its state and who started the close. */
 export const W_STATE = 13;
-export const STATE_WORDS = 14;
+/** Receiver: fragments of the message being received, and the most one may have (0: no limit). */
+export const W_FRAGMENTS = 14;
+export const W_MAX_FRAGMENTS = 15;
+export const STATE_WORDS = 16;
 
 /** The control area, where a split header is gathered too (never at the same time). */
 export const CONTROL_AREA = STATE_WORDS * 4;

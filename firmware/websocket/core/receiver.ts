@@ -7,7 +7,7 @@
 import { MAX_CONTROL_PAYLOAD, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { frameLength, headerLength, headerProblem } from "./frame.js";
-import { CONTROL_AREA, W_FIN, W_GATHERED, W_MAX_MESSAGE, W_PONG } from "./layout.js";
+import { CONTROL_AREA, W_FIN, W_FRAGMENTS, W_GATHERED, W_MAX_FRAGMENTS, W_MAX_MESSAGE, W_PONG } from "./layout.js";
 import { applyMask } from "./mask.js";
 import { FrameSender, type Random32 } from "./sender.js";
 import { UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
@@ -238,10 +238,15 @@ export abstract class Receiver extends FrameSender {
     this.#control = 0;
     if (opcode === 0) {
       if (this.#messageType === 0) return FrameErrors.UNEXPECTED_CONTINUATION;
+      // a message in millions of tiny fragments holds a connection (and its peers' turns) for seconds
+      const words = this.words;
+      const fragments = ++words[W_FRAGMENTS];
+      if (fragments >= words[W_MAX_FRAGMENTS] && words[W_MAX_FRAGMENTS] !== 0) return FrameErrors.TOO_MANY_FRAGMENTS;
     } else {
       if (this.#messageType !== 0) return FrameErrors.EXPECTED_CONTINUATION;
       this.#messageType = opcode;
       this.#messageLength = 0;
+      this.words[W_FRAGMENTS] = 0;
       this.#utf8 = UTF8_ACCEPT;
     }
     const max = this.words[W_MAX_MESSAGE];

@@ -134,12 +134,28 @@ export function utf8EncodeInto(text: string, from: number, dest: Uint8Array, at:
   return o - at;
 }
 
-/**
- * Decodes bytes that were validated as UTF-8 into a string (allocates: for the app, not the core).
- * Code points go to String.fromCodePoint, which builds a pair where strings are UTF-16 and one
- * character where they are UTF-8: fromCharCode with a pair would leave two lone surrogates there.
- */
+// Moddable's XS, where strings are UTF-8, converts natively: one call instead of a loop of steps.
+// Node and xsnap (UTF-16 strings) have neither function, and take the script path.
+const nativeFromArrayBuffer = (String as unknown as
+  { fromArrayBuffer?: (buffer: ArrayBufferLike, offset: number, length: number) => string }).fromArrayBuffer;
+const nativeFromString = (ArrayBuffer as unknown as { fromString?: (text: string) => ArrayBuffer }).fromString;
+
+/** Decodes bytes that were validated as UTF-8 into a string (allocates: for the app, not the core). */
 export function utf8Decode(bytes: Uint8Array, start: number, end: number): string {
+  if (nativeFromArrayBuffer !== undefined && end > start) {
+    // the native call stops at a zero byte (U+0000): text holding one takes the script path
+    const zero = bytes.indexOf(0, start);
+    if (zero < 0 || zero >= end) return nativeFromArrayBuffer(bytes.buffer, bytes.byteOffset + start, end - start);
+  }
+  return utf8DecodeScript(bytes, start, end);
+}
+
+/**
+ * utf8Decode in script, for engines without the native call. Code points go to String.fromCodePoint,
+ * which builds a pair where strings are UTF-16 and one character where they are UTF-8: fromCharCode
+ * with a pair would leave two lone surrogates there.
+ */
+export function utf8DecodeScript(bytes: Uint8Array, start: number, end: number): string {
   let out = "";
   const points: number[] = [];
   let i = start;
@@ -171,6 +187,17 @@ export function utf8Decode(bytes: Uint8Array, start: number, end: number): strin
 
 /** Encodes a whole string to a new Uint8Array (allocates: for handshakes and the app). */
 export function utf8Encode(text: string): Uint8Array {
+  if (nativeFromString !== undefined) {
+    // XS keeps U+0000 and lone surrogates in forms UTF-8 forbids (C0 80, ED A0 80): the validator
+    // finds them, and such text takes the script path, which writes U+FFFD for a lone surrogate
+    const out = new Uint8Array(nativeFromString(text));
+    if (utf8Validate(UTF8_ACCEPT, out, 0, out.length) === UTF8_ACCEPT) return out;
+  }
+  return utf8EncodeScript(text);
+}
+
+/** utf8Encode in script, for engines without the native call. */
+export function utf8EncodeScript(text: string): Uint8Array {
   const out = new Uint8Array(utf8Length(text));
   utf8EncodeInto(text, 0, out, 0, out.length, null, 0);
   return out;
