@@ -15,7 +15,7 @@ const database = process.env.COMPANION_DB ?? "data/companion.db";
 const tokens = (process.env.COMPANION_TOKENS ?? "dev-token").split(",").map((t) => t.trim()).filter(Boolean);
 if (database !== ":memory:") mkdirSync(dirname(database), { recursive: true });
 
-const retention = Number(process.env.COMPANION_RETENTION ?? 100_000);
+const retention = { maxSamples: Number(process.env.COMPANION_RETENTION ?? 100_000) };
 const server = new CompanionServer({ port, database, tokens, retention, extraRoutes: dashboardRoutes });
 await server.start();
 console.log(`dashboard: http://127.0.0.1:${server.port}/  (devices connect to ws://<this host>:${server.port}/device?device=ID)`);

@@ -39,6 +39,12 @@ export interface DeviceDependencies {
   output?(value: 0 | 1): void;
 }
 
+/** The commands and their arguments, sent in the hello so that the dashboard can list them. */
+export const COMMAND_LIST: [string, string][] = [
+  ["status", ""], ["ping", "t: any"], ["set-period", "ms: 100..3600000"], ["get-config", ""],
+  ["set-config", "key: periodMs|batchSize, value: number"], ["set-output", "value: 0|1"], ["restart-stream", ""],
+];
+
 export class DeviceApp {
   readonly ring: SampleRing;
   readonly commands: CommandProcessor;
@@ -59,7 +65,8 @@ export class DeviceApp {
     this.settings = { ...settings };
     this.#deps = deps;
     this.#row = deps.sensors.channels.map(() => NaN);
-    this.ring = new SampleRing(settings.ringCapacity, deps.sensors.channels.length);
+    // a new boot id per app start: sequences restart at 0, and (device, boot, sequence) stays unique
+    this.ring = new SampleRing(settings.ringCapacity, deps.sensors.channels.length, deps.platform.random32());
     this.#batch = new Uint8Array(batchSize(settings.deviceId, deps.sensors.channels.length, settings.batchSize));
     this.commands = new CommandProcessor({
       "status": () => this.status(),
@@ -147,21 +154,21 @@ export class DeviceApp {
 
   #hello(): void {
     this.#client?.send(JSON.stringify({
-      type: "hello", device: this.settings.deviceId, channels: this.#deps.sensors.channels,
-      periodMs: this.settings.periodMs, dropped: this.ring.dropped,
+      type: "hello", device: this.settings.deviceId, boot: this.ring.bootId, channels: this.#deps.sensors.channels,
+      units: this.#deps.sensors.units, commands: COMMAND_LIST, periodMs: this.settings.periodMs, dropped: this.ring.dropped,
     }));
   }
 
-  /** An acknowledgement {"type":"ack","seq":N}, or a command to answer. */
+  /** An acknowledgement {"type":"ack","boot":B,"seq":N} (of this boot only), or a command to answer. */
   #text(text: string): void {
-    let message: { type?: unknown; seq?: unknown } | null = null;
+    let message: { type?: unknown; boot?: unknown; seq?: unknown } | null = null;
     try {
       message = JSON.parse(text);
     } catch {
       message = null; // the command processor answers it as BAD_JSON
     }
     if (message !== null && typeof message === "object" && message.type === "ack") {
-      if (typeof message.seq === "number" && Number.isInteger(message.seq)) {
+      if (message.boot === this.ring.bootId && typeof message.seq === "number" && Number.isInteger(message.seq)) {
         this.ring.acknowledge(message.seq);
         this.counts.acks++;
         this.flush();

@@ -4,7 +4,7 @@ import { deviceSettings } from "../../host/device-cli.js";
 
 describe("Sensors", function () {
   it("reports a failing or missing sensor as NaN and counts it, without stopping the others", function () {
-    const broken: Sensor = { channels: ["pressure"], read: () => { throw new Error("I2C bus error"); } };
+    const broken: Sensor = { channels: ["pressure"], units: ["hPa"], read: () => { throw new Error("I2C bus error"); } };
     const empty = new I2cClimate({ sample: () => ({ thermometer: {}, hygrometer: { humidity: 40 } }) });
     const good = new I2cClimate({ sample: () => ({ thermometer: { temperature: 21.234 }, hygrometer: { humidity: 40.06 } }) });
     const set = new SensorSet([broken, empty, good]);

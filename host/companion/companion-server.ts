@@ -6,7 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { decodeBatch, StreamFormatError } from "../../firmware/app/stream-format.js";
-import { SampleStore } from "./store.js";
+import { type Retention, SampleStore } from "./store.js";
 
 export interface CompanionOptions {
   port: number;
@@ -15,7 +15,7 @@ export interface CompanionOptions {
   database: string;
   /** Accepted device tokens. */
   tokens: string[];
-  retention?: number;
+  retention?: Retention;
   /** Ms to wait for a device's reply to a command. */
   commandTimeout?: number;
   /** Ms between round-trip measurements (a ping command) per device. */
@@ -105,15 +105,16 @@ export class CompanionServer {
     try {
       const batch = decodeBatch(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       if (batch.deviceId !== device) throw new StreamFormatError("STREAM_WRONG_DEVICE", "batch from another device id");
-      const added = this.store.add(batch, Date.now());
+      const { added, duplicates } = this.store.add(batch, Date.now()); // committed when it returns
       this.stats.batches++;
       this.stats.samples += added;
-      this.stats.duplicates += batch.readings.length - added;
-      if (batch.readings.length > 0) link.ws.send(JSON.stringify({ type: "ack", seq: batch.firstSequence + batch.readings.length - 1 }));
+      this.stats.duplicates += duplicates;
+      if (batch.readings.length > 0) link.ws.send(JSON.stringify({ type: "ack", boot: batch.bootId, seq: batch.firstSequence + batch.readings.length - 1 }));
     } catch (e) {
       this.stats.malformed++;
       link.malformed++;
-      link.ws.close(1007, e instanceof StreamFormatError ? e.code : "malformed batch");
+      if (e instanceof StreamFormatError && e.code === "STREAM_BAD_VERSION") link.ws.close(4002, "STREAM_BAD_VERSION: send stream format 2");
+      else link.ws.close(1007, e instanceof StreamFormatError ? e.code : "malformed batch");
     }
   }
 
@@ -124,7 +125,7 @@ export class CompanionServer {
     } catch {
       return;
     }
-    if (message.type === "hello" && Array.isArray(message.channels)) this.store.seen(device, Date.now(), message.channels.map(String));
+    if (message.type === "hello" && Array.isArray(message.channels)) this.store.hello(device, Date.now(), { channels: message.channels.map(String), units: [], commands: [] });
     else if (typeof message.id === "number") link.pending.get(message.id)?.(message);
   }
 
@@ -150,9 +151,9 @@ export class CompanionServer {
       const device = decodeURIComponent(parts[2]);
       if (req.method === "GET" && parts[3] === "samples") {
         const limit = Math.min(10_000, Math.max(1, Number(url.searchParams.get("limit") ?? 500) || 500));
-        const channels = this.store.channels(device);
-        if (channels === null) return json(404, { error: "unknown device" });
-        return json(200, { device, channels, samples: this.store.recent(device, limit) });
+        const described = this.store.describe(device);
+        if (described === null) return json(404, { error: "unknown device" });
+        return json(200, { device, channels: described.channels, samples: this.store.recent(device, limit) });
       }
       if (req.method === "POST" && parts[3] === "commands") {
         let body = "";
