@@ -23,6 +23,8 @@ export interface DeviceSettings {
   ringCapacity: number;
   /** Bytes of the WebSocket input and output buffers (smaller on an ESP8266); 1,460 by default. */
   bufferSize?: number;
+  /** TLS options for a wss:// URL, handed to the transport (on Node: node:tls options such as { ca }). */
+  tls?: Record<string, unknown>;
   /** Reconnection backoff in ms: ceiling of the first delay, and of any delay; 500 and 30,000 by default. */
   reconnect?: { initialDelay: number; maxDelay: number };
   /** Ping every `interval` ms; silence for `timeout` ms more drops the link; 20,000 and 10,000 by default. */
@@ -91,7 +93,7 @@ export class DeviceApp {
     this.#client = new WebSocketClient({
       url: `${this.settings.url}${separator}device=${encodeURIComponent(this.settings.deviceId)}`,
       network: this.#deps.network, platform: this.#deps.platform,
-      headers: { Authorization: `Bearer ${this.settings.token}` },
+      headers: { Authorization: `Bearer ${this.settings.token}` }, secure: this.settings.tls,
       reconnect: this.settings.reconnect ?? { initialDelay: 500, maxDelay: 30_000 },
       heartbeat: this.settings.heartbeat ?? { interval: 20_000, timeout: 10_000 },
       onReconnect: () => { this.counts.reconnects++; },

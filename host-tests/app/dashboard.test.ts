@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { CompanionServer } from "../../host/companion/companion-server.js";
-import { dashboardRoutes } from "../../host/companion/dashboard.js";
 import { simulatedDevice } from "../../host/simulated-device.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -16,9 +15,9 @@ describe("Dashboard in a real browser", function () {
 
   it("shows the device online, charts that update, and a command's reply", async function () {
     assert.ok(existsSync(CHROMIUM), `Debian's chromium is needed at ${CHROMIUM}`);
-    const server = new CompanionServer({ port: 0, database: ":memory:", tokens: ["t"], rttInterval: 200, extraRoutes: dashboardRoutes });
+    const server = new CompanionServer({ port: 0, database: ":memory:", pingInterval: 200 });
     await server.start();
-    const device = simulatedDevice({ url: `ws://127.0.0.1:${server.port}/device`, deviceId: "sim-dash", token: "t",
+    const device = simulatedDevice({ url: `ws://127.0.0.1:${server.port}/device`, deviceId: "sim-dash", token: server.credentials.add("sim-dash"),
       periodMs: 100, batchSize: 2, ringCapacity: 600 });
     device.start();
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-quic",

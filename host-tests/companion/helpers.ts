@@ -6,16 +6,22 @@ import type { DeviceApp, DeviceSettings } from "../../firmware/app/device-app.js
 import { CompanionServer, type CompanionOptions } from "../../host/companion/companion-server.js";
 import { simulatedDevice } from "../../host/simulated-device.js";
 
-export const TOKEN = "test-token";
-
 export async function companion(options: Partial<CompanionOptions> = {}): Promise<CompanionServer> {
-  const server = new CompanionServer({ port: 0, database: ":memory:", tokens: [TOKEN], rttInterval: 100, ...options });
+  const server = new CompanionServer({ port: 0, database: ":memory:", pingInterval: 1000, dashboard: false, ...options });
   await server.start();
   return server;
 }
 
-export function device(port: number, id: string, extra: Partial<DeviceSettings> = {}): DeviceApp {
-  const app = simulatedDevice({ url: `ws://127.0.0.1:${port}/device`, deviceId: id, token: TOKEN, periodMs: 10,
+/** A device's token: one minted by the server the first time, the same one after. */
+const tokens = new Map<string, string>();
+export function tokenFor(server: CompanionServer, id: string): string {
+  if (!tokens.has(id) || !server.credentials.check(id, tokens.get(id)!)) tokens.set(id, server.credentials.add(id));
+  return tokens.get(id)!;
+}
+
+/** A simulated device with its own credential, started. */
+export function device(server: CompanionServer, id: string, extra: Partial<DeviceSettings> = {}): DeviceApp {
+  const app = simulatedDevice({ url: `ws://127.0.0.1:${server.port}/device`, deviceId: id, token: tokenFor(server, id), periodMs: 10,
     batchSize: 8, ringCapacity: 1000, reconnect: { initialDelay: 50, maxDelay: 300 }, ...extra });
   app.start();
   return app;

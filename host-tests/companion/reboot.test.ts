@@ -3,18 +3,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { until } from "../support/net.js";
-import { assertBootStored, companion, device, storedOfBoot } from "./helpers.js";
+import { assertBootStored, companion, device, storedOfBoot, tokenFor } from "./helpers.js";
 
 describe("Samples named by (device, boot, sequence)", function () {
   this.timeout(30_000);
 
   it("stores every sample of both boots when a device reboots mid-stream, and sums the drops per boot", async function () {
     const server = await companion();
-    const first = device(server.port, "dev-reboot", { ringCapacity: 1000 });
+    const first = device(server, "dev-reboot", { ringCapacity: 1000 });
     await until(() => storedOfBoot(server, first) >= 40, 10_000, "samples of the first boot");
     first.stop(); // a reboot: the new app draws a new boot id and counts from 0 again
     const acknowledged = first.ring.nextSequence - first.ring.size;
-    const second = device(server.port, "dev-reboot", { ringCapacity: 1000 });
+    const second = device(server, "dev-reboot", { ringCapacity: 1000 });
     assert.notEqual(second.ring.bootId, first.ring.bootId);
     await until(() => storedOfBoot(server, second) >= 40, 10_000, "samples of the second boot");
     second.stop();
@@ -57,7 +57,7 @@ describe("Samples named by (device, boot, sequence)", function () {
   it("refuses a version 1 batch with close code 4002 and a reason", async function () {
     const server = await companion();
     const { WebSocket } = await import("ws");
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/device?device=old-1`, { headers: { Authorization: "Bearer test-token" } });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/device?device=old-1`, { headers: { Authorization: `Bearer ${tokenFor(server, "old-1")}` } });
     await new Promise((resolve) => ws.once("open", resolve));
     const v1 = new Uint8Array(22 + 5);
     v1.set([0x53, 1, 1, 5, ...Buffer.from("old-1")]);
@@ -74,7 +74,7 @@ describe("Samples named by (device, boot, sequence)", function () {
     try {
       let server = await companion({ database });
       const port = server.port;
-      const app = device(port, "dev-restart", { ringCapacity: 5000 });
+      const app = device(server, "dev-restart", { ringCapacity: 5000 });
       await until(() => storedOfBoot(server, app) >= 30, 10_000, "samples before the restart");
       await server.stop(true); // killed: the device's connection drops without a close
       server = await companion({ database, port });
