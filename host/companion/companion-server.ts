@@ -5,8 +5,9 @@
 
 import fastifyCookie from "@fastify/cookie";
 import fastifyWebsocket from "@fastify/websocket";
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { apiRoutes, deviceList } from "./api-routes.js";
 import { bearer, FailureLimiter, isLoopback, Sessions } from "./auth.js";
 import { authRoutes } from "./auth-routes.js";
@@ -38,6 +39,18 @@ export interface CompanionOptions {
   logLevel?: string | false;
   /** Failed authentications per address per minute before 429 (10 by default). */
   maxFailures?: number;
+}
+
+/** 200 for /device or /live (with any query), 400 for a target that is not a decodable path, else 404. */
+function upgradeTargetStatus(target: string): number {
+  if (!target.startsWith("/")) return 400;
+  try {
+    decodeURIComponent(target);
+  } catch {
+    return 400;
+  }
+  const path = target.split("?")[0];
+  return path === "/device" || path === "/live" ? 200 : 404;
 }
 
 export class ServerSettingsError extends Error {
@@ -79,8 +92,31 @@ export class CompanionServer {
   get secure(): boolean { return this.#options.tls !== undefined; }
 
   async start(): Promise<number> {
+    await this.app.ready();
+    this.#guardUpgrades();
     await this.app.listen({ port: this.#options.port, host: this.#options.host });
     return this.port;
+  }
+
+  /**
+   * Only /device and /live upgrade, and only with a target that is a plain path: anything else gets
+   * its 400 or 404 here and the socket is closed. (@fastify/websocket routes an upgrade through a
+   * response on the raw socket; with a target such as "http://[" that answer left the socket and
+   * the server's close waiting forever.)
+   */
+  #guardUpgrades(): void {
+    const server = this.app.server;
+    const listeners = server.listeners("upgrade") as ((...a: unknown[]) => void)[];
+    server.removeAllListeners("upgrade");
+    server.on("upgrade", (request: { url?: string }, socket: Duplex, head: Buffer) => {
+      const status = upgradeTargetStatus(request.url ?? "");
+      if (status === 200) return listeners.forEach((listener) => listener.call(server, request, socket, head));
+      this.links.stats.refused++;
+      const body = JSON.stringify({ error: { code: status === 400 ? "BAD_URL" : "NOT_FOUND", message: "no WebSocket endpoint there" } });
+      socket.on("error", () => undefined);
+      socket.end(`HTTP/1.1 ${status} ${status === 400 ? "Bad Request" : "Not Found"}\r\nConnection: close\r\n`
+        + `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    });
   }
 
   /** Stops; `abrupt` drops the devices' connections without a close, as a crash would look to them. */
@@ -101,7 +137,8 @@ export class CompanionServer {
     const o = this.#options;
     const logger = o.logLevel ? { level: o.logLevel } : false;
     const app = Fastify({
-      logger, bodyLimit: 4096, routerOptions: { maxParamLength: 200 }, requestTimeout: 10_000, forceCloseConnections: true, return503OnClosing: true,
+      logger, bodyLimit: 4096, frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) =>
+        reply.code(error.statusCode ?? 400).send({ error: { code: error.code, message: error.message } }), routerOptions: { maxParamLength: 200 }, requestTimeout: 10_000, forceCloseConnections: true, return503OnClosing: true,
       ...(o.tls ? { https: { cert: o.tls.cert, key: o.tls.key } } : {}),
     } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
     // JSON only: a cross-site form or a text/plain "simple request" gets 415 instead of reaching a route
