@@ -82,6 +82,7 @@ export class CompanionServer {
     this.links = new DeviceLinks(this.store, {
       changed: () => this.live.devicesChanged(),
       samples: (device, samples) => this.live.broadcast({ type: "samples", device, samples }),
+      allowed: (device) => this.credentials.has(device),
     }, options.pingInterval ?? 10_000, options.commandTimeout ?? 5000);
     this.#limiter = new FailureLimiter(options.maxFailures ?? 10);
     this.app = this.#build();

@@ -28,6 +28,10 @@ export class CredentialStore {
     return this.#db.prepare("DELETE FROM device_credentials WHERE device = ?").run(device).changes > 0;
   }
 
+  has(device: string): boolean {
+    return this.#db.prepare("SELECT 1 FROM device_credentials WHERE device = ?").get(device) !== undefined;
+  }
+
   list(): { device: string; created: number }[] {
     return this.#db.prepare("SELECT device, created FROM device_credentials ORDER BY device").all() as { device: string; created: number }[];
   }

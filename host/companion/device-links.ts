@@ -9,7 +9,7 @@ import { firstError, isHello, isReply } from "./schemas.js";
 import type { SampleStore, StoredSample } from "./store.js";
 
 /** Close codes the server uses on a device link (with a reason starting with the error's code). */
-export const CLOSE = { REPLACED: 4000, OLD_FORMAT: 4002, SILENT: 4008, BAD_BATCH: 1007, BAD_MESSAGE: 1008, STOPPING: 1001 } as const;
+export const CLOSE = { REPLACED: 4000, REVOKED: 4001, OLD_FORMAT: 4002, SILENT: 4008, BAD_BATCH: 1007, BAD_MESSAGE: 1008, STOPPING: 1001 } as const;
 
 export class CommandFailure extends Error {
   readonly code: string;
@@ -29,6 +29,8 @@ interface Link {
 export interface LinkEvents {
   changed(device: string): void;
   samples(device: string, samples: StoredSample[]): void;
+  /** Whether the device still holds a credential: one revoked is disconnected at the next ping. */
+  allowed(device: string): boolean;
 }
 
 /** Longest command message a device takes (firmware/app/commands.ts MAX_COMMAND_LENGTH). */
@@ -124,6 +126,11 @@ export class DeviceLinks {
   #checkLiveness(): void {
     const now = Date.now();
     for (const [device, link] of this.#links) {
+      if (!this.#events.allowed(device)) {
+        link.ws.close(CLOSE.REVOKED, "REVOKED: this device's token was revoked");
+        this.#detach(device, link, "DEVICE_REVOKED");
+        continue;
+      }
       if (now - link.lastHeard > 2 * this.#pingInterval) {
         this.stats.offline++;
         link.rtt = null;
