@@ -35,7 +35,7 @@ const scheme = settings.server.tls ? "wss" : "ws";
 const devices = serverOnly ? [] : Array.from({ length: settings.devices }, (_, i) => {
   const deviceId = `sim-${i + 1}`;
   return simulatedDevice({ url: `${scheme}://127.0.0.1:${server.port}/device`, deviceId, token: server.credentials.add(deviceId),
-    periodMs: 1000, batchSize: 5, ringCapacity: 3600, tls: settings.server.tls ? { ca: settings.server.tls.cert } : undefined });
+    periodMs: 1000, batchSize: 1, ringCapacity: 3600, tls: settings.server.tls ? { ca: settings.server.tls.cert } : undefined });
 });
 for (const device of devices) device.start();
 if (devices.length) console.log(`  ${devices.length} simulated devices streaming: ${devices.map((d) => d.settings.deviceId).join(", ")}`);
