@@ -156,7 +156,14 @@ export class DeviceLinks {
       this.stats.duplicates += duplicates;
       const last = batch.firstSequence + batch.readings.length - 1;
       if (batch.readings.length > 0) link.ws.send(JSON.stringify({ type: "ack", boot: batch.bootId, seq: last }));
-      if (added > 0) this.#events.samples(device, this.#store.boot(device, batch.bootId).slice(-added));
+      if (added > 0) {
+        // the new samples are the batch's last `added` (resent duplicates can only lead it)
+        const fresh = batch.readings.slice(-added).map((row, k, all) => {
+          const at = batch.readings.length - all.length + k;
+          return { boot: batch.bootId, seq: batch.firstSequence + at, t: batch.timestamps[at], values: row.map((v) => (Number.isFinite(v) ? v : null)) };
+        });
+        this.#events.samples(device, fresh);
+      }
       this.#events.changed(device);
     } catch (e) {
       this.stats.malformed++;
