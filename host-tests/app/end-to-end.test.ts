@@ -96,6 +96,8 @@ describe("Device app and companion server, end to end", function () {
     const lastStored = (id: string) => server.store.recent(id, 1)[0]?.seq ?? -1;
     await until(() => lastStored("dev-steady") >= targets.steady && lastStored("dev-small") >= targets.small, 10_000,
       "everything sampled while the server was away");
+    // the drop count travels with the next batch: wait for the one after the last drop
+    await until(() => server.store.devices().find((d) => d.id === "dev-small")?.dropped === small.ring.dropped, 5000, "the drop count");
     steady.stop();
     small.stop();
     const after = { steady: server.store.recent("dev-steady", 100_000), small: server.store.recent("dev-small", 100_000) };

@@ -74,6 +74,8 @@ export class DeviceLinks {
     });
     ws.on("close", () => this.#detach(device, link, "DEVICE_DISCONNECTED"));
     ws.on("error", () => undefined);
+    link.pingSent = Date.now(); // a first round trip at once, not one ping interval later
+    ws.ping();
     this.#events.changed(device);
   }
 
