@@ -1,7 +1,9 @@
 // Runs one simulated device on the host with the settings a board reads from mc/config, taken from a
 // JSON file and/or the command line (the command line wins):
 //
-//   node build/host/device-cli.js [--config device.json] [--url ws://...] [--device ID] [--token T]
+//   node build/host/device-cli.js [--config device.json] [--url ws://...] [--device ID] --token T
+//
+// The token is the device's own, from `npm run device -- add ID` (there is no shared token).
 //     [--period ms] [--batch n] [--ring n] [--buffer bytes]
 
 import { readFileSync } from "node:fs";
@@ -17,8 +19,9 @@ export function deviceSettings(file: Record<string, unknown>, args: string[]): D
     if (!Number.isInteger(value) || value < min || value > max) throw new TypeError(`${key} must be a whole number from ${min} to ${max}`);
     return value;
   };
+  if (get("token", "") === "") throw new TypeError("token is needed: npm run device -- add ID mints one");
   return {
-    url: get("url", "ws://127.0.0.1:8080/device"), deviceId: get("device", "host-1"), token: get("token", "dev-token"),
+    url: get("url", "ws://127.0.0.1:8080/device"), deviceId: get("device", "host-1"), token: get("token", ""),
     periodMs: count("period", 1000, 100, 3_600_000), batchSize: count("batch", 10, 1, 1000),
     ringCapacity: count("ring", 600, 1, 1_000_000), bufferSize: count("buffer", 1460, 139, 65536),
   };

@@ -6,7 +6,8 @@
 //   reply:    {"id": 7, "ok": true, "result": {...}}
 //             {"id": 7, "ok": false, "error": {"code": "BAD_ARGS", "message": "..."}}
 //
-// A message that is not JSON, not an object, or has no usable id is answered with "id": null.
+// A message that is not JSON, not an object, or has no usable id is answered with "id": null; one
+// over MAX_COMMAND_LENGTH is refused with TOO_LONG and its id where the id can be read.
 
 export type CommandArgs = Record<string, unknown>;
 export type CommandHandler = (args: CommandArgs) => unknown;
@@ -34,18 +35,21 @@ export class CommandProcessor {
 
   /** The reply (JSON text) to one command message; never throws. */
   handle(text: string): string {
-    if (text.length > MAX_COMMAND_LENGTH) return this.#error(null, "TOO_LONG", `over ${MAX_COMMAND_LENGTH} characters`);
+    // an overlong message is still read for its id (the transport bounds it: 2 KiB), so that the
+    // server can match the refusal to its request instead of waiting for a reply
+    const tooLong = text.length > MAX_COMMAND_LENGTH;
     let request: unknown;
     try {
       request = JSON.parse(text);
     } catch {
-      return this.#error(null, "BAD_JSON", "not JSON");
+      return tooLong ? this.#tooLong(null) : this.#error(null, "BAD_JSON", "not JSON");
     }
     if (request === null || typeof request !== "object" || Array.isArray(request)) {
-      return this.#error(null, "BAD_COMMAND", "not a JSON object");
+      return tooLong ? this.#tooLong(null) : this.#error(null, "BAD_COMMAND", "not a JSON object");
     }
     const { id, cmd, args } = request as { id?: unknown; cmd?: unknown; args?: unknown };
     const validId = (typeof id === "number" && Number.isFinite(id)) || (typeof id === "string" && id.length <= 64);
+    if (tooLong) return this.#tooLong(validId ? id as number | string : null);
     if (!validId) return this.#error(null, "BAD_COMMAND", "id must be a number or a string of at most 64 characters");
     const replyId = id as number | string;
     if (typeof cmd !== "string") return this.#error(replyId, "BAD_COMMAND", "cmd must be a string");
@@ -62,6 +66,10 @@ export class CommandProcessor {
       if (e instanceof CommandError) return this.#error(replyId, e.code, e.message);
       return this.#error(replyId, "FAILED", e instanceof Error ? e.message : "command failed");
     }
+  }
+
+  #tooLong(id: number | string | null): string {
+    return this.#error(id, "TOO_LONG", `over ${MAX_COMMAND_LENGTH} characters`);
   }
 
   #error(id: number | string | null, code: string, message: string): string {

@@ -23,6 +23,8 @@ export interface DeviceSettings {
   ringCapacity: number;
   /** Bytes of the WebSocket input and output buffers (smaller on an ESP8266); 1,460 by default. */
   bufferSize?: number;
+  /** TLS options for a wss:// URL, handed to the transport (on Node: node:tls options such as { ca }). */
+  tls?: Record<string, unknown>;
   /** Reconnection backoff in ms: ceiling of the first delay, and of any delay; 500 and 30,000 by default. */
   reconnect?: { initialDelay: number; maxDelay: number };
   /** Ping every `interval` ms; silence for `timeout` ms more drops the link; 20,000 and 10,000 by default. */
@@ -38,6 +40,12 @@ export interface DeviceDependencies {
   /** The LED or other digital output that set-output drives. */
   output?(value: 0 | 1): void;
 }
+
+/** The commands and their arguments, sent in the hello so that the dashboard can list them. */
+export const COMMAND_LIST: [string, string][] = [
+  ["status", ""], ["ping", "t: any"], ["set-period", "ms: 100..3600000"], ["get-config", ""],
+  ["set-config", "key: periodMs|batchSize, value: number"], ["set-output", "value: 0|1"], ["restart-stream", ""],
+];
 
 export class DeviceApp {
   readonly ring: SampleRing;
@@ -59,7 +67,8 @@ export class DeviceApp {
     this.settings = { ...settings };
     this.#deps = deps;
     this.#row = deps.sensors.channels.map(() => NaN);
-    this.ring = new SampleRing(settings.ringCapacity, deps.sensors.channels.length);
+    // a new boot id per app start: sequences restart at 0, and (device, boot, sequence) stays unique
+    this.ring = new SampleRing(settings.ringCapacity, deps.sensors.channels.length, deps.platform.random32());
     this.#batch = new Uint8Array(batchSize(settings.deviceId, deps.sensors.channels.length, settings.batchSize));
     this.commands = new CommandProcessor({
       "status": () => this.status(),
@@ -84,7 +93,7 @@ export class DeviceApp {
     this.#client = new WebSocketClient({
       url: `${this.settings.url}${separator}device=${encodeURIComponent(this.settings.deviceId)}`,
       network: this.#deps.network, platform: this.#deps.platform,
-      headers: { Authorization: `Bearer ${this.settings.token}` },
+      headers: { Authorization: `Bearer ${this.settings.token}` }, secure: this.settings.tls,
       reconnect: this.settings.reconnect ?? { initialDelay: 500, maxDelay: 30_000 },
       heartbeat: this.settings.heartbeat ?? { interval: 20_000, timeout: 10_000 },
       onReconnect: () => { this.counts.reconnects++; },
@@ -147,21 +156,21 @@ export class DeviceApp {
 
   #hello(): void {
     this.#client?.send(JSON.stringify({
-      type: "hello", device: this.settings.deviceId, channels: this.#deps.sensors.channels,
-      periodMs: this.settings.periodMs, dropped: this.ring.dropped,
+      type: "hello", device: this.settings.deviceId, boot: this.ring.bootId, channels: this.#deps.sensors.channels,
+      units: this.#deps.sensors.units, commands: COMMAND_LIST, periodMs: this.settings.periodMs, dropped: this.ring.dropped,
     }));
   }
 
-  /** An acknowledgement {"type":"ack","seq":N}, or a command to answer. */
+  /** An acknowledgement {"type":"ack","boot":B,"seq":N} (of this boot only), or a command to answer. */
   #text(text: string): void {
-    let message: { type?: unknown; seq?: unknown } | null = null;
+    let message: { type?: unknown; boot?: unknown; seq?: unknown } | null = null;
     try {
       message = JSON.parse(text);
     } catch {
       message = null; // the command processor answers it as BAD_JSON
     }
     if (message !== null && typeof message === "object" && message.type === "ack") {
-      if (typeof message.seq === "number" && Number.isInteger(message.seq)) {
+      if (message.boot === this.ring.bootId && typeof message.seq === "number" && Number.isInteger(message.seq)) {
         this.ring.acknowledge(message.seq);
         this.counts.acks++;
         this.flush();

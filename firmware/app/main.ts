@@ -56,7 +56,7 @@ const sensors = new SensorSet([climate(), new DeviceFigures({
 })]);
 
 const app = new DeviceApp({
-  url: text("url", "ws://127.0.0.1:8080/device"), deviceId: text("device", "esp32-1"), token: text("token", "dev-token"),
+  url: text("url", "ws://127.0.0.1:8080/device"), deviceId: text("device", "esp32-1"), token: text("token", ""),
   periodMs: number("period", 1000), batchSize: number("batch", 10), ringCapacity: number("ring", 600),
   bufferSize: number("buffer", 1460),
 }, {
@@ -64,4 +64,4 @@ const app = new DeviceApp({
   now: () => Date.now(), output: (value) => led?.write(value),
 });
 app.start();
-trace(`streaming ${sensors.channels.join(", ")} to ${app.settings.url} as ${app.settings.deviceId}\n`);
+trace(`streaming ${sensors.channels.join(", ")} to ${app.settings.url} as ${app.settings.deviceId}, boot ${app.ring.bootId}\n`);

@@ -7,6 +7,8 @@ import { batchHeaderSize, STREAM_MAGIC, STREAM_VERSION } from "./stream-format.j
 export class SampleRing {
   readonly capacity: number;
   readonly channels: number;
+  /** This boot's id (see stream-format.ts): every batch carries it, and acknowledgements name it. */
+  readonly bootId: number;
   /** Samples dropped because the ring was full, since boot. */
   dropped = 0;
   readonly #times: Float64Array;
@@ -17,8 +19,9 @@ export class SampleRing {
   /** Sequence number of the next sample to send (>= #oldest). */
   #unsent = 0;
 
-  constructor(capacity: number, channels: number) {
+  constructor(capacity: number, channels: number, bootId = 0) {
     if (!(capacity >= 1 && channels >= 1)) throw new RangeError("a ring needs capacity and channels");
+    this.bootId = bootId >>> 0;
     this.capacity = capacity;
     this.channels = channels;
     this.#times = new Float64Array(capacity);
@@ -80,10 +83,11 @@ export class SampleRing {
     const at = 4 + deviceId.length;
     const first = this.#unsent;
     const base = n > 0 ? this.#times[first % this.capacity] : 0;
-    view.setUint32(at, first >>> 0);
-    view.setUint16(at + 4, n);
-    view.setUint32(at + 6, this.dropped >>> 0);
-    view.setFloat64(at + 10, base);
+    view.setUint32(at, this.bootId);
+    view.setUint32(at + 4, first >>> 0);
+    view.setUint16(at + 8, n);
+    view.setUint32(at + 10, this.dropped >>> 0);
+    view.setFloat64(at + 14, base);
     for (let s = 0, o = header; s < n; s++, o += stride) {
       const slot = (first + s) % this.capacity;
       view.setUint32(o, Math.max(0, Math.round(this.#times[slot] - base)));

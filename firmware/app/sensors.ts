@@ -4,6 +4,8 @@
 export interface Sensor {
   /** Channel names, in the order read() fills them. */
   readonly channels: readonly string[];
+  /** The unit of each channel ("°C", "%", "B", "dBm", "s"), sent in the hello for the dashboard. */
+  readonly units: readonly string[];
   /** Writes one reading per channel into `into` from `at`; throws or returns false on failure. */
   read(into: number[], at: number): boolean;
 }
@@ -14,6 +16,7 @@ export type Uniform = () => number;
 /** Simulated temperature (°C) and humidity (%): a daily-like cycle, slow drift, and noise. */
 export class SimulatedClimate implements Sensor {
   readonly channels = ["temperature", "humidity"] as const;
+  readonly units = ["°C", "%"] as const;
   readonly #random: Uniform;
   readonly #now: () => number;
   #drift = 0;
@@ -37,6 +40,7 @@ export class SimulatedClimate implements Sensor {
 /** The device's own figures: free heap (bytes), Wi-Fi RSSI (dBm) and uptime (s), from injected probes. */
 export class DeviceFigures implements Sensor {
   readonly channels = ["heap", "rssi", "uptime"] as const;
+  readonly units = ["B", "dBm", "s"] as const;
   readonly #probe: { heap(): number; rssi(): number; uptime(): number };
 
   constructor(probe: { heap(): number; rssi(): number; uptime(): number }) {
@@ -55,12 +59,14 @@ export class DeviceFigures implements Sensor {
 export class SensorSet {
   readonly sensors: readonly Sensor[];
   readonly channels: string[];
+  readonly units: string[];
   /** Failed reads per sensor index. */
   readonly failures: number[];
 
   constructor(sensors: readonly Sensor[]) {
     this.sensors = sensors;
     this.channels = sensors.flatMap((s) => [...s.channels]);
+    this.units = sensors.flatMap((s) => [...s.units]);
     this.failures = sensors.map(() => 0);
   }
 
@@ -90,6 +96,7 @@ export interface ClimateDriver {
 /** A real I2C sensor through its ECMA-419 driver; a missing value or a bus error is a failed read. */
 export class I2cClimate implements Sensor {
   readonly channels = ["temperature", "humidity"] as const;
+  readonly units = ["°C", "%"] as const;
   readonly #driver: ClimateDriver;
 
   constructor(driver: ClimateDriver) {

@@ -8,7 +8,7 @@ import { toHex } from "../support/hex.js";
 
 export function appScenario(): string[] {
   const lines: string[] = [];
-  const ring = new SampleRing(6, 3);
+  const ring = new SampleRing(6, 3, 0x12345678);
   const out = new Uint8Array(256);
   for (let i = 0; i < 9; i++) ring.push(1_700_000_000_000 + i * 125, [20 + i / 4, 55.5 - i, i % 3 === 0 ? NaN : i]);
   let n = ring.takeBatch("sensor-7", out, 4);

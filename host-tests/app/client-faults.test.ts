@@ -1,21 +1,19 @@
 import assert from "node:assert/strict";
-import { CompanionServer } from "../../host/companion/companion-server.js";
 import { simulatedDevice } from "../../host/simulated-device.js";
+import { companion } from "../companion/helpers.js";
 import { FaultProxy } from "../support/fault-proxy.js";
 import { sleep, until } from "../support/net.js";
 
-const TOKEN = "fault-token";
 const ID = "dev-faults";
 
 describe("A device streaming through link faults", function () {
   this.timeout(60_000);
 
   it("loses and duplicates no sample through a reset mid-frame, a half-open link, refusals and a 500, and stops at a 401", async function () {
-    const server = new CompanionServer({ port: 0, database: ":memory:", tokens: [TOKEN], rttInterval: 1000 });
-    await server.start();
+    const server = await companion({ pingInterval: 1000 });
     const proxy = new FaultProxy(server.port);
     await proxy.listen();
-    const device = simulatedDevice({ url: `ws://127.0.0.1:${proxy.port}/device`, deviceId: ID, token: TOKEN, periodMs: 10,
+    const device = simulatedDevice({ url: `ws://127.0.0.1:${proxy.port}/device`, deviceId: ID, token: server.credentials.add(ID), periodMs: 10,
       batchSize: 8, ringCapacity: 5000, reconnect: { initialDelay: 50, maxDelay: 400 }, heartbeat: { interval: 150, timeout: 150 } });
     device.start();
     const lastStored = () => server.store.recent(ID, 1)[0]?.seq ?? -1;

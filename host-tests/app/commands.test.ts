@@ -28,7 +28,8 @@ describe("Commands", function () {
     ["a value out of range", '{"id":7,"cmd":"set-period","args":{"ms":5}}', 7, "BAD_ARGS"],
     ["a handler's own refusal", '{"id":8,"cmd":"set-output","args":{"value":2}}', 8, "BAD_ARGS"],
     ["a handler that fails", '{"id":9,"cmd":"explode"}', 9, "FAILED"],
-    ["an overlong message", `{"id":10,"cmd":"ping","pad":"${"x".repeat(2000)}"}`, null, "TOO_LONG"],
+    ["an overlong message, with its id", `{"id":10,"cmd":"ping","pad":"${"x".repeat(2000)}"}`, 10, "TOO_LONG"],
+    ["an overlong message that is not JSON", `{"id":11,${"x".repeat(2000)}`, null, "TOO_LONG"],
   ];
   for (const [what, text, id, code] of refusals) {
     it(`answers ${what} with an error ${code}`, function () {

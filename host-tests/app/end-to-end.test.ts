@@ -1,22 +1,18 @@
 import assert from "node:assert/strict";
-import type { DeviceApp } from "../../firmware/app/device-app.js";
-import { CompanionServer } from "../../host/companion/companion-server.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { CompanionServer } from "../../host/companion/companion-server.js";
 import { simulatedDevice } from "../../host/simulated-device.js";
+import { companion as start, device } from "../companion/helpers.js";
 import { sleep, until } from "../support/net.js";
 
-const TOKEN = "test-token";
+const companion = (port = 0, database = ":memory:") => start({ port, database, pingInterval: 100 });
 
-async function companion(port = 0): Promise<CompanionServer> {
-  const server = new CompanionServer({ port, database: ":memory:", tokens: [TOKEN], rttInterval: 100 });
-  await server.start();
-  return server;
-}
-
-function device(port: number, id: string, extra: Partial<Parameters<typeof simulatedDevice>[0]> = {}): DeviceApp {
-  const app = simulatedDevice({ url: `ws://127.0.0.1:${port}/device`, deviceId: id, token: TOKEN, periodMs: 10,
-    batchSize: 8, ringCapacity: 1000, ...extra });
-  app.start();
-  return app;
+/** A session for the API in development mode: its cookie and CSRF token. */
+async function session(port: number): Promise<{ cookie: string; csrf: string }> {
+  const r = await fetch(`http://127.0.0.1:${port}/api/session`);
+  return { cookie: r.headers.get("set-cookie")!.split(";")[0], csrf: ((await r.json()) as { csrf: string }).csrf };
 }
 
 /** The stored sequence numbers of a device are 0..n-1 with none missing and none twice. */
@@ -31,8 +27,8 @@ describe("Device app and companion server, end to end", function () {
 
   it("stores the samples of two devices in order with no gaps, and acknowledges them", async function () {
     const server = await companion();
-    const a = device(server.port, "dev-a");
-    const b = device(server.port, "dev-b");
+    const a = device(server, "dev-a");
+    const b = device(server, "dev-b");
     await until(() => server.store.recent("dev-a", 10_000).length >= 60 && server.store.recent("dev-b", 10_000).length >= 60, 10_000);
     a.stop();
     b.stop();
@@ -47,9 +43,11 @@ describe("Device app and companion server, end to end", function () {
 
   it("relays a command through the HTTP API and returns the device's reply; bad commands get errors", async function () {
     const server = await companion();
-    const a = device(server.port, "dev-c");
+    const a = device(server, "dev-c");
     await until(() => server.online("dev-c"));
-    const post = (body: string) => fetch(`http://127.0.0.1:${server.port}/api/devices/dev-c/commands`, { method: "POST", body });
+    const { cookie, csrf } = await session(server.port);
+    const headers = { "Content-Type": "application/json", Cookie: cookie, "X-CSRF-Token": csrf };
+    const post = (body: string) => fetch(`http://127.0.0.1:${server.port}/api/devices/dev-c/commands`, { method: "POST", body, headers });
     const body = async (r: Response) => (await r.json()) as { result?: unknown; error?: { code: string } };
     let r = await post(JSON.stringify({ cmd: "set-period", args: { ms: 250 } }));
     assert.equal(r.status, 200);
@@ -60,8 +58,8 @@ describe("Device app and companion server, end to end", function () {
     r = await post(JSON.stringify({ cmd: "self-destruct" }));
     assert.equal((await body(r)).error?.code, "UNKNOWN_COMMAND");
     assert.equal((await post("not json")).status, 400);
-    assert.equal((await fetch(`http://127.0.0.1:${server.port}/api/devices/nobody/commands`, { method: "POST", body: '{"cmd":"status"}' })).status, 404);
-    const listed = (await (await fetch(`http://127.0.0.1:${server.port}/api/devices`)).json()) as { id: string; online: boolean }[];
+    assert.equal((await fetch(`http://127.0.0.1:${server.port}/api/devices/nobody/commands`, { method: "POST", body: '{"cmd":"status"}', headers })).status, 409);
+    const listed = (await (await fetch(`http://127.0.0.1:${server.port}/api/devices`, { headers })).json()) as { id: string; online: boolean }[];
     assert.deepEqual(listed.map((d) => [d.id, d.online]), [["dev-c", true]]);
     a.stop();
     await server.stop();
@@ -69,6 +67,7 @@ describe("Device app and companion server, end to end", function () {
 
   it("refuses a device with a wrong or missing token", async function () {
     const server = await companion();
+    server.credentials.add("intruder");
     const a = simulatedDevice({ url: `ws://127.0.0.1:${server.port}/device`, deviceId: "intruder", token: "wrong",
       periodMs: 50, batchSize: 4, ringCapacity: 10 });
     a.start();
@@ -80,20 +79,25 @@ describe("Device app and companion server, end to end", function () {
   });
 
   it("loses nothing within the ring when the server dies and comes back, and counts drops beyond it", async function () {
-    let server = await companion();
+    // a fresh database (the old one is gone with the crash) that only holds the devices' credentials
+    const credentials = join(mkdtempSync(join(tmpdir(), "companion-")), "credentials.db");
+    let server = await companion(0, credentials);
     const port = server.port;
-    const steady = device(port, "dev-steady", { ringCapacity: 1000 });
-    const small = device(port, "dev-small", { ringCapacity: 20 });
+    const steady = device(server, "dev-steady", { ringCapacity: 1000 });
+    const small = device(server, "dev-small", { ringCapacity: 20 });
     await until(() => server.store.recent("dev-steady", 10_000).length >= 30);
     const before = { steady: server.store.recent("dev-steady", 100_000), small: server.store.recent("dev-small", 100_000) };
     await server.stop(true); // killed: connections drop without a close
     await sleep(600); // ~60 samples each while the server is away: more than dev-small's ring holds
-    server = await companion(port);
+    server = await companion(port, credentials);
+    server.store.db.exec("DELETE FROM samples; DELETE FROM boots"); // as a server that lost its samples would start
     // the same database would survive a real restart; here the new store starts empty, so compare by sequence
     const targets = { steady: steady.ring.nextSequence, small: small.ring.nextSequence };
     const lastStored = (id: string) => server.store.recent(id, 1)[0]?.seq ?? -1;
     await until(() => lastStored("dev-steady") >= targets.steady && lastStored("dev-small") >= targets.small, 10_000,
       "everything sampled while the server was away");
+    // the drop count travels with the next batch: wait for the one after the last drop
+    await until(() => server.store.devices().find((d) => d.id === "dev-small")?.dropped === small.ring.dropped, 5000, "the drop count");
     steady.stop();
     small.stop();
     const after = { steady: server.store.recent("dev-steady", 100_000), small: server.store.recent("dev-small", 100_000) };
@@ -108,5 +112,6 @@ describe("Device app and companion server, end to end", function () {
     assert.ok(missing <= small.ring.dropped, `missing ${missing} beyond the ${small.ring.dropped} counted drops`);
     assert.equal(server.store.devices().find((d) => d.id === "dev-small")!.dropped, small.ring.dropped);
     await server.stop();
+    rmSync(dirname(credentials), { recursive: true, force: true });
   });
 });

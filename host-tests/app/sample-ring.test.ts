@@ -6,12 +6,13 @@ const out = new Uint8Array(4096);
 const take = (ring: SampleRing, max = 1000) => decodeBatch(out.subarray(0, ring.takeBatch("dev-1", out, max)));
 
 describe("Sample ring and stream format", function () {
-  it("encodes samples that the server decodes with sequence, times and readings", function () {
-    const ring = new SampleRing(8, 2);
+  it("encodes samples that the server decodes with boot id, sequence, times and readings", function () {
+    const ring = new SampleRing(8, 2, 0xdeadbeef);
     ring.push(1_700_000_000_000, [21.5, 40.25]);
     ring.push(1_700_000_000_250, [21.75, NaN]);
     const batch = take(ring);
     assert.equal(batch.deviceId, "dev-1");
+    assert.equal(batch.bootId, 0xdeadbeef);
     assert.equal(batch.firstSequence, 0);
     assert.equal(batch.dropped, 0);
     assert.deepEqual(batch.timestamps, [1_700_000_000_000, 1_700_000_000_250]);
@@ -70,6 +71,7 @@ describe("Sample ring and stream format", function () {
     ["a short message", (b) => b.subarray(0, 10), "STREAM_TOO_SHORT"],
     ["another magic byte", (b) => Object.assign(b.slice(), { 0: 0x54 }), "STREAM_BAD_MAGIC"],
     ["another version", (b) => Object.assign(b.slice(), { 1: 9 }), "STREAM_BAD_VERSION"],
+    ["version 1, which had no boot id", (b) => Object.assign(b.slice(), { 1: 1 }), "STREAM_BAD_VERSION"],
     ["zero channels", (b) => Object.assign(b.slice(), { 2: 0 }), "STREAM_BAD_CHANNELS"],
     ["a control character in the id", (b) => Object.assign(b.slice(), { 4: 0x0a }), "STREAM_BAD_DEVICE_ID"],
     ["a length that does not match the count", (b) => b.subarray(0, b.length - 1), "STREAM_BAD_LENGTH"],

@@ -4,7 +4,7 @@ import { deviceSettings } from "../../host/device-cli.js";
 
 describe("Sensors", function () {
   it("reports a failing or missing sensor as NaN and counts it, without stopping the others", function () {
-    const broken: Sensor = { channels: ["pressure"], read: () => { throw new Error("I2C bus error"); } };
+    const broken: Sensor = { channels: ["pressure"], units: ["hPa"], read: () => { throw new Error("I2C bus error"); } };
     const empty = new I2cClimate({ sample: () => ({ thermometer: {}, hygrometer: { humidity: 40 } }) });
     const good = new I2cClimate({ sample: () => ({ thermometer: { temperature: 21.234 }, hygrometer: { humidity: 40.06 } }) });
     const set = new SensorSet([broken, empty, good]);
@@ -33,13 +33,14 @@ describe("Sensors", function () {
 
 describe("Host device settings", function () {
   it("come from a config file, with the command line winning", function () {
-    const s = deviceSettings({ url: "ws://127.0.0.1:9/device", device: "from-file", period: 500 }, ["--device", "from-cli", "--batch", "4"]);
-    assert.deepEqual(s, { url: "ws://127.0.0.1:9/device", deviceId: "from-cli", token: "dev-token", periodMs: 500,
+    const s = deviceSettings({ url: "ws://127.0.0.1:9/device", device: "from-file", period: 500, token: "t-file" }, ["--device", "from-cli", "--batch", "4"]);
+    assert.deepEqual(s, { url: "ws://127.0.0.1:9/device", deviceId: "from-cli", token: "t-file", periodMs: 500,
       batchSize: 4, ringCapacity: 600, bufferSize: 1460 });
   });
 
   it("refuse a bad value with a clear error", function () {
-    assert.throws(() => deviceSettings({ period: 5 }, []), /period must be a whole number from 100/);
-    assert.throws(() => deviceSettings({}, ["--ring", "many"]), /ring must be a whole number/);
+    assert.throws(() => deviceSettings({ period: 5, token: "t" }, []), /period must be a whole number from 100/);
+    assert.throws(() => deviceSettings({ token: "t" }, ["--ring", "many"]), /ring must be a whole number/);
+    assert.throws(() => deviceSettings({}, []), /token is needed: npm run device -- add ID/);
   });
 });

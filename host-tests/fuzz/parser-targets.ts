@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { SampleRing } from "../../firmware/app/sample-ring.js";
-import { decodeBatch, StreamFormatError } from "../../firmware/app/stream-format.js";
+import { batchHeaderSize, decodeBatch, StreamFormatError } from "../../firmware/app/stream-format.js";
 import { acceptFor } from "../../firmware/websocket/core/accept.js";
 import { checkServerAnswer } from "../../firmware/websocket/core/handshake-client.js";
 import { buildAcceptance, checkUpgradeRequest } from "../../firmware/websocket/core/handshake-server.js";
@@ -105,7 +105,7 @@ export const parserTargets: FuzzTarget[] = [
         for (const [at, value] of flips) if (damaged.length > 0) damaged[at % damaged.length] = value;
         try {
           const b = decodeBatch(damaged);
-          assert.equal(damaged.length, 22 + b.deviceId.length + b.timestamps.length * (4 + 4 * b.channels));
+          assert.equal(damaged.length, batchHeaderSize(b.deviceId) + b.timestamps.length * (4 + 4 * b.channels));
         } catch (e) {
           assert.ok(e instanceof StreamFormatError && STREAM_ERRORS.has(e.code), String(e));
         }

@@ -22,14 +22,13 @@ const { values } = parseArgs({ options: { minutes: { type: "string" } } });
 const minutes = Number(values.minutes ?? 3);
 if (!(minutes > 0 && minutes <= 120)) throw new Error("--minutes takes a number from 0 to 120");
 const endAt = Date.now() + minutes * 60_000;
-const TOKEN = "soak";
 
-const companion = new CompanionServer({ port: 0, database: ":memory:", tokens: [TOKEN], rttInterval: 5000 });
+const companion = new CompanionServer({ port: 0, database: ":memory:", pingInterval: 5000 });
 await companion.start();
 const proxy = new FaultProxy(companion.port);
 await proxy.listen();
 const devices = Array.from({ length: 4 }, (_, i) => simulatedDevice({
-  url: `ws://127.0.0.1:${proxy.port}/device`, deviceId: `soak-${i}`, token: TOKEN, periodMs: 50, batchSize: 8,
+  url: `ws://127.0.0.1:${proxy.port}/device`, deviceId: `soak-${i}`, token: companion.credentials.add(`soak-${i}`), periodMs: 50, batchSize: 8,
   ringCapacity: 20_000, reconnect: { initialDelay: 100, maxDelay: 1000 }, heartbeat: { interval: 500, timeout: 500 },
 }));
 for (const d of devices) d.start();

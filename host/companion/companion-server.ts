@@ -1,173 +1,191 @@
-// The companion server: devices connect over WebSocket (ws) with a token, stream sample batches
-// that are decoded, stored and acknowledged, and take commands; an HTTP API lists devices, serves
-// recent samples and relays commands with their replies.
+// The companion server on Fastify: devices connect over WebSocket (@fastify/websocket, on ws) with
+// their own credential, stream sample batches that are committed then acknowledged, and take
+// commands; operators log in and use the HTTP API and the dashboard, which a live WebSocket feed
+// keeps current. Every route, query, body and device message is checked against a JSON schema.
 
-import http from "node:http";
+import fastifyCookie from "@fastify/cookie";
+import fastifyWebsocket from "@fastify/websocket";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import type { AddressInfo } from "node:net";
-import { WebSocketServer, type WebSocket } from "ws";
-import { decodeBatch, StreamFormatError } from "../../firmware/app/stream-format.js";
-import { SampleStore } from "./store.js";
+import type { Duplex } from "node:stream";
+import { apiRoutes, deviceList } from "./api-routes.js";
+import { bearer, FailureLimiter, isLoopback, Sessions } from "./auth.js";
+import { authRoutes } from "./auth-routes.js";
+import { CredentialStore } from "./credentials.js";
+import { dashboardFiles } from "./dashboard.js";
+import { DeviceLinks } from "./device-links.js";
+import { LiveFeed } from "./live.js";
+import { deviceQuery } from "./schemas.js";
+import { type Retention, SampleStore } from "./store.js";
 
 export interface CompanionOptions {
   port: number;
+  /** Address to listen on: 127.0.0.1 by default; 0.0.0.0 for boards on the LAN (needs an operator token). */
   host?: string;
   /** SQLite file, or ":memory:". */
   database: string;
-  /** Accepted device tokens. */
-  tokens: string[];
-  retention?: number;
+  retention?: Retention;
+  /** Traded for a session at POST /api/login; without one the server runs in development mode, loopback only. */
+  operatorToken?: string;
+  /** Ms between pings to each device; silent for twice this is offline. 10,000 by default. */
+  pingInterval?: number;
   /** Ms to wait for a device's reply to a command. */
   commandTimeout?: number;
-  /** Ms between round-trip measurements (a ping command) per device. */
-  rttInterval?: number;
-  /** Extra HTTP routes (the dashboard): return true when handled. */
-  extraRoutes?(request: http.IncomingMessage, response: http.ServerResponse): boolean;
+  /** PEM certificate and key: the server speaks https and wss. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Serve the dashboard's files (true by default). */
+  dashboard?: boolean;
+  /** pino's log level, or false for none. */
+  logLevel?: string | false;
+  /** Failed authentications per address per minute before 429 (10 by default). */
+  maxFailures?: number;
 }
 
-interface DeviceLink { ws: WebSocket; rtt: number | null; malformed: number; pending: Map<number, (reply: unknown) => void> }
+/** 200 for /device or /live (with any query), 400 for a target that is not a decodable path, else 404. */
+function upgradeTargetStatus(target: string): number {
+  if (!target.startsWith("/")) return 400;
+  try {
+    decodeURIComponent(target);
+  } catch {
+    return 400;
+  }
+  const path = target.split("?")[0];
+  return path === "/device" || path === "/live" ? 200 : 404;
+}
+
+export class ServerSettingsError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
 
 export class CompanionServer {
   readonly store: SampleStore;
-  readonly stats = { batches: 0, samples: 0, duplicates: 0, malformed: 0, refused: 0 };
+  readonly credentials: CredentialStore;
+  readonly links: DeviceLinks;
+  readonly live: LiveFeed;
+  readonly app: FastifyInstance;
   readonly #options: CompanionOptions;
-  readonly #links = new Map<string, DeviceLink>();
-  readonly #http: http.Server;
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
-  #nextCommand = 1;
-  #rttTimer: NodeJS.Timeout | null = null;
+  readonly #limiter: FailureLimiter;
 
   constructor(options: CompanionOptions) {
-    this.#options = options;
+    const host = options.host ?? "127.0.0.1";
+    if (options.operatorToken === undefined && !isLoopback(host)) {
+      throw new ServerSettingsError("OPERATOR_TOKEN_REQUIRED", `listening on ${host} needs an operator token (COMPANION_OPERATOR_TOKEN): development mode is loopback only`);
+    }
+    this.#options = { ...options, host };
     this.store = new SampleStore(options.database, options.retention);
-    this.#http = http.createServer((req, res) => this.#route(req, res));
-    this.#http.on("upgrade", (req, socket, head) => {
-      const url = new URL(req.url ?? "/", "http://device");
-      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-      const device = url.searchParams.get("device") ?? "";
-      const refuse = (status: number, text: string) => {
-        this.stats.refused++;
-        socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      };
-      if (url.pathname !== "/device") return refuse(404, "Not Found");
-      if (token === undefined) return refuse(401, "Unauthorized");
-      if (!options.tokens.includes(token)) return refuse(403, "Forbidden");
-      if (!/^[\x21-\x7e]{1,64}$/.test(device)) return refuse(400, "Bad Request");
-      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#attach(device, ws));
-    });
+    this.credentials = new CredentialStore(this.store.db);
+    this.live = new LiveFeed(() => deviceList(this));
+    this.links = new DeviceLinks(this.store, {
+      changed: () => this.live.devicesChanged(),
+      samples: (device, samples) => this.live.broadcast({ type: "samples", device, samples }),
+      allowed: (device) => this.credentials.has(device),
+    }, options.pingInterval ?? 10_000, options.commandTimeout ?? 5000);
+    this.#limiter = new FailureLimiter(options.maxFailures ?? 10);
+    this.app = this.#build();
   }
 
-  get port(): number { return (this.#http.address() as AddressInfo).port; }
+  get port(): number { return (this.app.server.address() as AddressInfo).port; }
+  get stats() { return this.links.stats; }
+  get secure(): boolean { return this.#options.tls !== undefined; }
 
   async start(): Promise<number> {
-    await new Promise<void>((resolve) => this.#http.listen(this.#options.port, this.#options.host ?? "127.0.0.1", resolve));
-    this.#rttTimer = setInterval(() => this.#measureRtt(), this.#options.rttInterval ?? 5000);
+    await this.app.ready();
+    this.#guardUpgrades();
+    await this.app.listen({ port: this.#options.port, host: this.#options.host });
     return this.port;
   }
 
-  /** Stops at once, as a crash would look to the devices: their connections drop without a close. */
-  async stop(abrupt = false): Promise<void> {
-    if (this.#rttTimer) clearInterval(this.#rttTimer);
-    for (const link of this.#links.values()) (abrupt ? link.ws.terminate() : link.ws.close(1001, "server stopping"));
-    this.#links.clear();
-    this.#http.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.#http.close(() => resolve()));
-    this.store.close();
-  }
-
-  online(device: string): boolean { return this.#links.has(device); }
-
-  /** Sends a command and resolves with the device's reply. */
-  command(device: string, cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
-    const link = this.#links.get(device);
-    if (!link) return Promise.reject(Object.assign(new Error(`device ${device} is offline`), { status: 404 }));
-    const id = this.#nextCommand++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        link.pending.delete(id);
-        reject(Object.assign(new Error("no reply in time"), { status: 504 }));
-      }, this.#options.commandTimeout ?? 5000);
-      link.pending.set(id, (reply) => { clearTimeout(timer); resolve(reply); });
-      link.ws.send(JSON.stringify({ id, cmd, args }));
+  /**
+   * Only /device and /live upgrade, and only with a target that is a plain path: anything else gets
+   * its 400 or 404 here and the socket is closed. (@fastify/websocket routes an upgrade through a
+   * response on the raw socket; with a target such as "http://[" that answer left the socket and
+   * the server's close waiting forever.)
+   */
+  #guardUpgrades(): void {
+    const server = this.app.server;
+    const listeners = server.listeners("upgrade") as ((...a: unknown[]) => void)[];
+    server.removeAllListeners("upgrade");
+    server.on("upgrade", (request: { url?: string }, socket: Duplex, head: Buffer) => {
+      const status = upgradeTargetStatus(request.url ?? "");
+      if (status === 200) return listeners.forEach((listener) => listener.call(server, request, socket, head));
+      this.links.stats.refused++;
+      const body = JSON.stringify({ error: { code: status === 400 ? "BAD_URL" : "NOT_FOUND", message: "no WebSocket endpoint there" } });
+      socket.on("error", () => undefined);
+      socket.end(`HTTP/1.1 ${status} ${status === 400 ? "Bad Request" : "Not Found"}\r\nConnection: close\r\n`
+        + `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
     });
   }
 
-  #attach(device: string, ws: WebSocket): void {
-    this.#links.get(device)?.ws.close(4000, "replaced by a new connection");
-    const link: DeviceLink = { ws, rtt: null, malformed: 0, pending: new Map() };
-    this.#links.set(device, link);
-    this.store.seen(device, Date.now());
-    ws.on("message", (data: Buffer, binary) => (binary ? this.#batch(device, link, data) : this.#text(device, link, data.toString())));
-    ws.on("close", () => { if (this.#links.get(device) === link) this.#links.delete(device); });
-    ws.on("error", () => undefined);
+  /** Stops; `abrupt` drops the devices' connections without a close, as a crash would look to them. */
+  async stop(abrupt = false): Promise<void> {
+    this.links.closeAll(abrupt);
+    this.live.close();
+    await this.app.close();
+    this.store.close();
   }
 
-  #batch(device: string, link: DeviceLink, data: Buffer): void {
-    try {
-      const batch = decodeBatch(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-      if (batch.deviceId !== device) throw new StreamFormatError("STREAM_WRONG_DEVICE", "batch from another device id");
-      const added = this.store.add(batch, Date.now());
-      this.stats.batches++;
-      this.stats.samples += added;
-      this.stats.duplicates += batch.readings.length - added;
-      if (batch.readings.length > 0) link.ws.send(JSON.stringify({ type: "ack", seq: batch.firstSequence + batch.readings.length - 1 }));
-    } catch (e) {
-      this.stats.malformed++;
-      link.malformed++;
-      link.ws.close(1007, e instanceof StreamFormatError ? e.code : "malformed batch");
-    }
+  online(device: string): boolean { return this.links.online(device); }
+
+  command(device: string, cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
+    return this.links.command(device, cmd, args);
   }
 
-  #text(device: string, link: DeviceLink, text: string): void {
-    let message: { type?: string; id?: number; channels?: string[] };
-    try {
-      message = JSON.parse(text);
-    } catch {
-      return;
-    }
-    if (message.type === "hello" && Array.isArray(message.channels)) this.store.seen(device, Date.now(), message.channels.map(String));
-    else if (typeof message.id === "number") link.pending.get(message.id)?.(message);
+  #build(): FastifyInstance {
+    const o = this.#options;
+    const logger = o.logLevel ? { level: o.logLevel } : false;
+    const app = Fastify({
+      logger, bodyLimit: 4096, frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) =>
+        reply.code(error.statusCode ?? 400).send({ error: { code: error.code, message: error.message } }), routerOptions: { maxParamLength: 200 }, requestTimeout: 10_000, forceCloseConnections: true, return503OnClosing: true,
+      ...(o.tls ? { https: { cert: o.tls.cert, key: o.tls.key } } : {}),
+    } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+    // JSON only: a cross-site form or a text/plain "simple request" gets 415 instead of reaching a route
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("application/json", { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+      if (status >= 500) request.log.error(error);
+      const code = error.validation ? "BAD_REQUEST" : (error.code ?? "FAILED");
+      reply.code(status).send({ error: { code, message: status >= 500 ? "internal error" : error.message } });
+    });
+    app.setNotFoundHandler((request, reply) => {
+      reply.code(404).send({ error: { code: "NOT_FOUND", message: `no route ${request.method} ${request.url.slice(0, 100)}` } });
+    });
+    app.register(fastifyCookie);
+    app.register(fastifyWebsocket, { options: { maxPayload: 1 << 16 } });
+    app.register(async (scope) => {
+      authRoutes(scope, new Sessions(o.operatorToken), this.#limiter, this.secure);
+      apiRoutes(scope, this);
+      this.#deviceRoute(scope);
+      scope.get("/live", { websocket: true }, (socket) => this.live.add(socket));
+      if (o.dashboard !== false) dashboardFiles(scope);
+    });
+    return app;
   }
 
-  #measureRtt(): void {
-    for (const [device, link] of this.#links) {
-      const sent = Date.now();
-      this.command(device, "ping", { t: sent }).then(() => { link.rtt = Date.now() - sent; }, () => undefined);
-    }
-  }
-
-  #route(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const url = new URL(req.url ?? "/", "http://api");
-    const json = (status: number, body: unknown) => {
-      res.writeHead(status, { "Content-Type": "application/json" });
-      res.end(JSON.stringify(body));
+  /** The device endpoint: ?device=ID with "Authorization: Bearer <the device's token>". */
+  #deviceRoute(app: FastifyInstance): void {
+    const refuse = (code: number, error: string, message: string) => {
+      this.links.stats.refused++;
+      return { code, body: { error: { code: error, message } } };
     };
-    const parts = url.pathname.split("/").filter(Boolean);
-    if (req.method === "GET" && url.pathname === "/api/devices") {
-      return json(200, this.store.devices().map((d) => ({ ...d, online: this.#links.has(d.id),
-        rtt: this.#links.get(d.id)?.rtt ?? null })));
-    }
-    if (parts[0] === "api" && parts[1] === "devices" && parts.length === 4) {
-      const device = decodeURIComponent(parts[2]);
-      if (req.method === "GET" && parts[3] === "samples") {
-        const limit = Math.min(10_000, Math.max(1, Number(url.searchParams.get("limit") ?? 500) || 500));
-        const channels = this.store.channels(device);
-        if (channels === null) return json(404, { error: "unknown device" });
-        return json(200, { device, channels, samples: this.store.recent(device, limit) });
-      }
-      if (req.method === "POST" && parts[3] === "commands") {
-        let body = "";
-        req.on("data", (chunk) => { body += chunk; if (body.length > 4096) req.destroy(); });
-        req.on("end", () => {
-          let request: { cmd?: unknown; args?: unknown };
-          try { request = JSON.parse(body); } catch { return json(400, { error: "body is not JSON" }); }
-          if (typeof request.cmd !== "string") return json(400, { error: "cmd must be a string" });
-          this.command(device, request.cmd, (request.args ?? {}) as Record<string, unknown>)
-            .then((reply) => json(200, reply), (e) => json(e.status ?? 500, { error: e.message }));
-        });
-        return;
-      }
-    }
-    if (this.#options.extraRoutes?.(req, res)) return;
-    json(404, { error: "not found" });
+    app.get<{ Querystring: { device: string } }>("/device", {
+      websocket: true, schema: { querystring: deviceQuery },
+      preValidation: async (request, reply) => {
+        const token = bearer(request.headers.authorization);
+        const device = (request.query as { device?: unknown }).device;
+        let failure: ReturnType<typeof refuse> | null = null;
+        if (this.#limiter.blocked(request.ip)) failure = refuse(429, "TOO_MANY_FAILURES", "too many failed authentications: wait a minute");
+        else if (token === undefined) failure = refuse(401, "DEVICE_TOKEN_REQUIRED", "send Authorization: Bearer <token>");
+        else if (typeof device !== "string" || !this.credentials.check(device, token)) {
+          this.#limiter.fail(request.ip);
+          failure = refuse(403, "DEVICE_TOKEN_REFUSED", "not this device's token (npm run device -- add ID mints one)");
+        }
+        if (failure !== null) return reply.code(failure.code).header("Connection", "close").send(failure.body);
+      },
+    }, (socket, request) => this.links.attach(request.query.device, socket));
   }
 }

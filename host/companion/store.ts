@@ -1,81 +1,160 @@
-// Samples in SQLite (a file by default, ":memory:" for tests), one row per sample, keyed by device and
-// sequence number so that a batch sent again after a reconnect is stored once.
+// Samples in SQLite (a file by default, ":memory:" for tests), one row per sample, named by
+// (device, boot, sequence): sequences restart at 0 on every boot, so the boot id keeps boots apart.
+// Drops are kept per boot and summed per device. Retention is per device, by count (the newest N
+// that arrived) and/or by age (when they arrived), never by arithmetic on sequence numbers.
 
 import Database from "better-sqlite3";
 import type { Batch } from "../../firmware/app/stream-format.js";
 
-export interface StoredSample { seq: number; t: number; values: (number | null)[] }
+export interface StoredSample { boot: number; seq: number; t: number; values: (number | null)[] }
+export interface DeviceRow {
+  id: string; channels: string[]; units: string[]; commands: [string, string][]; firstSeen: number; lastSeen: number;
+  dropped: number; boots: number; samples: number;
+}
+export interface Retention { maxSamples?: number; maxAgeMs?: number }
+export interface Hello { channels: string[]; units: string[]; commands: [string, string][] }
+
+/** Opens the database and makes the tables (moving a version 1 table aside, where one is found). */
+export function openDatabase(path: string): Database.Database {
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  const columns = db.prepare("SELECT name FROM pragma_table_info('samples')").all() as { name: string }[];
+  if (columns.length > 0 && !columns.some((c) => c.name === "boot")) {
+    // format 1 keyed samples by (device, seq) only: kept as samples_v1 for whoever wants them, never mixed in
+    db.exec("ALTER TABLE samples RENAME TO samples_v1; ALTER TABLE devices RENAME TO devices_v1;");
+  }
+  db.exec(`CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, channels TEXT NOT NULL DEFAULT '[]',
+      units TEXT NOT NULL DEFAULT '[]', commands TEXT NOT NULL DEFAULT '[]', first_seen REAL NOT NULL, last_seen REAL NOT NULL);
+    CREATE TABLE IF NOT EXISTS boots (device TEXT NOT NULL, boot INTEGER NOT NULL, dropped INTEGER NOT NULL DEFAULT 0,
+      max_seq INTEGER NOT NULL DEFAULT -1, first_seen REAL NOT NULL, PRIMARY KEY (device, boot)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS samples (id INTEGER PRIMARY KEY, device TEXT NOT NULL, boot INTEGER NOT NULL,
+      seq INTEGER NOT NULL, t REAL NOT NULL, received REAL NOT NULL, vals TEXT NOT NULL, UNIQUE (device, boot, seq));
+    CREATE INDEX IF NOT EXISTS samples_by_device ON samples (device);
+    CREATE INDEX IF NOT EXISTS samples_by_time ON samples (device, t);
+    CREATE INDEX IF NOT EXISTS samples_by_arrival ON samples (device, received);`);
+  return db;
+}
 
 export class SampleStore {
-  readonly #db: Database.Database;
-  readonly #retention: number;
+  readonly db: Database.Database;
+  readonly #retention: Retention;
   /** Prepared once: every batch runs them. */
-  readonly #insert: Database.Statement;
-  readonly #seen: Database.Statement;
-  readonly #dropped: Database.Statement;
-  readonly #trim: Database.Statement;
-  readonly #channels: Database.Statement;
-  readonly #recent: Database.Statement;
+  readonly #sql: Record<string, Database.Statement>;
 
-  /** `retention`: samples kept per device; older ones are deleted as new ones arrive. */
-  constructor(path: string, retention = 100_000) {
-    this.#db = new Database(path);
-    this.#db.pragma("journal_mode = WAL");
-    this.#db.exec(`CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, channels TEXT NOT NULL DEFAULT '[]',
-        first_seen REAL NOT NULL, last_seen REAL NOT NULL, dropped INTEGER NOT NULL DEFAULT 0);
-      CREATE TABLE IF NOT EXISTS samples (device TEXT NOT NULL, seq INTEGER NOT NULL, t REAL NOT NULL,
-        vals TEXT NOT NULL, PRIMARY KEY (device, seq)) WITHOUT ROWID;`);
+  constructor(path: string | Database.Database, retention: Retention = { maxSamples: 100_000 }) {
+    this.db = typeof path === "string" ? openDatabase(path) : path;
     this.#retention = retention;
-    this.#insert = this.#db.prepare("INSERT OR IGNORE INTO samples (device, seq, t, vals) VALUES (?, ?, ?, ?)");
-    this.#seen = this.#db.prepare(`INSERT INTO devices (id, channels, first_seen, last_seen) VALUES (?, ?, ?, ?)
-      ON CONFLICT(id) DO UPDATE SET last_seen = excluded.last_seen, channels = CASE WHEN ? THEN excluded.channels ELSE channels END`);
-    this.#dropped = this.#db.prepare("UPDATE devices SET dropped = ? WHERE id = ?");
-    this.#trim = this.#db.prepare(`DELETE FROM samples WHERE device = ? AND seq <= (SELECT MAX(seq) FROM samples WHERE device = ?) - ?`);
-    this.#channels = this.#db.prepare("SELECT channels FROM devices WHERE id = ?");
-    this.#recent = this.#db.prepare("SELECT seq, t, vals FROM samples WHERE device = ? ORDER BY seq DESC LIMIT ?");
+    const p = (sql: string) => this.db.prepare(sql);
+    this.#sql = {
+      seen: p(`INSERT INTO devices (id, first_seen, last_seen) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET last_seen = excluded.last_seen`),
+      hello: p("UPDATE devices SET channels = ?, units = ?, commands = ? WHERE id = ?"),
+      boot: p(`INSERT INTO boots (device, boot, dropped, first_seen) VALUES (?, ?, ?, ?)
+        ON CONFLICT(device, boot) DO UPDATE SET dropped = MAX(dropped, excluded.dropped)`),
+      maxSeq: p("SELECT max_seq FROM boots WHERE device = ? AND boot = ?"),
+      setMaxSeq: p("UPDATE boots SET max_seq = MAX(max_seq, ?) WHERE device = ? AND boot = ?"),
+      insert: p("INSERT OR IGNORE INTO samples (device, boot, seq, t, received, vals) VALUES (?, ?, ?, ?, ?, ?)"),
+      trimCount: p(`DELETE FROM samples WHERE device = @device AND id <= (SELECT id FROM samples WHERE device = @device
+        ORDER BY id DESC LIMIT 1 OFFSET @keep)`),
+      trimAge: p("DELETE FROM samples WHERE device = ? AND received < ?"),
+      device: p("SELECT channels, units, commands FROM devices WHERE id = ?"),
+      range: p(`SELECT boot, seq, t, vals FROM samples WHERE device = ? AND t >= ? AND t <= ? ORDER BY t DESC, id DESC LIMIT ?`),
+      boot1: p("SELECT boot, seq, t, vals FROM samples WHERE device = ? AND boot = ? ORDER BY seq"),
+      dropped: p("SELECT boot, dropped FROM boots WHERE device = ? ORDER BY first_seen"),
+    };
   }
 
-  /** A device said hello: its channels, and when. */
-  seen(device: string, now: number, channels?: string[]): void {
-    this.#seen.run(device, JSON.stringify(channels ?? []), now, now, channels ? 1 : 0);
+  /** A device connected (or sent anything): when. */
+  seen(device: string, now: number): void {
+    this.#sql.seen.run(device, now, now);
   }
 
-  /** A device's channel names, or null for a device never seen. */
-  channels(device: string): string[] | null {
-    const row = this.#channels.get(device) as { channels: string } | undefined;
-    return row === undefined ? null : JSON.parse(row.channels);
+  /** A device said hello: its channels, their units, and its commands. */
+  hello(device: string, now: number, hello: Hello): void {
+    this.seen(device, now);
+    this.#sql.hello.run(JSON.stringify(hello.channels), JSON.stringify(hello.units), JSON.stringify(hello.commands), device);
   }
 
-  /** Stores a batch; returns how many of its samples were new. */
-  add(batch: Batch, now: number): number {
+  /** What a device declared in its hello, or null for a device never seen. */
+  describe(device: string): Hello | null {
+    const row = this.#sql.device.get(device) as { channels: string; units: string; commands: string } | undefined;
+    if (row === undefined) return null;
+    return { channels: JSON.parse(row.channels), units: JSON.parse(row.units), commands: JSON.parse(row.commands) };
+  }
+
+  /**
+   * Stores a batch in one transaction; when it returns, the batch is committed (and may be
+   * acknowledged). Samples at or below the highest sequence already stored for the boot are resent
+   * duplicates: they are skipped, so a sample that retention deleted never comes back.
+   */
+  add(batch: Batch, now: number): { added: number; duplicates: number } {
     let added = 0;
-    this.#db.transaction(() => {
-      this.seen(batch.deviceId, now);
-      this.#dropped.run(batch.dropped, batch.deviceId);
+    const { deviceId: device, bootId: boot } = batch;
+    this.db.transaction(() => {
+      this.seen(device, now);
+      this.#sql.boot.run(device, boot, batch.dropped, now);
+      const held = (this.#sql.maxSeq.get(device, boot) as { max_seq: number }).max_seq;
       batch.readings.forEach((row, k) => {
+        const seq = batch.firstSequence + k;
+        if (seq <= held) return;
         const values = JSON.stringify(row.map((v) => (Number.isFinite(v) ? v : null)));
-        added += this.#insert.run(batch.deviceId, batch.firstSequence + k, batch.timestamps[k], values).changes;
+        added += this.#sql.insert.run(device, boot, seq, batch.timestamps[k], now, values).changes;
       });
-      this.#trim.run(batch.deviceId, batch.deviceId, this.#retention);
+      if (batch.readings.length > 0) this.#sql.setMaxSeq.run(batch.firstSequence + batch.readings.length - 1, device, boot);
+      this.#trim(device, now);
     })();
-    return added;
+    return { added, duplicates: batch.readings.length - added };
   }
 
-  devices(): { id: string; channels: string[]; firstSeen: number; lastSeen: number; dropped: number; samples: number }[] {
-    return (this.#db.prepare(`SELECT d.id, d.channels, d.first_seen, d.last_seen, d.dropped,
+  #trim(device: string, now: number): void {
+    const { maxSamples, maxAgeMs } = this.#retention;
+    if (maxSamples !== undefined) this.#sql.trimCount.run({ device, keep: maxSamples });
+    if (maxAgeMs !== undefined) this.#sql.trimAge.run(device, now - maxAgeMs);
+  }
+
+  devices(): DeviceRow[] {
+    const rows = this.db.prepare(`SELECT d.*, (SELECT COALESCE(SUM(b.dropped), 0) FROM boots b WHERE b.device = d.id) AS dropped,
+        (SELECT COUNT(*) FROM boots b WHERE b.device = d.id) AS boots,
         (SELECT COUNT(*) FROM samples s WHERE s.device = d.id) AS samples FROM devices d ORDER BY d.id`).all() as
-      { id: string; channels: string; first_seen: number; last_seen: number; dropped: number; samples: number }[])
-      .map((r) => ({ id: r.id, channels: JSON.parse(r.channels), firstSeen: r.first_seen, lastSeen: r.last_seen,
-        dropped: r.dropped, samples: r.samples }));
+      { id: string; channels: string; units: string; commands: string; first_seen: number; last_seen: number; dropped: number; boots: number; samples: number }[];
+    return rows.map((r) => ({ id: r.id, channels: JSON.parse(r.channels), units: JSON.parse(r.units), commands: JSON.parse(r.commands),
+      firstSeen: r.first_seen, lastSeen: r.last_seen, dropped: r.dropped, boots: r.boots, samples: r.samples }));
+  }
+
+  /** The newest `limit` samples of a device with from <= t <= to, oldest first. */
+  range(device: string, limit = 500, from = -Infinity, to = Infinity): StoredSample[] {
+    const rows = this.#sql.range.all(device, from, to, limit) as { boot: number; seq: number; t: number; vals: string }[];
+    return rows.reverse().map(parse);
   }
 
   /** The newest `limit` samples of a device, oldest first. */
   recent(device: string, limit = 500): StoredSample[] {
-    const rows = this.#recent.all(device, limit) as { seq: number; t: number; vals: string }[];
-    return rows.reverse().map((r) => ({ seq: r.seq, t: r.t, values: JSON.parse(r.vals) }));
+    return this.range(device, limit);
+  }
+
+  /** Every stored sample of one boot, by sequence. */
+  boot(device: string, boot: number): StoredSample[] {
+    return (this.#sql.boot1.all(device, boot) as { boot: number; seq: number; t: number; vals: string }[]).map(parse);
+  }
+
+  /** Drops per boot, oldest boot first. */
+  drops(device: string): { boot: number; dropped: number }[] {
+    return this.#sql.dropped.all(device) as { boot: number; dropped: number }[];
+  }
+
+  /** Forgets a device: its samples, boots and description. Returns whether it was known. */
+  remove(device: string): boolean {
+    return this.db.transaction(() => {
+      this.db.prepare("DELETE FROM samples WHERE device = ?").run(device);
+      this.db.prepare("DELETE FROM boots WHERE device = ?").run(device);
+      return this.db.prepare("DELETE FROM devices WHERE id = ?").run(device).changes > 0;
+    })();
   }
 
   close(): void {
-    this.#db.close();
+    this.db.close();
   }
+}
+
+function parse(r: { boot: number; seq: number; t: number; vals: string }): StoredSample {
+  return { boot: r.boot, seq: r.seq, t: r.t, values: JSON.parse(r.vals) };
 }

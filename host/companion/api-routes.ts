@@ -1,0 +1,79 @@
+// The HTTP API: devices, samples (JSON or CSV over a time range), commands relayed to a device,
+// and removing a device. Every parameter, query and body has a schema (schemas.ts): Fastify
+// refuses what does not match with 400 before a handler runs.
+
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { CommandFailure, type DeviceLinks } from "./device-links.js";
+import type { LiveFeed } from "./live.js";
+import { commandBody, csvQuery, deviceParams, samplesQuery } from "./schemas.js";
+import type { Hello, SampleStore, StoredSample } from "./store.js";
+
+interface Context { store: SampleStore; links: DeviceLinks; live: LiveFeed }
+type Id = { id: string };
+type Range = { limit: number; from?: number; to?: number };
+
+/** The device list as the API and the live feed show it. */
+export function deviceList({ store, links }: Context): unknown[] {
+  return store.devices().map((d) => ({ ...d, online: links.online(d.id), rtt: links.rtt(d.id) }));
+}
+
+const problem = (code: string, message: string) => ({ error: { code, message } });
+
+export function apiRoutes(app: FastifyInstance, context: Context): void {
+  const { store, links, live } = context;
+
+  app.get("/api/devices", async () => deviceList(context));
+
+  /** A route over one known device's samples in a range; 404 for a device never seen. */
+  const samplesRoute = (path: string, querystring: object, answer: (id: string, d: Hello, s: StoredSample[], reply: FastifyReply) => unknown) =>
+    app.get<{ Params: Id; Querystring: Range }>(path, { schema: { params: deviceParams, querystring } }, async (request, reply) => {
+      const { id } = request.params;
+      const described = store.describe(id);
+      if (described === null) return reply.code(404).send(problem("UNKNOWN_DEVICE", `no device ${id}`));
+      const { limit, from, to } = request.query;
+      return answer(id, described, store.range(id, limit, from, to), reply);
+    });
+
+  samplesRoute("/api/devices/:id/samples", samplesQuery, (id, described, samples) => ({ device: id, ...described, samples }));
+
+  samplesRoute("/api/devices/:id/samples.csv", csvQuery, (id, described, samples, reply) => {
+    const header = ["time", "boot", "seq", ...described.channels.map((c, i) => (described.units[i] ? `${c} (${described.units[i]})` : c))];
+    const rows = samples.map((s) => [isoTime(s.t), s.boot, s.seq, ...s.values.map((v) => v ?? "")]);
+    reply.header("Content-Type", "text/csv; charset=utf-8");
+    reply.header("Content-Disposition", `attachment; filename="${id.replace(/[^\w.-]/g, "_")}.csv"`);
+    return [header, ...rows].map((r) => r.map(csvField).join(",")).join("\r\n") + "\r\n";
+  });
+
+  app.post<{ Params: Id; Body: { cmd: string; args?: Record<string, unknown> } }>("/api/devices/:id/commands",
+    { schema: { params: deviceParams, body: commandBody } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const { cmd, args = {} } = request.body;
+      try {
+        const answer = await links.command(id, cmd, args);
+        live.broadcast({ type: "reply", device: id, cmd, status: 200, reply: answer });
+        return answer;
+      } catch (e) {
+        const failure = e instanceof CommandFailure ? e : new CommandFailure("FAILED", 500, String(e));
+        live.broadcast({ type: "reply", device: id, cmd, status: failure.status, reply: problem(failure.code, failure.message) });
+        return reply.code(failure.status).send(problem(failure.code, failure.message));
+      }
+    });
+
+  app.delete<{ Params: Id }>("/api/devices/:id", { schema: { params: deviceParams } }, async (request, reply) => {
+    const { id } = request.params;
+    links.disconnect(id);
+    if (!store.remove(id)) return reply.code(404).send(problem("UNKNOWN_DEVICE", `no device ${id}`));
+    live.devicesChanged();
+    return { removed: id };
+  });
+}
+
+/** ISO 8601 where the time is one a Date can hold (a device's clock may send anything finite). */
+const isoTime = (t: number) => (Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : String(t));
+
+/** A CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+function csvField(value: unknown): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,105 @@
+// Operators: a configured operator token is traded for a session (an HttpOnly, SameSite=Strict
+// cookie) that carries a CSRF token; every request that changes something must send it back in
+// X-CSRF-Token. Without an operator token the server runs in development mode, which it allows on
+// loopback only: there a session is handed out without a login. Failed logins and device
+// authentications are counted per address and refused with 429 beyond a limit.
+
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+export const SESSION_COOKIE = "companion_session";
+
+interface Session { csrf: string; expires: number }
+
+export class Sessions {
+  readonly #sessions = new Map<string, Session>();
+  readonly #operatorHash: Buffer | null;
+  readonly #lifetimeMs: number;
+
+  constructor(operatorToken: string | undefined, lifetimeMs = 12 * 3600_000) {
+    this.#operatorHash = operatorToken === undefined ? null : digest(operatorToken);
+    this.#lifetimeMs = lifetimeMs;
+  }
+
+  /** Development mode: no operator token, so no login. */
+  get open(): boolean { return this.#operatorHash === null; }
+
+  /** Whether `token` is the operator token (compared in constant time). */
+  checkOperator(token: string): boolean {
+    return this.#operatorHash !== null && timingSafeEqual(this.#operatorHash, digest(token));
+  }
+
+  create(): { id: string; csrf: string } {
+    this.#sweep();
+    const id = randomBytes(32).toString("base64url");
+    const csrf = randomBytes(24).toString("base64url");
+    this.#sessions.set(id, { csrf, expires: Date.now() + this.#lifetimeMs });
+    return { id, csrf };
+  }
+
+  get(id: string | undefined): Session | null {
+    const session = id === undefined ? undefined : this.#sessions.get(id);
+    if (session === undefined || session.expires < Date.now()) return null;
+    return session;
+  }
+
+  end(id: string | undefined): void {
+    if (id !== undefined) this.#sessions.delete(id);
+  }
+
+  /** Whether `sent` is the session's CSRF token. */
+  csrfMatches(session: Session, sent: unknown): boolean {
+    return typeof sent === "string" && sent.length === session.csrf.length && timingSafeEqual(Buffer.from(sent), Buffer.from(session.csrf));
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const [id, s] of this.#sessions) if (s.expires < now) this.#sessions.delete(id);
+  }
+}
+
+/** Counts failures per key (an address) in a sliding window; `blocked` once a key has `max` of them. */
+export class FailureLimiter {
+  readonly #failures = new Map<string, number[]>();
+  readonly #max: number;
+  readonly #windowMs: number;
+
+  constructor(max = 10, windowMs = 60_000) {
+    this.#max = max;
+    this.#windowMs = windowMs;
+  }
+
+  blocked(key: string): boolean {
+    return this.#recent(key).length >= this.#max;
+  }
+
+  fail(key: string): void {
+    const list = this.#recent(key);
+    list.push(Date.now());
+    this.#failures.set(key, list);
+    if (this.#failures.size > 10_000) this.#failures.delete(this.#failures.keys().next().value as string); // bounded
+  }
+
+  #recent(key: string): number[] {
+    const since = Date.now() - this.#windowMs;
+    return (this.#failures.get(key) ?? []).filter((t) => t > since);
+  }
+}
+
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+/** The token of an "Authorization: Bearer T" header; the scheme's case does not matter (RFC 9110). */
+export function bearer(header: string | undefined): string | undefined {
+  return /^bearer +(\S+) *$/i.exec(header ?? "")?.[1];
+}
+
+/** Whether a request's Origin (when sent) names the host it was sent to: browsers send it cross-site. */
+export function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export const isLoopback = (host: string) => host === "127.0.0.1" || host === "::1" || host === "localhost" || host.startsWith("127.");

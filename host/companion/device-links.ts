@@ -1,0 +1,206 @@
+// The devices' WebSocket links: batches are decoded, committed, then acknowledged; text messages
+// are checked against their schemas; commands wait for their replies. Liveness: every link is
+// pinged each `pingInterval` ms; one silent for twice that is offline at once, its connection
+// closed and its pending commands failed, and its round trip "unknown" (null).
+
+import type { WebSocket } from "ws";
+import { decodeBatch, StreamFormatError } from "../../firmware/app/stream-format.js";
+import { firstError, isHello, isReply } from "./schemas.js";
+import type { SampleStore, StoredSample } from "./store.js";
+
+/** Close codes the server uses on a device link (with a reason starting with the error's code). */
+export const CLOSE = { REPLACED: 4000, REVOKED: 4001, OLD_FORMAT: 4002, SILENT: 4008, BAD_BATCH: 1007, BAD_MESSAGE: 1008, STOPPING: 1001 } as const;
+
+export class CommandFailure extends Error {
+  readonly code: string;
+  readonly status: number;
+  constructor(code: string, status: number, message: string) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+interface Link {
+  ws: WebSocket; boot: number | null; channels: number; rtt: number | null; lastHeard: number; pingSent: number;
+  pending: Map<number, { resolve(reply: unknown): void; reject(e: CommandFailure): void }>;
+}
+
+export interface LinkEvents {
+  changed(device: string): void;
+  samples(device: string, samples: StoredSample[]): void;
+  /** Whether the device still holds a credential: one revoked is disconnected at the next ping. */
+  allowed(device: string): boolean;
+}
+
+/** Longest command message a device takes (firmware/app/commands.ts MAX_COMMAND_LENGTH). */
+const MAX_COMMAND_TEXT = 1024;
+
+export class DeviceLinks {
+  readonly stats = { batches: 0, samples: 0, duplicates: 0, malformed: 0, refused: 0, offline: 0 };
+  readonly #links = new Map<string, Link>();
+  readonly #store: SampleStore;
+  readonly #events: LinkEvents;
+  readonly #pingInterval: number;
+  readonly #commandTimeout: number;
+  readonly #timer: NodeJS.Timeout;
+  #nextCommand = 1;
+
+  constructor(store: SampleStore, events: LinkEvents, pingInterval: number, commandTimeout: number) {
+    this.#store = store;
+    this.#events = events;
+    this.#pingInterval = pingInterval;
+    this.#commandTimeout = commandTimeout;
+    this.#timer = setInterval(() => this.#checkLiveness(), pingInterval);
+  }
+
+  online(device: string): boolean { return this.#links.has(device); }
+  rtt(device: string): number | null { return this.#links.get(device)?.rtt ?? null; }
+
+  attach(device: string, ws: WebSocket): void {
+    this.#links.get(device)?.ws.close(CLOSE.REPLACED, "REPLACED: a new connection of this device");
+    const link: Link = { ws, boot: null, channels: 0, rtt: null, lastHeard: Date.now(), pingSent: 0, pending: new Map() };
+    this.#links.set(device, link);
+    this.#store.seen(device, Date.now());
+    ws.on("message", (data: Buffer, binary: boolean) => {
+      link.lastHeard = Date.now();
+      if (binary) this.#batch(device, link, data);
+      else this.#text(device, link, data.toString());
+    });
+    ws.on("pong", () => {
+      link.lastHeard = Date.now();
+      if (link.pingSent > 0) link.rtt = link.lastHeard - link.pingSent;
+      link.pingSent = 0;
+    });
+    ws.on("close", () => this.#detach(device, link, "DEVICE_DISCONNECTED"));
+    ws.on("error", () => undefined);
+    link.pingSent = Date.now(); // a first round trip at once, not one ping interval later
+    ws.ping();
+    this.#events.changed(device);
+  }
+
+  /** Sends a command and resolves with the device's reply; rejects with a CommandFailure. */
+  command(device: string, cmd: string, args: Record<string, unknown>): Promise<unknown> {
+    const link = this.#links.get(device);
+    if (!link) return Promise.reject(new CommandFailure("DEVICE_OFFLINE", 409, `device ${device} is offline`));
+    const id = this.#nextCommand++;
+    const text = JSON.stringify({ id, cmd, args });
+    if (text.length > MAX_COMMAND_TEXT) {
+      return Promise.reject(new CommandFailure("COMMAND_TOO_LONG", 413, `a command is at most ${MAX_COMMAND_TEXT} characters`));
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        link.pending.delete(id);
+        reject(new CommandFailure("NO_REPLY", 504, "no reply in time"));
+      }, this.#commandTimeout);
+      link.pending.set(id, {
+        resolve: (reply) => { clearTimeout(timer); resolve(reply); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      });
+      link.ws.send(text);
+    });
+  }
+
+  /** Closes every link: as a crash would look to the devices (`abrupt`), or with 1001. */
+  closeAll(abrupt: boolean): void {
+    clearInterval(this.#timer);
+    for (const [device, link] of this.#links) {
+      if (abrupt) link.ws.terminate();
+      else link.ws.close(CLOSE.STOPPING, "STOPPING: server stopping");
+      this.#detach(device, link, "SERVER_STOPPING");
+    }
+  }
+
+  /** Forgets a device's link (when the device is removed): it is closed. */
+  disconnect(device: string): void {
+    const link = this.#links.get(device);
+    if (link) link.ws.close(CLOSE.REPLACED, "REMOVED: device removed by an operator");
+  }
+
+  #detach(device: string, link: Link, code: string): void {
+    if (this.#links.get(device) !== link) return;
+    this.#links.delete(device);
+    for (const waiter of link.pending.values()) waiter.reject(new CommandFailure(code, 503, `device ${device} went offline`));
+    link.pending.clear();
+    this.#events.changed(device);
+  }
+
+  #checkLiveness(): void {
+    const now = Date.now();
+    for (const [device, link] of this.#links) {
+      if (!this.#events.allowed(device)) {
+        link.ws.close(CLOSE.REVOKED, "REVOKED: this device's token was revoked");
+        this.#detach(device, link, "DEVICE_REVOKED");
+        continue;
+      }
+      if (now - link.lastHeard > 2 * this.#pingInterval) {
+        this.stats.offline++;
+        link.rtt = null;
+        link.ws.terminate(); // no close handshake with a peer that does not answer
+        this.#detach(device, link, "DEVICE_SILENT");
+        continue;
+      }
+      if (link.pingSent > 0) link.rtt = null; // the last ping went unanswered: the round trip is unknown
+      link.pingSent = now;
+      link.ws.ping();
+    }
+  }
+
+  #batch(device: string, link: Link, data: Buffer): void {
+    try {
+      const batch = decodeBatch(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      if (batch.deviceId !== device) throw new StreamFormatError("STREAM_WRONG_DEVICE", "batch from another device id");
+      if (link.boot !== null && batch.bootId !== link.boot) throw new StreamFormatError("STREAM_WRONG_BOOT", "batch of another boot than the hello's");
+      if (link.channels > 0 && batch.channels !== link.channels) throw new StreamFormatError("STREAM_WRONG_CHANNELS", "channels differ from the hello's");
+      const { added, duplicates } = this.#store.add(batch, Date.now()); // committed when it returns
+      this.stats.batches++;
+      this.stats.samples += added;
+      this.stats.duplicates += duplicates;
+      const last = batch.firstSequence + batch.readings.length - 1;
+      if (batch.readings.length > 0) link.ws.send(JSON.stringify({ type: "ack", boot: batch.bootId, seq: last }));
+      if (added > 0) {
+        // the new samples are the batch's last `added` (resent duplicates can only lead it)
+        const fresh = batch.readings.slice(-added).map((row, k, all) => {
+          const at = batch.readings.length - all.length + k;
+          return { boot: batch.bootId, seq: batch.firstSequence + at, t: batch.timestamps[at], values: row.map((v) => (Number.isFinite(v) ? v : null)) };
+        });
+        this.#events.samples(device, fresh);
+      }
+      this.#events.changed(device);
+    } catch (e) {
+      this.stats.malformed++;
+      const code = e instanceof StreamFormatError ? e.code : "STREAM_FAILED";
+      if (code === "STREAM_BAD_VERSION") link.ws.close(CLOSE.OLD_FORMAT, `${code}: send stream format 2 (update the firmware)`);
+      else link.ws.close(CLOSE.BAD_BATCH, `${code}: ${(e as Error).message}`.slice(0, 120));
+    }
+  }
+
+  #text(device: string, link: Link, text: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      message = undefined;
+    }
+    if (isHello(message)) {
+      if (message.device !== device) return this.#refuse(link, "HELLO_WRONG_DEVICE: hello of another device id");
+      link.boot = message.boot;
+      link.channels = message.channels.length;
+      this.#store.hello(device, Date.now(), { channels: message.channels, units: message.units ?? [], commands: message.commands ?? [] });
+      this.#events.changed(device);
+    } else if (isReply(message)) {
+      const waiter = message.id === null ? undefined : link.pending.get(message.id);
+      if (waiter !== undefined && message.id !== null) {
+        link.pending.delete(message.id);
+        waiter.resolve(message);
+      }
+    } else {
+      this.#refuse(link, `BAD_MESSAGE: ${firstError(isHello)}`);
+    }
+  }
+
+  #refuse(link: Link, reason: string): void {
+    this.stats.malformed++;
+    link.ws.close(CLOSE.BAD_MESSAGE, reason.slice(0, 120));
+  }
+}
