@@ -34,8 +34,13 @@ export interface ServerOptions extends ConnectionSettings {
   address?: string;
   network: Network;
   platform: Platform;
-  /** Open and opening connections at most; one more is answered 503. */
+  /** Open connections at most; one more is answered 503. */
   maxClients?: number;
+  /**
+   * Connections still in their handshake at most, apart from the open ones: a new one evicts the
+   * oldest, so silent or trickling sockets cannot lock good clients out. Default 4.
+   */
+  maxPending?: number;
   /** Ms a client has to complete its upgrade request. */
   handshakeTimeout?: number;
   /** Largest request head: past it, 431. */
@@ -49,6 +54,8 @@ export interface ServerOptions extends ConnectionSettings {
   /** A client is connected: set its handlers here. */
   onConnection?(client: ServerClient, request: UpgradeRequest): void;
 }
+
+const TOO_MANY: HttpAnswer = Object.freeze({ status: 503, headers: { "Retry-After": "5" }, body: "too many clients" });
 
 export interface BroadcastResult { sent: number; dropped: number; closed: number }
 
@@ -82,11 +89,11 @@ export class ServerClient {
 export class WebSocketServer {
   readonly clients = new Set<ServerClient>();
   /** Counters for the operator: upgrades accepted and refused (4xx, 5xx), plain HTTP answered, slow-client outcomes. */
-  readonly stats = { accepted: 0, refused: 0, http: 0, dropped: 0, closedSlow: 0 };
+  readonly stats = { accepted: 0, refused: 0, http: 0, dropped: 0, closedSlow: 0, evicted: 0 };
   readonly #options: ServerOptions;
   readonly #listener: Listener;
-  /** Every session with a socket: handshaking, open or closing. */
-  readonly #sessions = new Set<Session>();
+  /** Sessions still in their handshake, oldest first. */
+  readonly #pending = new Set<Session>();
   #closed = false;
 
   constructor(options: ServerOptions) {
@@ -131,7 +138,7 @@ export class WebSocketServer {
     this.#closed = true;
     this.#listener.close();
     for (const client of this.clients) client.close(1001, "server going away");
-    for (const session of this.#sessions) if (!session.opened) session.drop();
+    for (const session of this.#pending) session.drop();
   }
 
   #accept(): void {
@@ -148,11 +155,18 @@ export class WebSocketServer {
       onDrain: () => client?.handler.onDrain?.(),
       onEnd: () => {
         o.network.timers.clear(timer);
-        this.#sessions.delete(session);
+        this.#pending.delete(session);
         if (client !== null) this.clients.delete(client);
       },
     });
-    this.#sessions.add(session);
+    const full = this.clients.size >= (o.maxClients ?? 8);
+    if (!full) {
+      if (this.#pending.size >= (o.maxPending ?? 4)) {
+        this.stats.evicted++;
+        this.#pending.values().next().value?.drop(); // the oldest: a good client's request comes at once
+      }
+      this.#pending.add(session);
+    }
     const timer = o.network.timers.set(() => { if (!session.opened) session.drop(); }, o.handshakeTimeout ?? 5000);
     let socket;
     try {
@@ -163,6 +177,7 @@ export class WebSocketServer {
     }
     const reader = new HttpHeadReader(o.maxHeader ?? 2048);
     const answer = (a: HttpAnswer): void => {
+      this.#pending.delete(session);
       if (a.status >= 400) this.stats.refused++;
       else this.stats.http++;
       const body = typeof a.body === "string" ? utf8Encode(a.body) : a.body ?? new Uint8Array(0);
@@ -180,8 +195,10 @@ export class WebSocketServer {
       const request = check.request;
       if (check.problem !== null || request === null) return answer({ status: check.problem!.status, body: check.problem!.message });
       if (!request.upgrade) return answer(o.onRequest?.(request) ?? { status: 426, body: "WebSocket only" });
+      if (this.clients.size >= (o.maxClients ?? 8)) return answer(TOO_MANY); // filled while it was pending
       const decision = o.onUpgrade?.(request) ?? {};
       if ("status" in decision) return answer(decision);
+      this.#pending.delete(session);
       this.stats.accepted++;
       session.writeRaw(utf8Encode(buildAcceptance(request, o.platform.sha1, decision.protocol, decision.headers)));
       client = new ServerClient(session, request, decision.protocol ?? "");
@@ -190,9 +207,9 @@ export class WebSocketServer {
       o.onConnection?.(client, request);
       session.open(bytes, end, count);
     });
-    if (this.#sessions.size > (o.maxClients ?? 8)) {
+    if (full) {
       session.attach(socket, () => undefined);
-      answer({ status: 503, headers: { "Retry-After": "5" }, body: "too many clients" });
+      answer(TOO_MANY);
     }
   }
 }

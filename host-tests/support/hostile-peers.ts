@@ -77,7 +77,7 @@ function* serverFrames(bytes: Buffer): Generator<{ opcode: number; payload: numb
 }
 
 /** A raw client that has been upgraded, or an error naming the status the server refused with. */
-async function upgradedPeer(port: number): Promise<RawPeer> {
+export async function upgradedPeer(port: number): Promise<RawPeer> {
   const peer = new RawPeer(port);
   if (!(await peer.upgrade())) throw new Error(`upgrade refused: ${peer.status}`);
   return peer;

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import WebSocket from "ws";
 import type { WebSocketServer } from "../../firmware/websocket/server.js";
 import { collectGarbage } from "../support/heap.js";
-import { badFrames, clientFrame, connectionFlood, headerFlood, nonReader, pause, pingFlood, slowHandshake } from "../support/hostile-peers.js";
+import { badFrames, clientFrame, connectionFlood, headerFlood, nonReader, pause, pingFlood, RawPeer, slowHandshake,
+  upgradedPeer } from "../support/hostile-peers.js";
 import { ourEchoServer, until } from "../support/net.js";
 
 
@@ -33,7 +34,7 @@ describe("Server against hostile clients, while a good client keeps being served
 
   before(async function () {
     server = await ourEchoServer({
-      maxClients: 6, handshakeTimeout: 400, maxHeader: 1024, maxMessage: 4096, maxQueue: 16384,
+      maxClients: 6, maxPending: 64, handshakeTimeout: 400, maxHeader: 1024, maxMessage: 4096, maxQueue: 16384,
       onConnection(client) {
         client.handler = {
           onMessage(type, data, length) {
@@ -85,6 +86,21 @@ describe("Server against hostile clients, while a good client keeps being served
     const { pongs, open } = await pingFlood(server.port, 20_000);
     assert.ok(pongs >= 1 && pongs <= 20_000, `${pongs} pongs`);
     assert.ok(open);
+  });
+
+  it("closes with 1008 a message sent in more fragments than maxFragments allows", async function () {
+    const fragments = [clientFrame(0x02, Uint8Array.of(0))];
+    for (let i = 0; i < 4200; i++) fragments.push(clientFrame(0x00, Uint8Array.of(i & 0xff)));
+    assert.deepEqual(await badFrames(server.port, Buffer.concat(fragments)), { code: 1008, closed: true });
+  });
+
+  it("serves a new client while 600 sockets sit silent, evicting the oldest pending handshakes", async function () {
+    const evicted = server.stats.evicted;
+    const silent = Array.from({ length: 600 }, () => new RawPeer(server.port));
+    await until(() => server.stats.evicted - evicted >= 300, 10_000, "silent sockets to be evicted");
+    const late = await upgradedPeer(server.port);
+    assert.equal(late.status, 101);
+    for (const p of [...silent, late]) p.destroy();
   });
 
   it("answers connections past its limit with 503, and serves again when they leave", async function () {

@@ -66,8 +66,11 @@ describe("Sessions close their sockets on every path, exactly once", function ()
     peers[2].write(refused);
     network.run(100);
     const status = (p: MemoryPeer) => String.fromCharCode(...p.received.subarray(9, 12));
-    assert.deepEqual(peers.map(status), ["101", "503", "503"]);
-    assert.ok(peers[1].ended && peers[2].ended, "the refused peers saw the end");
+    assert.deepEqual(peers.map(status), ["101", "", "503"]); // the second never asks
+    assert.ok(peers[2].ended, "the refused peer saw the end");
+    peers.push(new MemoryPeer(network, 80)); // one more while the server is full: 503 at once
+    network.run(10);
+    assert.equal(status(peers[3]), "503");
     for (const p of peers) p.socket.close();
     network.run(100);
     assert.equal(network.openSockets, 0);
@@ -84,6 +87,21 @@ describe("Sessions close their sockets on every path, exactly once", function ()
     network2.run(100);
     assert.equal(network2.openSockets, 0);
     second.server.close();
+  });
+
+  it("evicts the oldest pending handshake for a new one, so silent sockets cannot lock a good client out", function () {
+    const network = memoryNetwork();
+    const { server } = echoServer(network, { maxClients: 4, maxPending: 4 });
+    const silent = Array.from({ length: 12 }, () => new MemoryPeer(network, 80));
+    network.run(10);
+    assert.equal(server.stats.evicted, 8);
+    assert.deepEqual(silent.map((p) => p.ended), [...Array(8).fill(true), ...Array(4).fill(false)]);
+    const good = upgradedPeer(network);
+    assert.equal(String.fromCharCode(...good.received.subarray(9, 12)), "101");
+    for (const p of [...silent, good]) p.socket.close();
+    server.close();
+    network.run(10);
+    assert.equal(network.openSockets, 0);
   });
 
   it("drops a silent socket at the handshake timeout, and pending handshakes when the server closes", function () {
