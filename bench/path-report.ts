@@ -32,6 +32,7 @@ export async function wholePath(): Promise<{ met: number; missed: number }> {
   console.log("Whole path under XS: socket callback -> Session -> Connection -> app and back, over fake ECMA-419 sockets");
   console.log(`  (steps per message with the fake's own cost taken off: brackets of ${fmt(r.calibration.bracket, 1)} steps, `
     + `${fmt(r.calibration.delivery, 1)} steps per driver call into a socket callback, ${fmt(r.calibration.send, 1)} per app call; `
+    + `what is left of the fake: ${fmt(r.calibration.floor, 1)} steps per delivery for an app that only reads it into a ready view; `
     + `slots/chunk bytes allocated per message with collection off; pieces handed to the app in place; 1,460 B buffers)`);
   console.log(sdk ? `  Moddable's ECMA-419 client bundled from ${sdk}` : "  (set MODDABLE to an SDK checkout to run Moddable's ECMA-419 client beside ours)");
   let met = 0, missed = 0;

@@ -101,3 +101,18 @@ export function sendCell(endpoint: Endpoint, data: string | Uint8Array, frameByt
   else if (sent !== expected) throw new Error(`sent ${sent} messages of ${expected}`);
   return result;
 }
+
+/**
+ * The floor any stack pays: an app that only reads each 1,460-byte delivery into a view it made
+ * ahead, so what is left of the fake (its call, the checks around its bracket) shows.
+ */
+export function floorPerDelivery(cal: { delivery: number }): CellResult {
+  const socket = new FakeSocket();
+  const views = [new Uint8Array(1460), new Uint8Array(1460 - 0)];
+  let reads = 0;
+  socket.bind({ onReadable(count) { socket.read(count === 1460 ? views[0] : views[1].subarray(0, count)); reads++; } });
+  socket.opened();
+  const e: Endpoint = { socket, received: () => reads, send: () => false, masks: true };
+  const segments = segmentsFor(e, "binary", 16, 1460).filter((s) => s.length === 1460);
+  return receiveCell(e, segments, segments.length, cal);
+}

@@ -3,7 +3,7 @@
 // ECMA-419 sockets; fixed bytes are measured live after a full collection. Prints one RESULT line.
 
 import "./shims/globals.js";
-import { calibrateDriver, type CellResult, payload, perPass, type Segmenting, receiveCell, segmentsFor, sendCell, textOf } from "./cells.js";
+import { calibrateDriver, type CellResult, floorPerDelivery, payload, perPass, type Segmenting, receiveCell, segmentsFor, sendCell, textOf } from "./cells.js";
 import { FakeSocket } from "./fake-socket.js";
 import { type ModdableClass, openModdable, textBuffers } from "./moddable.js";
 import { acceptOnServer, type Endpoint, openClient, SETTINGS, startServer } from "./ours.js";
@@ -77,4 +77,4 @@ for (const type of ["binary", "text"] as const) {
   }
 }
 
-print("RESULT " + JSON.stringify({ rows, idle, calibration: { bracket, ...driver }, moddable: Moddable !== null }));
+print("RESULT " + JSON.stringify({ rows, idle, calibration: { bracket, ...driver, floor: floorPerDelivery(driver).steps }, moddable: Moddable !== null }));
