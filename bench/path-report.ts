@@ -67,5 +67,9 @@ export async function wholePath(): Promise<{ met: number; missed: number }> {
     console.log(ours ? `${line}  target <= 1,536 B${name.includes("server") ? "*" : ""}: ${verdict(f.deviceBytes <= 1536)}` : line);
   }
   console.log(`  whole path: ${met} met, ${missed} missed (${fmt((Date.now() - started) / 1000, 1)} s under XS)`);
+  if (process.env.BENCH_PROFILE) {
+    console.log("\n  Where the steps go (calls per message x inclusive steps per call; wrappers add a few):");
+    for (const line of resultOf(await runUnderXs("build/bench/path/profile-entry.js", 600_000)) as string[]) console.log(`    ${line}`);
+  }
   return { met, missed };
 }
