@@ -41,7 +41,7 @@ export async function wholePath(): Promise<{ met: number; missed: number }> {
   for (const row of r.rows) {
     for (const role of ["client", "server"]) {
       const c = row.ours[role];
-      const t: Target = pathTargets(row, role, r.rows);
+      const t: Target = pathTargets(row, role);
       const ok = c.steps <= t.steps && c.slots <= 0 && c.chunks <= 0;
       const m = role === "client" ? row.moddable : undefined;
       const cells = [

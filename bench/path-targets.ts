@@ -14,7 +14,7 @@ const TEXT_STEPS_PER_BYTE = 1.5;
 const SEND_BINARY: Record<number, number> = { 16: 180, 1024: 1200, 65536: 40000 };
 const SEND_TEXT: Record<number, number> = { 16: 200, 1024: 1300 };
 
-export function pathTargets(row: RowKey, role: string, _rows: unknown[]): Target {
+export function pathTargets(row: RowKey, role: string): Target {
   const client = role === "client";
   if (row.dir === "receive") {
     let binary = RECEIVE_BINARY[row.size];
