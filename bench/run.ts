@@ -1,16 +1,20 @@
-// `npm run bench`: the protocol core on Node and under XS side by side, with the targets of the
-// protocol-core issue checked against what was measured.
+// `npm run bench`: the whole path under XS (client and server through their Sessions, beside
+// Moddable's ECMA-419 client when MODDABLE is set), then the protocol core alone on Node and under XS
+// ("core only"), with the targets of each issue checked against what was measured.
 
 import { resultOf, runUnderXs } from "../host-tests/xs/xs-host.js";
 import { type Figure, throughput } from "./core-bench.js";
 import { echoFigures } from "./echo-bench.js";
+import { wholePath } from "./path-report.js";
 
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 const check = (ok: boolean, text: string) => console.log(`  [${ok ? "met" : "MISSED"}] ${text}`);
 
 async function main(): Promise<void> {
-  console.log("Protocol core: Node (V8) and XS side by side; XS figures per message are exact engine counts.\n");
+  await wholePath();
+  console.log("\nCore only (Connection.receive and the encoder by themselves, no Session or socket): Node (V8) and XS side by side; "
+    + "XS figures per message are exact engine counts.\n");
   const node = throughput(300);
   const xs = resultOf(await runUnderXs("build/bench/xs-entry.js", 600_000)) as { throughput: Figure[]; figures: Record<string, number> };
   const rows = node.map((n, i) => {
@@ -28,7 +32,7 @@ async function main(): Promise<void> {
   const allocs = xs.throughput.reduce((n, x) => n + (x.slots ?? 0) + (x.chunks ?? 0), 0);
   const unmaskSteps = f["unmask 64 KiB: steps"] / f["bare word XOR 64 KiB: steps"];
   const unmaskTime = f["unmask 64 KiB: ms"] / f["bare word XOR 64 KiB: ms"];
-  console.log("\nTargets");
+  console.log("\nTargets, core only");
   check(allocs === 0, `0 allocations per message in steady state, both directions: ${allocs} in total`);
   check(unmaskTime <= 1.5, `64 KiB unmask within 1.5x of a bare word XOR loop: ${fmt(unmaskTime, 2)}x time, ${fmt(unmaskSteps, 2)}x steps`);
   const fixed = f["fixed state: bytes with 16-byte device slots"];

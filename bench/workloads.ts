@@ -20,12 +20,12 @@ export interface WorkloadSpec {
   streaming?: boolean;
 }
 
-function payloadOf(spec: WorkloadSpec): Uint8Array {
+export function payloadOf(spec: Pick<WorkloadSpec, "type" | "size">): Uint8Array {
   // ASCII for text (valid UTF-8), every byte value for binary
   return Uint8Array.from({ length: spec.size }, (_, i) => (spec.type === "text" ? 0x20 + (i % 95) : i & 0xff));
 }
 
-function textOf(spec: WorkloadSpec): string {
+export function textOf(spec: Pick<WorkloadSpec, "size">): string {
   let s = "";
   for (let i = 0; i < spec.size; i++) s += String.fromCharCode(0x20 + (i % 95));
   return s;

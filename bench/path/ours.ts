@@ -1,0 +1,105 @@
+// Our client and server, each through its real class and Session, opened over a FakeSocket by a
+// scripted peer (the other end's handshake is written by hand, so that only one side lives in the
+// heap). Messages come back to the app as pieces in place (streaming), as the issue measures them.
+
+import { WebSocketClient } from "../../firmware/websocket/client.js";
+import { acceptFor } from "../../firmware/websocket/core/accept.js";
+import { sha1 } from "../../firmware/websocket/core/sha1.js";
+import { ascii } from "../../host-tests/support/hex.js";
+import type { Network, SocketConstructor } from "../../firmware/websocket/io.js";
+import { type ServerClient, WebSocketServer } from "../../firmware/websocket/server.js";
+import { FakeSocket, socketClass } from "./fake-socket.js";
+import { enter, leave } from "./probe.js";
+
+/** The sizes every run uses: TCP-segment input and output areas, pieces delivered in place. */
+export const SETTINGS = { inputSize: 1460, outputSize: 1460, streaming: true } as const;
+
+export interface Endpoint {
+  socket: FakeSocket;
+  /** Data messages the app has seen complete. */
+  received(): number;
+  send(data: string | Uint8Array): boolean;
+  /** The frames it sends are masked (a client's). */
+  masks: boolean;
+  /** send() writes a whole frame at once or throws (Moddable's): the app waits for room first. */
+  writesWhole?: boolean;
+}
+
+/** As on the device (platform-device.ts): two draws of Math.random, which is native there as here. */
+const platform = {
+  sha1,
+  random32: () => (((Math.random() * 0x10000) << 16) | (Math.random() * 0x10000)) >>> 0,
+};
+
+const timers = { set: (): unknown => 0, clear: (): void => {} };
+
+/** The server's 101 for the key in a request the socket has captured. */
+export function answerFor(request: string): Uint8Array {
+  const key = /Sec-WebSocket-Key: *([^\r]+)\r\n/i.exec(request)?.[1];
+  if (key === undefined) throw new Error(`no Sec-WebSocket-Key in ${JSON.stringify(request)}`);
+  return ascii("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    + `Sec-WebSocket-Accept: ${acceptFor(key, sha1)}\r\n\r\n`);
+}
+
+export function openClient(socket: FakeSocket): { endpoint: Endpoint; client: WebSocketClient } {
+  let pieces = 0;
+  const network: Network = { socket: { io: socketClass(() => socket) as unknown as SocketConstructor }, timers };
+  const client = new WebSocketClient({
+    url: "ws://127.0.0.1:80/bench", network, platform, reconnect: false, ...SETTINGS,
+    onPiece(_type, _data, _start, _end, _offset, final) { if (final) pieces++; },
+  });
+  socket.ack(); // connected: room to write the request
+  socket.deliver(answerFor(socket.head ?? ""));
+  if (client.state !== "open") throw new Error(`our client did not open: ${client.state}`);
+  socket.opened();
+  return { endpoint: { socket, received: () => pieces, send: (d) => client.send(d), masks: true }, client };
+}
+
+export const UPGRADE = ascii("GET /bench HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+
+/** A listener whose next connection the bench hands over. */
+class FakeListener {
+  static onReadable: ((count: number) => void) | null = null;
+  static next: FakeSocket | null = null;
+  constructor(options: { onReadable(count: number): void }) { FakeListener.onReadable = options.onReadable; }
+  read(): unknown { enter(); const s = FakeListener.next; FakeListener.next = null; leave(); return s; }
+  close(): void {}
+}
+
+export function startServer(): WebSocketServer {
+  let current: FakeSocket | null = null;
+  const network: Network = {
+    socket: { io: socketClass(() => current as FakeSocket) as unknown as SocketConstructor },
+    listener: { io: FakeListener as unknown as NonNullable<Network["listener"]>["io"] },
+    timers,
+  };
+  const server = new WebSocketServer({ port: 80, network, platform, ...SETTINGS, maxClients: 64,
+    onConnection: (client) => onConnection(client) });
+  acceptOn = (socket) => { current = socket; FakeListener.next = socket; FakeListener.onReadable?.(1); };
+  return server;
+}
+
+let acceptOn: (socket: FakeSocket) => void = () => { throw new Error("no server started"); };
+let onConnection: (client: ServerClient) => void = () => undefined;
+
+/** The server accepts a connection on `socket`, whose scripted client sends a valid upgrade. */
+export function acceptOnServer(server: WebSocketServer, socket: FakeSocket): Endpoint {
+  let pieces = 0;
+  const before = server.stats.accepted;
+  let client: ServerClient | null = null;
+  onConnection = (c) => {
+    client = c;
+    c.handler = { onPiece(_type, _data, _start, _end, _offset, final) { if (final) pieces++; } };
+  };
+  acceptOn(socket);
+  socket.ack();
+  socket.deliver(UPGRADE);
+  if (server.stats.accepted !== before + 1 || !/^HTTP\/1\.1 101 /.test(socket.head ?? "")) {
+    throw new Error(`our server did not accept: ${socket.head}`);
+  }
+  socket.opened();
+  onConnection = () => undefined;
+  const c = client as unknown as ServerClient;
+  return { socket, received: () => pieces, send: (d) => c.send(d), masks: false };
+}
