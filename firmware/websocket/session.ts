@@ -40,6 +40,12 @@ export class Session {
   #socket: TcpSocket | null = null;
   #raw: RawReader | null = null;
   #rawIn: Uint8Array | null = null;
+  /**
+   * The last view read into and the last written from: ECMA-419 takes whole buffers, and a view
+   * costs XS 4 slots, so one is kept while reads (or frames) keep their size.
+   */
+  #readView: Uint8Array | null = null;
+  #writeView: Uint8Array | null = null;
   /** Bytes the socket has queued that are not read yet (its last onReadable count, less our reads). */
   #unread = 0;
   /** Input read but not yet consumed: memory[#heldFrom, #heldTo), behind a ping whose pong waits. */
@@ -67,6 +73,9 @@ export class Session {
     this.#closeTimeout = options.closeTimeout ?? 5000;
     this.#closesFirst = options.closesFirst;
   }
+
+  /** Bytes arrived since the owner last set this to false: a heartbeat's sign of life, once per read. */
+  heard = false;
 
   /** The open connection; null until the handshake is done. */
   get connection(): Connection | null { return this.#conn; }
@@ -111,6 +120,7 @@ export class Session {
     this.#conn = conn;
     this.#raw = null;
     this.#rawIn = null;
+    this.#readView = null; // it viewed the handshake's buffer
     this.#opened = true;
     if (end > start) {
       // the rest is at most one handshake read, which the input area holds
@@ -166,9 +176,12 @@ export class Session {
 
   /** `count` bytes are queued in all: ECMA-419 reads exactly what it is asked for, so ask for no more. */
   readable(count: number): void {
+    this.heard = true;
     this.#unread = count;
     this.#pump();
-    this.#flush();
+    // a flush with nothing to write costs XS about 400 steps: most reads answer nothing
+    const conn = this.#conn;
+    if (conn === null || this.#pending !== 0 || this.#queue.length !== 0 || conn.pending || conn.state !== STATE_OPEN) this.#flush();
   }
 
   writable(count: number): void {
@@ -240,9 +253,10 @@ export class Session {
       const at = conn === null ? 0 : conn.inputStart;
       const size = conn === null ? area.length : conn.inputSize;
       const n = count < size ? count : size;
-      // ECMA-419 reads into a whole view: one per read (4 slots on XS), which the connection
-      // does not keep, as a view held per connection would cost it 64 bytes for good
-      const view = at === 0 && n === area.length ? area : area.subarray(at, at + n);
+      let view = this.#readView;
+      if (view === null || view.length !== n) {
+        view = this.#readView = at === 0 && n === area.length ? area : area.subarray(at, at + n);
+      }
       try {
         socket.read(view);
       } catch {
@@ -283,10 +297,13 @@ export class Session {
           this.#pending = conn.encodeNext(this.#room);
           if (this.#pending === 0) break;
         }
-        if (this.#pending > this.#room) break; // the socket's room shrank: wait for onWritable
-        // a view per frame written: ECMA-419 write() takes whole buffers
-        this.#room = (socket.write(memory.subarray(output, output + this.#pending)) as number) ?? 0;
+        const n = this.#pending;
+        if (n > this.#room) break; // the socket's room shrank: wait for onWritable
+        let view = this.#writeView;
+        if (view === null || view.length !== n) view = this.#writeView = memory.subarray(output, output + n);
+        this.#room = (socket.write(view) as number) ?? 0;
         this.#pending = 0;
+        if (!conn.pending && this.#queue.length === 0) break; // nothing more: skip an idle encodeNext
       }
     } catch {
       this.#room = 0; // "would block": the same bytes go out on the next onWritable

@@ -111,81 +111,85 @@ export abstract class Receiver extends FrameSender {
         return end;
       }
     }
-    // Fast path for the commonest traffic: small whole data frames (FIN, no RSV, length under 126,
-    // masked as expected) lying entirely in this piece, outside any message. Anything else, or
-    // anything unsure, goes to the general loop below, which gives the same result more slowly.
-    while (this.#state === GET_HEADER && end - i >= 2 && this.#messageType === 0) {
-      const type = bytes[i] ^ 0x80; // 1 or 2 for a final text or binary frame with no RSV bit
-      const length = bytes[i + 1] ^ this.#maskBit; // under 126 only when the mask bit is as expected
-      if ((type + 1) >> 1 !== 1 || length > this.#smallLimit) break;
-      const from = i + 2 + (this.#maskBit >> 5);
-      const to = from + length;
-      if (to > end) break;
-      if (this.#maskBit !== 0) {
-        words = bytes === this.memory ? this.words : null;
-        applyMask(bytes, words, from, to, ((bytes[i + 2] << 24) | (bytes[i + 3] << 16) | (bytes[i + 4] << 8) | bytes[i + 5]) >>> 0, 0);
-      }
-      if (type === OPCODE_TEXT && utf8Validate(UTF8_ACCEPT, bytes, from, to, bytes === this.memory ? this.words : null) !== UTF8_ACCEPT) {
-        return this.stopWith(FrameErrors.INVALID_UTF8, end);
-      }
-      i = to;
-      if (this.#message) this.deliver(type, bytes, from, to, 0, true);
-      else this.handler.onPiece?.(type, bytes, from, to, 0, true);
-    }
-    if (i < end) words = bytes === this.memory ? this.words : null;
-    // A zero-length frame's payload is taken (as nothing) even when it ends the piece.
-    while (i < end || (this.#state === GET_PAYLOAD && this.#remaining === 0)) {
-      const state = this.#state;
-      if (state === GET_HEADER || state === GET_SPLIT_HEADER) {
-        const need = state === GET_HEADER && end - i >= 2 ? headerLength(bytes[i + 1]) : 0;
-        let p: WebSocketProblem | null;
-        if (need !== 0 && end - i >= need) {
-          p = this.header(bytes, i); // the whole header is here: parse it where it lies
-          i += need;
-        } else {
-          i = this.gather(bytes, i, end);
-          if (this.words[W_GATHERED] !== 0) { // still incomplete, and i is at end
-            this.#state = GET_SPLIT_HEADER;
-            return end;
-          }
-          p = this.header(this.memory, CONTROL_AREA);
+    pieces: for (;;) {
+      // Fast path for the commonest traffic: small whole data frames (FIN, no RSV, length under 126,
+      // masked as expected) lying entirely in this piece, outside any message. Anything else, or
+      // anything unsure, goes to the general loop below, which gives the same result more slowly.
+      while (this.#state === GET_HEADER && end - i >= 2 && this.#messageType === 0) {
+        const type = bytes[i] ^ 0x80; // 1 or 2 for a final text or binary frame with no RSV bit
+        const length = bytes[i + 1] ^ this.#maskBit; // under 126 only when the mask bit is as expected
+        if ((type + 1) >> 1 !== 1 || length > this.#smallLimit) break;
+        const from = i + 2 + (this.#maskBit >> 5);
+        const to = from + length;
+        if (to > end) break;
+        if (this.#maskBit !== 0) {
+          words = bytes === this.memory ? this.words : null;
+          applyMask(bytes, words, from, to, ((bytes[i + 2] << 24) | (bytes[i + 3] << 16) | (bytes[i + 4] << 8) | bytes[i + 5]) >>> 0, 0);
         }
-        if (p !== null) return this.stopWith(p, end);
-        continue;
-      }
-      if (state !== GET_PAYLOAD) return end;
-      const remaining = this.#remaining;
-      const to = end - i < remaining ? end : i + remaining;
-      const n = to - i;
-      if (this.#maskBit !== 0) {
-        applyMask(bytes, words, i, to, this.#key, this.#phase);
-        this.#phase = (this.#phase + n) & 3;
-      }
-      this.#remaining = remaining - n;
-      const done = n === remaining;
-      if (done) this.#state = GET_HEADER; // before the callbacks, which may stop the receiver
-      if (this.#control !== 0) {
-        const p = this.controlPayload(bytes, i, to, done);
-        if (p !== null) return this.stopWith(p, end);
+        if (type === OPCODE_TEXT && utf8Validate(UTF8_ACCEPT, bytes, from, to, bytes === this.memory ? this.words : null) !== UTF8_ACCEPT) {
+          return this.stopWith(FrameErrors.INVALID_UTF8, end);
+        }
         i = to;
-        if (done && this.words[W_PONG] !== 0 && i < end) return i; // its pong goes out first
-        continue;
+        if (this.#message) this.deliver(type, bytes, from, to, 0, true);
+        else this.handler.onPiece?.(type, bytes, from, to, 0, true);
       }
-      const type = this.#messageType;
-      const final = done && this.words[W_FIN] !== 0;
-      if (type === OPCODE_TEXT) {
-        const utf8 = utf8Validate(this.#utf8, bytes, i, to, words);
-        if (utf8 === UTF8_REJECT || (final && utf8 !== UTF8_ACCEPT)) return this.stopWith(FrameErrors.INVALID_UTF8, end);
-        this.#utf8 = utf8;
+      if (i < end) words = bytes === this.memory ? this.words : null;
+      // A zero-length frame's payload is taken (as nothing) even when it ends the piece.
+      while (i < end || (this.#state === GET_PAYLOAD && this.#remaining === 0)) {
+        const state = this.#state;
+        if (state === GET_HEADER || state === GET_SPLIT_HEADER) {
+          const need = state === GET_HEADER && end - i >= 2 ? headerLength(bytes[i + 1]) : 0;
+          let p: WebSocketProblem | null;
+          if (need !== 0 && end - i >= need) {
+            p = this.header(bytes, i); // the whole header is here: parse it where it lies
+            i += need;
+          } else {
+            i = this.gather(bytes, i, end);
+            if (this.words[W_GATHERED] !== 0) { // still incomplete, and i is at end
+              this.#state = GET_SPLIT_HEADER;
+              return end;
+            }
+            p = this.header(this.memory, CONTROL_AREA);
+          }
+          if (p !== null) return this.stopWith(p, end);
+          continue;
+        }
+        if (state !== GET_PAYLOAD) return end;
+        const remaining = this.#remaining;
+        const to = end - i < remaining ? end : i + remaining;
+        const n = to - i;
+        if (this.#maskBit !== 0) {
+          applyMask(bytes, words, i, to, this.#key, this.#phase);
+          this.#phase = (this.#phase + n) & 3;
+        }
+        this.#remaining = remaining - n;
+        const done = n === remaining;
+        if (done) this.#state = GET_HEADER; // before the callbacks, which may stop the receiver
+        if (this.#control !== 0) {
+          const p = this.controlPayload(bytes, i, to, done);
+          if (p !== null) return this.stopWith(p, end);
+          i = to;
+          if (done && this.words[W_PONG] !== 0 && i < end) return i; // its pong goes out first
+          continue;
+        }
+        const type = this.#messageType;
+        const final = done && this.words[W_FIN] !== 0;
+        if (type === OPCODE_TEXT) {
+          const utf8 = utf8Validate(this.#utf8, bytes, i, to, words);
+          if (utf8 === UTF8_REJECT || (final && utf8 !== UTF8_ACCEPT)) return this.stopWith(FrameErrors.INVALID_UTF8, end);
+          this.#utf8 = utf8;
+        }
+        const offset = this.#messageLength;
+        this.#messageLength = offset + n;
+        if (final) this.#messageType = 0;
+        if (this.#message) this.deliver(type, bytes, i, to, offset, final);
+        else if (n !== 0 || final) this.handler.onPiece?.(type, bytes, i, to, offset, final);
+        i = to;
+        // a message ended and a small frame follows: back to the fast path for the rest of the piece
+        if (final && end - i >= 2 && (bytes[i + 1] & 0x7f) < 126 && this.#state === GET_HEADER) continue pieces;
       }
-      const offset = this.#messageLength;
-      this.#messageLength = offset + n;
-      if (final) this.#messageType = 0;
-      if (this.#message) this.deliver(type, bytes, i, to, offset, final);
-      else if (n !== 0 || final) this.handler.onPiece?.(type, bytes, i, to, offset, final);
-      i = to;
+      return end;
     }
-    return end;
   }
 
   /** Whole-message mode: copies bytes[from, to) to `offset` in the message; hands it over when final. */
