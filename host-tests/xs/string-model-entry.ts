@@ -21,6 +21,7 @@ const natives = ArrayBuffer.fromString === undefined || String.fromArrayBuffer =
   window: decoded([0x61, 0x62, 0x63, 0x64], 1, 2),
   truncated: decoded([0xe2, 0x82]),
   badContinuation: decoded([0xc3, 0x41]),
+  surrogateBytes: decoded([0xed, 0xa0, 0x80]),
   roundTrip: String.fromArrayBuffer(ArrayBuffer.fromString("x" + astral + "\u0000y")) === "x" + astral + "\u0000y",
 };
 

@@ -46,6 +46,7 @@ describe("The string model of the two XS test engines", function () {
     assert.deepEqual(n.window, [0x62, 0x63], "byteOffset and byteLength select the bytes");
     assert.equal(n.truncated, "TypeError: invalid UTF-8");
     assert.equal(n.badContinuation, "TypeError: invalid UTF-8");
+    assert.deepEqual(n.surrogateBytes, [0xd800], "no validator: a surrogate's bytes (invalid UTF-8) decode to it");
     assert.equal(n.roundTrip, true);
   });
 
