@@ -2,33 +2,69 @@
 # Builds the self-test app with an installed Moddable SDK, runs it headless in the desktop simulator
 # (which never exits by itself) with a ws echo server on 127.0.0.1 for its round trip, and stops it
 # at its PASS or FAIL line. Exit status 0 on PASS. Needs `npm run build` first (for the echo server).
+#
+# The app learns its peers' ports at build time, so both are chosen first; the echo server starts only
+# once the build is done (a clean mcconfig build takes minutes on a slow machine). Everything this script
+# starts (echo server, Xvfb, simulator) is stopped by its pid on exit, whatever the outcome.
+#   SIM_TIMEOUT   seconds the simulator may run (default 60)
 set -uo pipefail
 : "${MODDABLE:?MODDABLE is not set: install the Moddable SDK and export MODDABLE}"
-command -v xvfb-run >/dev/null || { echo "xvfb-run is missing (Debian: apt-get install xvfb)"; exit 2; }
+command -v Xvfb >/dev/null || { echo "Xvfb is missing (Debian: apt-get install xvfb)"; exit 2; }
 platform=lin
 out=build/sim
+sim_timeout=${SIM_TIMEOUT:-60}
 mkdir -p "$out"
-node build/host-tests/sim/ws-echo.js > "$out/echo.port" &
-echo_server=$!
-trap 'kill $echo_server 2>/dev/null' EXIT
-for _ in $(seq 1 50); do [ -s "$out/echo.port" ] && break; sleep 0.1; done
-port=$(head -1 "$out/echo.port")
-serve_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
-mcconfig -m -p "$platform" -o "$out" ./firmware/selftest/manifest.json "echo_port=$port" "serve_port=$serve_port" > "$out/build.log" 2>&1 || { tail -20 "$out/build.log"; echo "FAIL: build"; exit 1; }
+
+pids=()
+stop_started() {
+  # newest first: the simulator before the display it draws on; SIGKILL for one that ignores SIGTERM for 5 s
+  local i pid
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    pid=${pids[i]}
+    kill "$pid" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
+  pids=()
+}
+trap stop_started EXIT
+
+free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
+echo_port=$(free_port)
+serve_port=$(free_port)
+
+echo "building the self-test (mcconfig; minutes when clean) ..."
+mcconfig -m -p "$platform" -o "$out" ./firmware/selftest/manifest.json "echo_port=$echo_port" "serve_port=$serve_port" > "$out/build.log" 2>&1 || { tail -20 "$out/build.log"; echo "FAIL: build"; exit 1; }
 app=$(find "$out" -name mc.so | head -1)
+
+ECHO_LIFETIME=$(( (sim_timeout + 60) * 1000 )) node build/host-tests/sim/ws-echo.js "$echo_port" > "$out/echo.port" &
+pids+=($!)
+for _ in $(seq 1 100); do [ -s "$out/echo.port" ] && break; sleep 0.1; done
+[ "$(head -1 "$out/echo.port")" = "$echo_port" ] || { echo "FAIL: the echo server did not listen on $echo_port"; exit 1; }
+
+# Xvfb picks a free display and writes its number to fd 3 once it accepts clients
+Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3> "$out/display" > "$out/xvfb.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do [ -s "$out/display" ] && break; sleep 0.1; done
+[ -s "$out/display" ] || { cat "$out/xvfb.log"; echo "FAIL: Xvfb did not start"; exit 1; }
+
 log="$out/run.log"
 : > "$log"
-timeout "${SIM_TIMEOUT:-60}" xvfb-run -a stdbuf -o0 "$MODDABLE/build/bin/$platform/release/mcsim" "$app" > "$log" 2>&1 &
-runner=$!
+# stdbuf execs the simulator, so this pid is the simulator's own
+DISPLAY=":$(head -1 "$out/display")" stdbuf -o0 "$MODDABLE/build/bin/$platform/release/mcsim" "$app" > "$log" 2>&1 &
+pids+=($!)
 probe=""
-for _ in $(seq 1 "${SIM_TIMEOUT:-60}"); do
+for _ in $(seq 1 "$sim_timeout"); do
   if grep -qE '^(PASS|FAIL)' "$log"; then break; fi
   if [ -z "$probe" ] && grep -q "^LISTENING" "$log"; then
     node build/host-tests/sim/ws-probe.js "$serve_port"; probe=$?
   fi
   sleep 1
 done
-pkill -P "$runner" >/dev/null 2>&1; pkill -f "mcsim $app" >/dev/null 2>&1; wait "$runner" 2>/dev/null
+stop_started
+trap - EXIT
 cat "$log"
+grep -qE '^(PASS|FAIL)' "$log" || echo "FAIL: no PASS or FAIL within ${sim_timeout} s"
 [ "$probe" = 0 ] || echo "FAIL: the probe of the app's server did not succeed"
 [ "$probe" = 0 ] && grep -qE '^PASS' "$log"
