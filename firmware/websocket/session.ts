@@ -5,7 +5,7 @@
 
 import { Connection, type ConnectionHandler, type ConnectionOptions, STATE_OPEN } from "./core/connection.js";
 import { HandlerErrors } from "./core/errors.js";
-import { utf8Length } from "./core/utf8.js";
+import { utf8Length, utf8NativeLong } from "./core/utf8.js";
 import type { TcpSocket, Timers } from "./io.js";
 import type { ConnectionSettings } from "./session-settings.js";
 
@@ -56,7 +56,7 @@ export class Session {
   /** Bytes of an encoded frame the socket refused, written before anything else. */
   #pending = 0;
   #queue: (string | Uint8Array)[] = [];
-  /** UTF-8 bytes of each message in #queue, and their sum. */
+  /** UTF-8 bytes of each message in #queue (negative: text held as its bytes), and their sum. */
   #sizes: number[] = [];
   #queued = 0;
   #refused = false;
@@ -140,15 +140,24 @@ export class Session {
       this.#flush();
       return true;
     }
-    // bytes on the wire, not UTF-16 units: three times the limit of 3-byte text would fit otherwise
-    const size = data instanceof Uint8Array ? data.length : utf8Length(data);
-    if (this.bufferedAmount + size > this.#maxQueue) {
+    // bytes on the wire, not UTF-16 units: three times the limit of 3-byte text would fit otherwise;
+    // a device's text is queued as its bytes (counting them from a UTF-8 string would walk it per index)
+    let entry = data;
+    let size: number;
+    if (data instanceof Uint8Array) size = data.length;
+    else {
+      const bytes = utf8NativeLong(data);
+      if (bytes !== null) entry = bytes;
+      size = bytes !== null ? -bytes.length : utf8Length(data);
+    }
+    const bytes = size < 0 ? -size : size;
+    if (this.bufferedAmount + bytes > this.#maxQueue) {
       this.#refused = true;
       return false;
     }
-    this.#queue.push(data);
+    this.#queue.push(entry);
     this.#sizes.push(size);
-    this.#queued += size;
+    this.#queued += bytes;
     return true;
   }
 
@@ -291,8 +300,11 @@ export class Session {
       for (;;) {
         if (this.#pending === 0) {
           if (!conn.wantsWrite && conn.canSend && this.#queue.length > 0) {
-            this.#queued -= this.#sizes.shift() as number;
-            conn.send(this.#queue.shift() as string | Uint8Array);
+            const size = this.#sizes.shift() as number;
+            const next = this.#queue.shift() as string | Uint8Array;
+            if (size < 0) conn.sendText(next as Uint8Array);
+            else conn.send(next);
+            this.#queued -= size < 0 ? -size : size;
           }
           this.#pending = conn.encodeNext(this.#room);
           if (this.#pending === 0) break;

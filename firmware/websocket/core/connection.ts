@@ -105,6 +105,12 @@ export class Connection extends Receiver {
     else this.startText(data, words[W_FRAGMENT_OPTION]);
   }
 
+  /** Starts a text message given as UTF-8 bytes that are valid (utf8Native's, say). Throws on misuse. */
+  sendText(bytes: Uint8Array): void {
+    this.checkOpen();
+    this.startTextBytes(bytes, this.words[W_FRAGMENT_OPTION]);
+  }
+
   /** Queues a ping; its payload (at most 125 bytes) is read when the frame is encoded, not copied. */
   ping(payload?: Uint8Array): void {
     this.checkOpen();

@@ -9,7 +9,7 @@ import { headerSize, writeHeader } from "./frame.js";
 import { applyMask } from "./mask.js";
 import { PONG_AREA, W_CLOSE, W_FRAGMENT, W_OUTPUT_SIZE, W_OUTPUT_START, W_PONG, W_POSITION,
   W_SEND_OPCODE, W_SEND_REMAINING } from "./layout.js";
-import { utf8EncodeInto, utf8Length } from "./utf8.js";
+import { utf8EncodeInto, utf8Length, utf8NativeLong } from "./utf8.js";
 
 // W_CLOSE holds one of these, or the code of a close frame waiting to be sent
 const CLOSE_NONE = 0;
@@ -38,6 +38,8 @@ export class FrameSender {
   /** A ping waiting, read when it is encoded. */
   #ping: Uint8Array | null = null;
   #closeReason = "";
+  /** The message being sent is text held as bytes: its fragments end at character boundaries. */
+  #textBytes = false;
 
   /** `words` holds the layout (layout.js); `random` is given on the client side, which masks every frame. */
   constructor(words: Uint32Array, random: Random32 | null) {
@@ -63,9 +65,22 @@ export class FrameSender {
   }
 
   protected startText(text: string, fragmentSize: number): void {
+    // on a device the native conversion, once: encoding from an index would walk the string each time
+    const bytes = utf8NativeLong(text);
+    if (bytes !== null) return this.startTextBytes(bytes, fragmentSize);
     // a fragment must hold the longest code point, or a tiny fragment size could never progress
     this.start(OPCODE_TEXT, utf8Length(text), 0, fragmentSize > 0 && fragmentSize < 4 ? 4 : fragmentSize);
     this.#data = text;
+  }
+
+  /**
+   * A text message given as its UTF-8 bytes (valid: the peer fails the connection otherwise). Its
+   * fragments may split a character, as RFC 6455 allows.
+   */
+  protected startTextBytes(bytes: Uint8Array, fragmentSize: number): void {
+    this.start(OPCODE_TEXT, bytes.length, 0, fragmentSize > 0 && fragmentSize < 4 ? 4 : fragmentSize);
+    this.#data = bytes;
+    this.#textBytes = true;
   }
 
   protected startBinary(data: Uint8Array, start: number, end: number, fragmentSize: number): void {
@@ -189,11 +204,17 @@ export class FrameSender {
     let n = want;
     if (n + headerSize(n, masked) > cap) n = cap - headerSize(cap, masked);
     if (n <= 0 && want > 0) return 0;
+    const data = this.#data as string | Uint8Array;
+    const position = words[W_POSITION];
+    if (this.#textBytes && n < remaining) {
+      // text fragments end where a character does, as the script path cuts them: the same frames on
+      // every engine (RFC 6455 would allow a split character, but not every peer's decoder does)
+      while (n > 0 && ((data as Uint8Array)[position + n] & 0xc0) === 0x80) n--;
+      if (n === 0) return 0;
+    }
     const out = this.memory;
     const start = words[W_OUTPUT_START];
     let at = start + headerSize(n, masked);
-    const data = this.#data as string | Uint8Array;
-    const position = words[W_POSITION];
     // instanceof, not typeof: under XS each typeof result is a new string
     if (!(data instanceof Uint8Array)) {
       const written = utf8EncodeInto(data, position, out, at, at + n, words, W_POSITION);
@@ -214,7 +235,10 @@ export class FrameSender {
     writeHeader(out, start, fin, words[W_SEND_OPCODE], n, masked, key);
     if (masked) applyMask(out, words, at, at + n, key, 0);
     words[W_SEND_OPCODE] = OPCODE_CONTINUATION;
-    if (fin) this.#data = null;
+    if (fin) {
+      this.#data = null;
+      this.#textBytes = false;
+    }
     return at + n - start;
   }
 

@@ -185,15 +185,38 @@ export function utf8DecodeScript(bytes: Uint8Array, start: number, end: number):
   return points.length ? out + String.fromCodePoint.apply(null, points) : out;
 }
 
+/**
+ * The UTF-8 bytes of `text` from the engine's native conversion, or null where it has none (Node,
+ * xsnap) or where they are not UTF-8: XS keeps U+0000 as C0 80 and a lone surrogate as ED A0..BF xx,
+ * which two native scans find (C0 never starts valid UTF-8; after ED valid UTF-8 has 80..9F). Such
+ * text takes the script path, which writes U+0000 and U+FFFD. On a device this is the way to text:
+ * indexing a UTF-8 string walks it from its start, so a loop over charCodeAt is quadratic there.
+ */
+export function utf8Native(text: string): Uint8Array | null {
+  if (nativeFromString === undefined) return null;
+  const bytes = new Uint8Array(nativeFromString(text));
+  if (bytes.indexOf(0xc0) >= 0) return null;
+  for (let i = bytes.indexOf(0xed); i >= 0; i = bytes.indexOf(0xed, i + 1)) if (bytes[i + 1] >= 0xa0) return null;
+  return bytes;
+}
+
+/**
+ * Characters past which a device's text goes out through utf8Native (one buffer of its UTF-8
+ * length, allocated per message) instead of the script encoder: walking a UTF-8 string by index
+ * costs a device about length^2 / 2 byte visits in C, a few ms at this length and seconds at 64 KiB.
+ */
+export const NATIVE_TEXT_FROM = 1024;
+
+/** utf8Native for text long enough to be worth its allocation; null for short text and on Node. */
+export function utf8NativeLong(text: string): Uint8Array | null {
+  // a character at that index or not, read without text.length, which boxes the string on XS (2 slots)
+  const long = nativeFromString !== undefined && charCodeAt.call(text, NATIVE_TEXT_FROM) === charCodeAt.call(text, NATIVE_TEXT_FROM);
+  return long ? utf8Native(text) : null;
+}
+
 /** Encodes a whole string to a new Uint8Array (allocates: for handshakes and the app). */
 export function utf8Encode(text: string): Uint8Array {
-  if (nativeFromString !== undefined) {
-    // XS keeps U+0000 and lone surrogates in forms UTF-8 forbids (C0 80, ED A0 80): the validator
-    // finds them, and such text takes the script path, which writes U+FFFD for a lone surrogate
-    const out = new Uint8Array(nativeFromString(text));
-    if (utf8Validate(UTF8_ACCEPT, out, 0, out.length) === UTF8_ACCEPT) return out;
-  }
-  return utf8EncodeScript(text);
+  return utf8Native(text) ?? utf8EncodeScript(text);
 }
 
 /** utf8Encode in script, for engines without the native call. */
