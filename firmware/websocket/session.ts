@@ -3,38 +3,23 @@
 // send queue bounded in bytes, and ends the socket after the closing handshake or its timeout.
 // Before the WebSocket opens, it carries the raw bytes of the opening handshake.
 
-import { Connection, type ConnectionHandler, type ConnectionOptions, STATE_OPEN } from "./core/connection.js";
+import { Connection, STATE_OPEN } from "./core/connection.js";
 import { HandlerErrors } from "./core/errors.js";
-import { utf8Length, utf8NativeLong } from "./core/utf8.js";
+import { SendQueue } from "./send-queue.js";
 import type { TcpSocket, Timers } from "./io.js";
-import type { ConnectionSettings } from "./session-settings.js";
+import type { RawReader, SessionHandler, SessionOptions } from "./session-settings.js";
 
-export interface SessionHandler extends ConnectionHandler {
-  /** Send queue has room again after a send() was refused. */
-  onDrain?(): void;
-  /** The socket is gone and every event has been delivered. */
-  onEnd?(): void;
-}
-
-export interface SessionOptions extends Omit<ConnectionOptions, "handler">, ConnectionSettings {
-  timers: Timers;
-  /** Who closes TCP first after the closing handshake: the server (RFC 6455 7.1.1). */
-  closesFirst: boolean;
-}
-
-/** Where bytes read before the WebSocket opens go: the client's or the server's handshake. */
-export type RawReader = (bytes: Uint8Array, count: number) => void;
+export type { RawReader, SessionHandler, SessionOptions };
 
 /** Bytes read at a time during the opening handshake, into the session's own small buffer. */
 const HANDSHAKE_READ = 256;
 
-export class Session {
+export class Session extends SendQueue {
   /** Made when the handshake succeeds: a pending or refused connection holds no frame buffers. */
   #conn: Connection | null = null;
   readonly #options: SessionOptions;
   readonly #handler: SessionHandler;
   readonly #timers: Timers;
-  readonly #maxQueue: number;
   readonly #closeTimeout: number;
   readonly #closesFirst: boolean;
   #socket: TcpSocket | null = null;
@@ -55,21 +40,16 @@ export class Session {
   #room = 0;
   /** Bytes of an encoded frame the socket refused, written before anything else. */
   #pending = 0;
-  #queue: (string | Uint8Array)[] = [];
-  /** UTF-8 bytes of each message in #queue (negative: text held as its bytes), and their sum. */
-  #sizes: number[] = [];
-  #queued = 0;
-  #refused = false;
   #closeTimer: unknown = null;
   #endAfterWrite = false;
   #ended = false;
   #opened = false;
 
   constructor(options: SessionOptions, handler: SessionHandler) {
+    super(options.maxQueue ?? 16384);
     this.#options = options;
     this.#handler = handler;
     this.#timers = options.timers;
-    this.#maxQueue = options.maxQueue ?? 16384;
     this.#closeTimeout = options.closeTimeout ?? 5000;
     this.#closesFirst = options.closesFirst;
   }
@@ -101,7 +81,7 @@ export class Session {
   get opened(): boolean { return this.#opened; }
   get ended(): boolean { return this.#ended; }
   /** UTF-8 bytes accepted by send() and not yet handed to the socket, the message being sent included. */
-  get bufferedAmount(): number { return this.#queued + this.#pending + (this.#conn?.sendRemaining ?? 0); }
+  get bufferedAmount(): number { return this.queued + this.#pending + (this.#conn?.sendRemaining ?? 0); }
 
   /** Writes raw bytes (a handshake or HTTP response) as room allows; `last` ends the socket after. */
   writeRaw(bytes: Uint8Array, last = false): void {
@@ -135,30 +115,12 @@ export class Session {
   send(data: string | Uint8Array): boolean {
     const conn = this.#conn;
     if (conn === null || conn.state !== STATE_OPEN) return false;
-    if (conn.canSend && this.#queue.length === 0) {
+    if (conn.canSend && this.queue.length === 0) {
       conn.send(data);
       this.#flush();
       return true;
     }
-    // bytes on the wire, not UTF-16 units: three times the limit of 3-byte text would fit otherwise;
-    // a device's text is queued as its bytes (counting them from a UTF-8 string would walk it per index)
-    let entry = data;
-    let size: number;
-    if (data instanceof Uint8Array) size = data.length;
-    else {
-      const bytes = utf8NativeLong(data);
-      if (bytes !== null) entry = bytes;
-      size = bytes !== null ? -bytes.length : utf8Length(data);
-    }
-    const bytes = size < 0 ? -size : size;
-    if (this.bufferedAmount + bytes > this.#maxQueue) {
-      this.#refused = true;
-      return false;
-    }
-    this.#queue.push(entry);
-    this.#sizes.push(size);
-    this.#queued += bytes;
-    return true;
+    return this.enqueue(data, this.bufferedAmount);
   }
 
   ping(payload?: Uint8Array): void {
@@ -190,7 +152,7 @@ export class Session {
     this.#pump();
     // a flush with nothing to write costs XS about 400 steps: most reads answer nothing
     const conn = this.#conn;
-    if (conn === null || this.#pending !== 0 || this.#queue.length !== 0 || conn.pending || conn.state !== STATE_OPEN) this.#flush();
+    if (conn === null || this.#pending !== 0 || this.queue.length !== 0 || conn.pending || conn.state !== STATE_OPEN) this.#flush();
   }
 
   writable(count: number): void {
@@ -216,9 +178,7 @@ export class Session {
       // closing a broken socket may throw; it is released either way
     }
     this.#conn?.end();
-    this.#queue.length = 0;
-    this.#sizes.length = 0;
-    this.#queued = 0;
+    this.clearQueue();
     this.#handler.onEnd?.();
   }
 
@@ -299,13 +259,7 @@ export class Session {
       const output = conn.outputStart;
       for (;;) {
         if (this.#pending === 0) {
-          if (!conn.wantsWrite && conn.canSend && this.#queue.length > 0) {
-            const size = this.#sizes.shift() as number;
-            const next = this.#queue.shift() as string | Uint8Array;
-            if (size < 0) conn.sendText(next as Uint8Array);
-            else conn.send(next);
-            this.#queued -= size < 0 ? -size : size;
-          }
+          if (!conn.wantsWrite && conn.canSend && this.queue.length > 0) this.sendNext(conn);
           this.#pending = conn.encodeNext(this.#room);
           if (this.#pending === 0) break;
         }
@@ -315,16 +269,13 @@ export class Session {
         if (view === null || view.length !== n) view = this.#writeView = memory.subarray(output, output + n);
         this.#room = (socket.write(view) as number) ?? 0;
         this.#pending = 0;
-        if (!conn.pending && this.#queue.length === 0) break; // nothing more: skip an idle encodeNext
+        if (!conn.pending && this.queue.length === 0) break; // nothing more: skip an idle encodeNext
       }
     } catch {
       this.#room = 0; // "would block": the same bytes go out on the next onWritable
     }
     if (conn === null) return;
-    if (this.#refused && this.#queued < this.#maxQueue / 2) {
-      this.#refused = false;
-      this.#handler.onDrain?.();
-    }
+    if (this.drained()) this.#handler.onDrain?.();
     // both close frames are exchanged (or ours follows a failure): end TCP, or wait for the peer to
     if (conn.done && this.#pending === 0 && !conn.wantsWrite) {
       if (this.#closesFirst || conn.closeInitiator === "failure") this.drop();
