@@ -1,5 +1,5 @@
 // A self-test app for the Moddable simulator or a board: runs the core's frame corpus (every case,
-// split every way, as the host tests do) and a few checks on Moddable's own XS; then, when the build sets echo_port (mcconfig ... echo_port=P), a round trip through the
+// split every way, as the host tests do), the text corpus in the device's string model, and a few checks on Moddable's own XS; then, when the build sets echo_port (mcconfig ... echo_port=P), a round trip through the
 // device network to a WebSocket echo server on 127.0.0.1:P; then, with serve_port=Q, serves
 // WebSocket echo on port Q (tracing "LISTENING Q") until one client has come and closed cleanly.
 // Traces one PASS or FAIL line.
@@ -14,6 +14,8 @@ import { utf8Decode } from "../websocket/core/utf8.js";
 import { deviceNetwork } from "../websocket/device.js";
 import { frameCorpus } from "../../host-tests/corpus/frames.js";
 import { runCase } from "../../host-tests/corpus/run-corpus.js";
+import { runTexts } from "../../host-tests/corpus/run-texts.js";
+import { TEXTS } from "../../host-tests/corpus/texts.js";
 import { devicePlatform } from "../websocket/platform-device.js";
 
 declare function trace(text: string): void;
@@ -50,6 +52,12 @@ function coreChecks(): string[] {
       && r.bytewiseAgrees && r.randomAgrees && r.inputAreaAgrees);
   }
   check("the corpus ran", cases >= 38); // 38 cases today; fewer means the corpus did not load whole
+  // text of every UTF-8 shape in this engine's string model (UTF-8 on a device, unlike Node and xsnap)
+  const texts = runTexts();
+  for (const c of TEXTS) {
+    const r = texts[c.name];
+    check(`text: ${c.name}`, r.hex === c.utf8 && r.length === c.utf8.length / 2 && r.fragmentsAgree && r.decodes && r.scriptAgrees);
+  }
   return failures;
 }
 

@@ -16,6 +16,7 @@ describe("Text of every UTF-8 shape", function () {
       const r = node[c.name];
       const expected = new TextEncoder().encode(c.text);
       assert.equal(r.hex, toHex(expected));
+      assert.equal(c.utf8, toHex(expected), "the corpus's own UTF-8 literal");
       assert.equal(r.length, expected.length);
       assert.ok(r.fragmentsAgree, "fragments join to the same bytes, each header's length matching");
       assert.ok(r.decodes, "decoded to the text a peer reads");
