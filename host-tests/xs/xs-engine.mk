@@ -1,4 +1,4 @@
-# Builds the two XS test hosts from host-tests/xs/xs-host.c (xs-host.ts runs this with -j2):
+# Builds the two XS test hosts from host-tests/xs/xs-host.c and xs-natives.c (xs-host.ts runs this with -j2):
 #
 #   $(OUT)/xs-host-device   an engine compiled here from the XS sources @agoric/xsnap ships, with
 #                           xsDevicePlatform.h: UTF-8 strings as on boards, no mxDebug (device release
@@ -41,16 +41,18 @@ $(OUT)/device $(OUT)/cesu8:
 $(OUT)/device/%.o: %.c | $(OUT)/device
 	$(CC) $(DEVICE_FLAGS) -MMD -MP -c $< -o $@
 
-$(OUT)/device/xs-host.o: $(HERE)xs-host.c | $(OUT)/device
+$(OUT)/device/%.o: $(HERE)%.c | $(OUT)/device
 	$(CC) $(DEVICE_FLAGS) -MMD -MP -c $< -o $@
 
-$(OUT)/cesu8/xs-host.o: $(HERE)xs-host.c | $(OUT)/cesu8
+$(OUT)/cesu8/%.o: $(HERE)%.c | $(OUT)/cesu8
 	$(CC) $(CESU8_FLAGS) -MMD -MP -c $< -o $@
 
-$(OUT)/xs-host-device: $(DEVICE_OBJECTS) $(OUT)/device/xs-host.o
+HOST_OBJECTS = xs-host.o xs-natives.o
+
+$(OUT)/xs-host-device: $(DEVICE_OBJECTS) $(addprefix $(OUT)/device/,$(HOST_OBJECTS))
 	$(CC) $^ $(LIBRARIES) -o $@
 
-$(OUT)/xs-host-cesu8: $(OUT)/cesu8/xs-host.o $(CESU8_ENGINE)
+$(OUT)/xs-host-cesu8: $(addprefix $(OUT)/cesu8/,$(HOST_OBJECTS)) $(CESU8_ENGINE)
 	@test -n "$(CESU8_ENGINE)" || { echo "xsnap's engine objects are missing in $(XSNAP_OBJECTS): reinstall @agoric/xsnap (npm ci builds them)"; exit 1; }
 	$(CC) $^ $(LIBRARIES) -o $@
 
