@@ -143,7 +143,7 @@ const nativeFromString = (ArrayBuffer as unknown as { fromString?: (text: string
 /** Decodes bytes that were validated as UTF-8 into a string (allocates: for the app, not the core). */
 export function utf8Decode(bytes: Uint8Array, start: number, end: number): string {
   if (nativeFromArrayBuffer !== undefined && end > start) {
-    // the native call stops at a zero byte (U+0000): text holding one takes the script path
+    // XS 13's native call stops at a zero byte (SDK 8.2.3's reads it as U+0000): such text takes the script path
     const zero = bytes.indexOf(0, start);
     if (zero < 0 || zero >= end) return nativeFromArrayBuffer(bytes.buffer, bytes.byteOffset + start, end - start);
   }
@@ -187,8 +187,8 @@ export function utf8DecodeScript(bytes: Uint8Array, start: number, end: number):
 
 /**
  * The UTF-8 bytes of `text` from the engine's native conversion, or null where it has none (Node,
- * xsnap) or where they are not UTF-8: XS keeps U+0000 as C0 80 and a lone surrogate as ED A0..BF xx,
- * which two native scans find (C0 never starts valid UTF-8; after ED valid UTF-8 has 80..9F). Such
+ * xsnap) or where they are not UTF-8: XS keeps a lone surrogate as ED A0..BF xx (and XS 13 U+0000 as
+ * C0 80), which two native scans find (C0 never starts valid UTF-8; after ED valid UTF-8 has 80..9F). Such
  * text takes the script path, which writes U+0000 and U+FFFD. On a device this is the way to text:
  * indexing a UTF-8 string walks it from its start, so a loop over charCodeAt is quadratic there.
  */
