@@ -60,15 +60,22 @@ describe("Sending", function () {
     for (const f of out) assert.equal(Buffer.from(f.split(" ")[2], "hex").length % 2, 0, "no character split");
   });
 
-  it("fragments on request and uses 16- and 64-bit lengths", function () {
+  it("fragments on request and uses 7-, 16- and 64-bit lengths", function () {
     const conn = recordingConnection({ role: "server", outputSize: 70_000, fragmentSize: 65_536 }, []);
-    const data = new Uint8Array(65_600).map((_, i) => i & 0xff);
-    conn.send(data);
-    const out = frames(conn);
-    assert.equal(out.length, 2);
     assert.equal(conn.memory.length - conn.outputStart, 70_000, "the output area is as large as asked");
-    assert.equal(Buffer.from(out[0].split(" ")[2], "hex").length, 65_536);
-    assert.equal(Buffer.from(out[1].split(" ")[2], "hex").length, 64);
+    /** The length field's first byte (the form: 126 for 16 bits, 127 for 64) and the payload length. */
+    const lengths = (): [number, number][] => {
+      const out: [number, number][] = [];
+      for (let n = conn.encodeNext(); n > 0; n = conn.encodeNext()) {
+        const form = conn.memory[conn.outputStart + 1] & 0x7f;
+        out.push([form, n - (form === 127 ? 10 : form === 126 ? 4 : 2)]);
+      }
+      return out;
+    };
+    conn.send(new Uint8Array(65_600).map((_, i) => i & 0xff));
+    assert.deepEqual(lengths(), [[127, 65_536], [64, 64]]);
+    conn.send(new Uint8Array(1000));
+    assert.deepEqual(lengths(), [[126, 1000]]);
   });
 
   it("sends a pending pong and a close between the fragments of a data message", function () {

@@ -122,11 +122,13 @@ describe("Client against a ws server over TCP", function () {
     assert.ok(Date.now() - started < 1500);
   });
 
-  it("keeps a live link alive through its heartbeat", async function () {
+  it("keeps a live link alive through its heartbeat, which pings and hears the pongs", async function () {
     const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`, { heartbeat: { interval: 50, timeout: 100 } });
     await sleep(600);
     assert.equal(client.state, "open");
     assert.ok(!rec.events.some((e) => e.startsWith("close")));
+    // ws answers every ping: no pongs would mean the heartbeat never pinged
+    assert.ok(rec.events.filter((e) => e.startsWith("pong")).length >= 3, rec.events.join("; "));
     client.close();
   });
 
