@@ -74,7 +74,7 @@ describe("Handshake failures are reported with their codes", function () {
       assert.equal(server.stats.refused, 1);
     });
 
-    it("upgrades an HTTP/1.2 request, as RFC 6455 asks of "1.1 or higher"", async function () {
+    it("upgrades an HTTP/1.2 request, as RFC 6455 asks of \"1.1 or higher\"", async function () {
       server = await ourEchoServer();
       const peer = new RawPeer(server.port);
       peer.write("GET / HTTP/1.2\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
