@@ -8,6 +8,7 @@ import { HandshakeErrors, type WebSocketProblem } from "./core/errors.js";
 import type { Network } from "./io.js";
 import type { Platform } from "./platform.js";
 import { connectionSizes } from "./core/connection.js";
+import { resolveHost } from "./resolve.js";
 import { Session } from "./session.js";
 import { type ConnectionSettings, connectionSettings } from "./session-settings.js";
 import { isIpAddress, parseWebSocketUrl, type WebSocketUrl } from "./url.js";
@@ -136,12 +137,13 @@ export class WebSocketClient {
       this.#report(connected ? HandshakeErrors.HANDSHAKE_TIMEOUT : HandshakeErrors.CONNECT_TIMEOUT, 0);
       session.drop();
     }, o.connectTimeout ?? 10000);
-    this.#resolve(o.proxy ?? url, (address, host) => {
+    const target = o.proxy ?? url;
+    resolveHost(o.network.dns, target.host, (address, host) => {
       if (session.ended) return;
       const io = url.secure ? o.network.tls!.io : o.network.socket.io;
       const callbacks = session.callbacks();
       try {
-        const socket = new io({ address, host, port: (o.proxy ?? url).port, ...callbacks,
+        const socket = new io({ address, host, port: target.port, ...callbacks,
           onWritable: (n: number) => { connected = true; callbacks.onWritable(n); },
           // the server name for SNI and certificate checks: never an IP address
           secure: url.secure ? { ...(isIpAddress(url.host) ? {} : { servername: url.host }), ...o.secure } : undefined });
@@ -150,6 +152,9 @@ export class WebSocketClient {
       } catch {
         session.drop(); // refused at once, as a device does with no route
       }
+    }, () => {
+      this.#report({ code: "WS_ERR_DNS", status: 0, message: `cannot resolve ${target.host}` }, 0);
+      session.drop();
     });
   }
 
@@ -175,23 +180,6 @@ export class WebSocketClient {
       onEnd: () => this.#ended(),
     });
     return this.#session;
-  }
-
-  /** Resolves the host to connect to (the proxy's when there is one) unless it is an address already. */
-  #resolve(target: { host: string }, open: (address: string | undefined, host: string | undefined) => void): void {
-    const dns = this.#options.network.dns;
-    const literal = isIpAddress(target.host);
-    if (dns === undefined || literal) return open(literal ? target.host : undefined, target.host);
-    const resolver = new dns.io(dns);
-    resolver.resolve({
-      host: target.host,
-      onResolved: (_host, address) => { resolver.close(); open(address, undefined); },
-      onError: () => {
-        resolver.close();
-        this.#report({ code: "WS_ERR_DNS", status: 0, message: `cannot resolve ${target.host}` }, 0);
-        this.#session?.drop();
-      },
-    });
   }
 
   /** The server (or proxy, or our own check) refused the handshake. */
