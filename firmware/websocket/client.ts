@@ -5,11 +5,11 @@
 import { ClientHandshake, HANDSHAKE_FAILED, HANDSHAKE_WAIT } from "./core/client-handshake.js";
 import type { DataHandler } from "./core/receiver.js";
 import { HandshakeErrors, type WebSocketProblem } from "./core/errors.js";
-import type { Network } from "./io.js";
+import type { Network, SocketOptions } from "./io.js";
 import type { Platform } from "./platform.js";
 import { connectionSizes } from "./core/connection.js";
 import { resolveHost } from "./resolve.js";
-import { Session } from "./session.js";
+import { type RawReader, Session } from "./session.js";
 import { type ConnectionSettings, connectionSettings } from "./session-settings.js";
 import { isIpAddress, parseWebSocketUrl, type WebSocketUrl } from "./url.js";
 
@@ -140,22 +140,27 @@ export class WebSocketClient {
     const target = o.proxy ?? url;
     resolveHost(o.network.dns, target.host, (address, host) => {
       if (session.ended) return;
-      const io = url.secure ? o.network.tls!.io : o.network.socket.io;
       const callbacks = session.callbacks();
-      try {
-        const socket = new io({ address, host, port: target.port, ...callbacks,
-          onWritable: (n: number) => { connected = true; callbacks.onWritable(n); },
-          // the server name for SNI and certificate checks: never an IP address
-          secure: url.secure ? { ...(isIpAddress(url.host) ? {} : { servername: url.host }), ...o.secure } : undefined });
-        session.attach(socket, raw);
-        this.#write(session, handshake);
-      } catch {
-        session.drop(); // refused at once, as a device does with no route
-      }
+      this.#openSocket(session, raw, { address, host, port: target.port, ...callbacks,
+        onWritable: (n: number) => { connected = true; callbacks.onWritable(n); } });
+      this.#write(session, handshake);
     }, () => {
       this.#report({ code: "WS_ERR_DNS", status: 0, message: `cannot resolve ${target.host}` }, 0);
       session.drop();
     });
+  }
+
+  /** The TCP or TLS socket for one attempt, handed to its session. */
+  #openSocket(session: Session, raw: RawReader, options: SocketOptions): void {
+    const url = this.#url;
+    const io = url.secure ? this.#options.network.tls!.io : this.#options.network.socket.io;
+    try {
+      // the server name for SNI and certificate checks: never an IP address
+      session.attach(new io({ ...options, secure: url.secure
+        ? { ...(isIpAddress(url.host) ? {} : { servername: url.host }), ...this.#options.secure } : undefined }), raw);
+    } catch {
+      session.drop(); // refused at once, as a device does with no route
+    }
   }
 
   /** Writes what the handshake has to send now: the proxy's CONNECT or the upgrade. */
