@@ -27,6 +27,10 @@ export interface WebSocketClientOptions {
   dns?: { io: ResolverConstructor } & Record<string, unknown>;
   /** A socket already upgraded (a server's side handed over by an HTTP server): frames at once, unmasked. */
   attach?: { constructor: SocketConstructor };
+  /** "buffer" (default): read() gives ArrayBuffers; "number": one byte at a time, as a number. */
+  format?: "buffer" | "number";
+  /** Any value the app wants kept on the instance (ECMA-419's target). */
+  target?: unknown;
   onReadable?(this: EmbeddedWebSocketClient, count: number, options: { binary: boolean; more: boolean }): void;
   onWritable?(this: EmbeddedWebSocketClient, count: number): void;
   onControl?(this: EmbeddedWebSocketClient, opcode: number, data: ArrayBuffer): void;
@@ -68,9 +72,14 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
     #closedClean = false;
     #reason = "WS_ERR_CONNECTION_LOST";
     #silent = false;
+    format: "buffer" | "number";
+    target?: unknown;
 
     constructor(options: WebSocketClientOptions) {
       this.#options = options;
+      this.format = options.format ?? "buffer";
+      if (options.format !== undefined && options.format !== "buffer" && options.format !== "number") throw new RangeError("format");
+      if (options.target !== undefined) this.target = options.target;
       this.#masked = options.attach === undefined;
       this.#incoming = new IncomingPieces(env.timers, (count, binary, more) => this.#call("onReadable", count, { binary, more }));
       this.#session = new Session({ role: this.#masked ? "client" : "server", random: env.platform.random32, timers: env.timers,
@@ -91,7 +100,9 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
 
     /** Bytes of the current piece: all of them, `count` at most, or into `buffer` (then how many). */
     read(count?: number | Uint8Array): ArrayBuffer | number | undefined {
-      return this.#incoming.read(count);
+      if (this.format === "buffer") return this.#incoming.read(count);
+      const byte = this.#incoming.read(1) as ArrayBuffer | undefined; // "number": the next byte
+      return byte === undefined ? undefined : new Uint8Array(byte)[0];
     }
 
     /**

@@ -128,6 +128,23 @@ describe("The ECMA-419 WebSocket client (embedded:network/websocket/client)", fu
     client.close();
   });
 
+  it("reads byte by byte as numbers in the \"number\" format and keeps its target", async function () {
+    const ws = await echo();
+    const bytes: number[] = [];
+    let more = true;
+    let sent = false;
+    const client = new WebSocketClient({ host: "127.0.0.1", port: ws.port, socket: { io: NodeTCP }, format: "number", target: "t1",
+      onWritable() { if (!sent) this.write(Uint8Array.of(5, 6, 7)); sent = true; },
+      onReadable(count, options) {
+        for (let i = 0; i < count; i++) bytes.push(this.read() as number);
+        more = options.more;
+      } });
+    await until(() => bytes.length === 3 && !more, 5000, "the echo");
+    assert.deepEqual(bytes, [5, 6, 7]);
+    assert.equal((client as unknown as { target: string }).target, "t1");
+    client.close();
+  });
+
   it("reports the server's close with its code and reason, then onClose", async function () {
     const ws = await echo();
     ws.server.on("connection", (peer) => setTimeout(() => peer.close(4001, "server says bye"), 20));
