@@ -2,18 +2,18 @@
 // reconnection with exponential backoff and full jitter, and a heartbeat that declares a silent
 // link dead. One API on the device and on Node: only the injected Network differs.
 
-import { createKey } from "./core/accept.js";
+import { ClientHandshake, HANDSHAKE_FAILED, HANDSHAKE_WAIT } from "./core/client-handshake.js";
 import type { DataHandler } from "./core/receiver.js";
 import { HandshakeErrors, type WebSocketProblem } from "./core/errors.js";
-import { buildClientRequest, checkServerAnswer } from "./core/handshake-client.js";
-import { HEAD_FAILED, HEAD_INCOMPLETE, HttpHeadReader } from "./core/http-head.js";
-import type { Network } from "./io.js";
+import type { Network, SocketOptions } from "./io.js";
 import type { Platform } from "./platform.js";
 import { connectionSizes } from "./core/connection.js";
-import { Session } from "./session.js";
+import { resolveHost } from "./resolve.js";
+import { type RawReader, Session } from "./session.js";
 import { type ConnectionSettings, connectionSettings } from "./session-settings.js";
 import { isIpAddress, parseWebSocketUrl, type WebSocketUrl } from "./url.js";
-import { utf8Encode } from "./core/utf8.js";
+
+export { OPCODE_BINARY, OPCODE_TEXT } from "./core/constants.js";
 
 export interface ReconnectPolicy {
   /** First delay's ceiling in ms; each failure doubles it (full jitter: a random delay below it). */
@@ -55,6 +55,9 @@ export interface ClientOptions extends DataHandler, ConnectionSettings {
 }
 
 export type ClientState = "connecting" | "open" | "closing" | "closed" | "waiting";
+/** The values of WebSocketClient.state, to compare with instead of string literals. */
+export const ClientStates = Object.freeze({ CONNECTING: "connecting", OPEN: "open", CLOSING: "closing", CLOSED: "closed",
+  WAITING: "waiting" } as const);
 
 const NO_RETRY_STATUS = [401, 403, 404];
 
@@ -112,11 +115,66 @@ export class WebSocketClient {
     const o = this.#options;
     const url = this.#url;
     this.#state = "connecting";
-    const key = createKey(o.platform.random32);
-    const session = new Session({
+    const handshake = new ClientHandshake({ host: url.host, port: url.port, path: url.path, secure: url.secure,
+      origin: o.origin, protocols: o.protocols, headers: o.headers, maxHeader: o.maxHeader,
+      proxyHeaders: o.proxy ? o.proxy.headers ?? {} : undefined }, o.platform.random32, o.platform.sha1);
+    const session = this.#newSession();
+    let connected = false; // the socket's first onWritable: TCP is up, the handshake is what is late
+    const raw = (bytes: Uint8Array, count: number): void => {
+      const end = handshake.feed(bytes, 0, count);
+      if (end === HANDSHAKE_FAILED) return this.#refuse(handshake.problem as WebSocketProblem, handshake.status);
+      if (end === HANDSHAKE_WAIT) return void this.#write(session, handshake); // the upgrade, once a proxy's tunnel stands
+      this.#clear("#deadline");
+      this.#protocol = handshake.protocol;
+      this.#state = "open";
+      this.#attempt = 0;
+      session.open(bytes, end, count);
+      this.#startHeartbeat();
+      o.onOpen?.(handshake.protocol);
+    };
+    this.#deadline = o.network.timers.set(() => {
+      this.#deadline = null;
+      this.#report(connected ? HandshakeErrors.HANDSHAKE_TIMEOUT : HandshakeErrors.CONNECT_TIMEOUT, 0);
+      session.drop();
+    }, o.connectTimeout ?? 10000);
+    const target = o.proxy ?? url;
+    resolveHost(o.network.dns, target.host, (address, host) => {
+      if (session.ended) return;
+      const callbacks = session.callbacks();
+      this.#openSocket(session, raw, { address, host, port: target.port, ...callbacks,
+        onWritable: (n: number) => { connected = true; callbacks.onWritable(n); } });
+      this.#write(session, handshake);
+    }, () => {
+      this.#report({ code: "WS_ERR_DNS", status: 0, message: `cannot resolve ${target.host}` }, 0);
+      session.drop();
+    });
+  }
+
+  /** The TCP or TLS socket for one attempt, handed to its session. */
+  #openSocket(session: Session, raw: RawReader, options: SocketOptions): void {
+    const url = this.#url;
+    const io = url.secure ? this.#options.network.tls!.io : this.#options.network.socket.io;
+    try {
+      // the server name for SNI and certificate checks: never an IP address
+      session.attach(new io({ ...options, secure: url.secure
+        ? { ...(isIpAddress(url.host) ? {} : { servername: url.host }), ...this.#options.secure } : undefined }), raw);
+    } catch {
+      session.drop(); // refused at once, as a device does with no route
+    }
+  }
+
+  /** Writes what the handshake has to send now: the proxy's CONNECT or the upgrade. */
+  #write(session: Session, handshake: ClientHandshake): void {
+    const bytes = handshake.next();
+    if (bytes !== null) session.writeRaw(bytes);
+  }
+
+  /** A session for one attempt: anything from the server counts as a sign of life for the heartbeat. */
+  #newSession(): Session {
+    const o = this.#options;
+    this.#session = new Session({
       role: "client", random: o.platform.random32, timers: o.network.timers, closesFirst: false, ...connectionSettings(o),
     }, {
-      // anything from the server counts as a sign of life for the heartbeat
       onMessage: (type, data, length) => { this.#heard = true; o.onMessage?.(type, data, length); },
       onPiece: (type, data, start, end, offset, final) => { this.#heard = true; o.onPiece?.(type, data, start, end, offset, final); },
       onPing: () => { this.#heard = true; },
@@ -126,68 +184,7 @@ export class WebSocketClient {
       onDrain: () => o.onDrain?.(),
       onEnd: () => this.#ended(),
     });
-    this.#session = session;
-    const request = buildClientRequest({ host: url.host, port: url.port, path: url.path, secure: url.secure,
-      origin: o.origin, protocols: o.protocols, headers: o.headers }, key);
-    let reader = new HttpHeadReader(o.maxHeader ?? 2048);
-    let tunnel = o.proxy !== undefined;
-    const raw = (bytes: Uint8Array, count: number): void => {
-      const end = reader.feed(bytes, 0, count);
-      if (end === HEAD_INCOMPLETE) return;
-      if (end === HEAD_FAILED) return this.#refuse(reader.problem as WebSocketProblem, 0);
-      const head = reader.head!;
-      if (tunnel) {
-        // the proxy's answer to CONNECT: then the real handshake goes through the tunnel
-        const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head.startLine)?.[1] ?? 0);
-        if (status !== 200) return this.#refuse(HandshakeErrors.BAD_STATUS, status);
-        tunnel = false;
-        reader = new HttpHeadReader(o.maxHeader ?? 2048); // for the server's answer
-        session.writeRaw(utf8Encode(request));
-        return;
-      }
-      const answer = checkServerAnswer(head, key, o.protocols ?? [], o.platform.sha1);
-      if (answer.problem !== null) return this.#refuse(answer.problem, answer.status);
-      this.#clear("#deadline");
-      this.#protocol = answer.protocol;
-      this.#state = "open";
-      this.#attempt = 0;
-      session.open(bytes, end, count);
-      this.#startHeartbeat();
-      o.onOpen?.(answer.protocol);
-    };
-    this.#deadline = o.network.timers.set(() => {
-      this.#deadline = null;
-      session.drop();
-    }, o.connectTimeout ?? 10000);
-    const target = o.proxy ?? { host: url.host, port: url.port };
-    const open = (address: string | undefined, host: string | undefined): void => {
-      if (session.ended) return;
-      const io = url.secure ? o.network.tls!.io : o.network.socket.io;
-      try {
-        const socket = new io({ address, host, port: target.port, ...session.callbacks(),
-          // the server name for SNI and certificate checks: never an IP address
-          secure: url.secure ? { ...(isIpAddress(url.host) ? {} : { servername: url.host }), ...o.secure } : undefined });
-        session.attach(socket, raw);
-        if (o.proxy) {
-          const authority = `${url.host.indexOf(":") >= 0 ? `[${url.host}]` : url.host}:${url.port}`;
-          let connect = `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n`;
-          for (const [name, value] of Object.entries(o.proxy.headers ?? {})) connect += `${name}: ${value}\r\n`;
-          session.writeRaw(utf8Encode(connect + "\r\n"));
-        } else session.writeRaw(utf8Encode(request));
-      } catch {
-        session.drop(); // refused at once, as a device does with no route
-      }
-    };
-    const dns = o.network.dns;
-    if (dns === undefined || isIpAddress(target.host)) open(isIpAddress(target.host) ? target.host : undefined, target.host);
-    else {
-      const resolver = new dns.io(dns);
-      resolver.resolve({
-        host: target.host,
-        onResolved: (_host, address) => { resolver.close(); open(address, undefined); },
-        onError: () => { resolver.close(); this.#report({ code: "WS_ERR_DNS", status: 0, message: `cannot resolve ${target.host}` }, 0); session.drop(); },
-      });
-    }
+    return this.#session;
   }
 
   /** The server (or proxy, or our own check) refused the handshake. */

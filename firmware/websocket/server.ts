@@ -3,31 +3,19 @@
 // tokens and choose a subprotocol, plain HTTP answered by a handler, and broadcast with per-client
 // backpressure: a slow client's messages are dropped or the client is closed, and both are counted.
 
+import { HANDSHAKE_WAIT } from "./core/client-handshake.js";
 import { type WebSocketProblem } from "./core/errors.js";
-import { buildAcceptance, buildResponseHead, checkUpgradeRequest, type UpgradeRequest } from "./core/handshake-server.js";
-import { HEAD_FAILED, HEAD_INCOMPLETE, HttpHeadReader } from "./core/http-head.js";
+import type { UpgradeRequest } from "./core/handshake-server.js";
 import type { DataHandler } from "./core/receiver.js";
-import { utf8Encode } from "./core/utf8.js";
+import { type Acceptance, type HttpAnswer, ServerHandshake } from "./core/server-handshake.js";
 import type { Listener, Network } from "./io.js";
 import type { Platform } from "./platform.js";
 import { connectionSizes } from "./core/connection.js";
 import { Session } from "./session.js";
 import { type ConnectionSettings, connectionSettings } from "./session-settings.js";
 
-export type { UpgradeRequest };
-
-/** An HTTP answer: a refusal of an upgrade, or the response to a plain request. */
-export interface HttpAnswer {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string | Uint8Array;
-}
-
-/** How onUpgrade accepts: the subprotocol chosen (one the client offered) and extra headers. */
-export interface Acceptance {
-  protocol?: string;
-  headers?: Record<string, string>;
-}
+export type { Acceptance, HttpAnswer, UpgradeRequest };
+export { OPCODE_BINARY, OPCODE_TEXT } from "./core/constants.js";
 
 export interface ServerOptions extends ConnectionSettings {
   port: number;
@@ -56,6 +44,10 @@ export interface ServerOptions extends ConnectionSettings {
 }
 
 const TOO_MANY: HttpAnswer = Object.freeze({ status: 503, headers: { "Retry-After": "5" }, body: "too many clients" });
+const UPGRADE_ONLY: HttpAnswer = Object.freeze({ status: 426, body: "WebSocket only" });
+
+/** A session's client, set when its upgrade is accepted: its handler gets the session's events. */
+interface Link { client: ServerClient | null }
 
 export interface BroadcastResult { sent: number; dropped: number; closed: number }
 
@@ -145,28 +137,9 @@ export class WebSocketServer {
     const raw = this.#listener.read();
     if (raw === undefined || raw === null) return;
     const o = this.#options;
-    let client: ServerClient | null = null;
-    const session = new Session({ role: "server", timers: o.network.timers, closesFirst: true, ...connectionSettings(o) }, {
-      onMessage: (type, data, length) => client?.handler.onMessage?.(type, data, length),
-      onPiece: (type, data, start, end, offset, final) => client?.handler.onPiece?.(type, data, start, end, offset, final),
-      onPong: (data, start, end) => client?.handler.onPong?.(data, start, end),
-      onError: (p) => client?.handler.onError?.(p),
-      onClose: (code, reason, clean) => client?.handler.onClose?.(code, reason, clean),
-      onDrain: () => client?.handler.onDrain?.(),
-      onEnd: () => {
-        o.network.timers.clear(timer);
-        this.#pending.delete(session);
-        if (client !== null) this.clients.delete(client);
-      },
-    });
-    const full = this.clients.size >= (o.maxClients ?? 8);
-    if (!full) {
-      if (this.#pending.size >= (o.maxPending ?? 4)) {
-        this.stats.evicted++;
-        this.#pending.values().next().value?.drop(); // the oldest: a good client's request comes at once
-      }
-      this.#pending.add(session);
-    }
+    const handshake = new ServerHandshake(o.maxHeader ?? 2048);
+    const link: Link = { client: null };
+    const session = this.#session(link, () => o.network.timers.clear(timer));
     const timer = o.network.timers.set(() => { if (!session.opened) session.drop(); }, o.handshakeTimeout ?? 5000);
     let socket;
     try {
@@ -175,41 +148,62 @@ export class WebSocketServer {
       (raw as { close?(): void }).close?.(); // no socket to adopt it (lwIP's pool is used up): let it go
       return session.drop();
     }
-    const reader = new HttpHeadReader(o.maxHeader ?? 2048);
-    const answer = (a: HttpAnswer): void => {
-      this.#pending.delete(session);
-      if (a.status >= 400) this.stats.refused++;
-      else this.stats.http++;
-      const body = typeof a.body === "string" ? utf8Encode(a.body) : a.body ?? new Uint8Array(0);
-      session.writeRaw(utf8Encode(buildResponseHead(a.status, body.length, a.headers)));
-      session.writeRaw(body, true);
-    };
-    let decided = false; // bytes after a refused request are ignored
+    if (!this.#pending.has(session)) { // open connections at maxClients
+      session.attach(socket, null);
+      return this.#answer(session, TOO_MANY);
+    }
     session.attach(socket, (bytes, count) => {
-      if (decided) return;
-      const end = reader.feed(bytes, 0, count);
-      if (end === HEAD_INCOMPLETE) return;
-      decided = true;
-      if (end === HEAD_FAILED) return answer({ status: reader.problem!.status, body: reader.problem!.message });
-      const check = checkUpgradeRequest(reader.head!);
-      const request = check.request;
-      if (check.problem !== null || request === null) return answer({ status: check.problem!.status, body: check.problem!.message });
-      if (!request.upgrade) return answer(o.onRequest?.(request) ?? { status: 426, body: "WebSocket only" });
-      if (this.clients.size >= (o.maxClients ?? 8)) return answer(TOO_MANY); // filled while it was pending
-      const decision = o.onUpgrade?.(request) ?? {};
-      if ("status" in decision) return answer(decision);
+      const end = handshake.feed(bytes, 0, count);
+      if (end === HANDSHAKE_WAIT) return;
+      const request = handshake.request!;
+      const decision: HttpAnswer | Acceptance = handshake.refusal
+        ?? (!request.upgrade ? o.onRequest?.(request) ?? UPGRADE_ONLY
+          : this.clients.size >= (o.maxClients ?? 8) ? TOO_MANY // filled while it was pending
+            : o.onUpgrade?.(request) ?? {});
+      if ("status" in decision) return this.#answer(session, decision);
       this.#pending.delete(session);
       this.stats.accepted++;
-      session.writeRaw(utf8Encode(buildAcceptance(request, o.platform.sha1, decision.protocol, decision.headers)));
-      client = new ServerClient(session, request, decision.protocol ?? "");
+      session.writeRaw(handshake.accept(o.platform.sha1, decision));
+      const client = new ServerClient(session, request, decision.protocol ?? "");
+      link.client = client;
       this.clients.add(client);
       o.network.timers.clear(timer);
       o.onConnection?.(client, request);
       session.open(bytes, end, count);
     });
-    if (full) {
-      session.attach(socket, () => undefined);
-      answer(TOO_MANY);
+  }
+
+  /** A session whose events go to its client's handler once there is one; pending while there is room. */
+  #session(link: Link, ended: () => void): Session {
+    const o = this.#options;
+    const session: Session = new Session({ role: "server", timers: o.network.timers, closesFirst: true, ...connectionSettings(o) }, {
+      onMessage: (type, data, length) => link.client?.handler.onMessage?.(type, data, length),
+      onPiece: (type, data, start, end, offset, final) => link.client?.handler.onPiece?.(type, data, start, end, offset, final),
+      onPong: (data, start, end) => link.client?.handler.onPong?.(data, start, end),
+      onError: (p) => link.client?.handler.onError?.(p),
+      onClose: (code, reason, clean) => link.client?.handler.onClose?.(code, reason, clean),
+      onDrain: () => link.client?.handler.onDrain?.(),
+      onEnd: () => {
+        ended();
+        this.#pending.delete(session);
+        if (link.client !== null) this.clients.delete(link.client);
+      },
+    });
+    if (this.clients.size < (o.maxClients ?? 8)) {
+      if (this.#pending.size >= (o.maxPending ?? 4)) {
+        this.stats.evicted++;
+        this.#pending.values().next().value?.drop(); // the oldest: a good client's request comes at once
+      }
+      this.#pending.add(session);
     }
+    return session;
+  }
+
+  /** Answers over HTTP and ends the connection: a refusal, or a plain request's response. */
+  #answer(session: Session, a: HttpAnswer): void {
+    this.#pending.delete(session);
+    if (a.status >= 400) this.stats.refused++;
+    else this.stats.http++;
+    session.writeRaw(ServerHandshake.answer(a), true);
   }
 }

@@ -6,8 +6,10 @@ import fc from "fast-check";
 import { SampleRing } from "../../firmware/app/sample-ring.js";
 import { batchHeaderSize, decodeBatch, StreamFormatError } from "../../firmware/app/stream-format.js";
 import { acceptFor } from "../../firmware/websocket/core/accept.js";
+import { ClientHandshake, HANDSHAKE_FAILED, HANDSHAKE_WAIT } from "../../firmware/websocket/core/client-handshake.js";
 import { checkServerAnswer } from "../../firmware/websocket/core/handshake-client.js";
 import { buildAcceptance, checkUpgradeRequest } from "../../firmware/websocket/core/handshake-server.js";
+import { ServerHandshake } from "../../firmware/websocket/core/server-handshake.js";
 import { HEAD_INCOMPLETE, HttpHeadReader } from "../../firmware/websocket/core/http-head.js";
 import { sha1 } from "../../firmware/websocket/core/sha1.js";
 import { simulatedDevice } from "../../host/simulated-device.js";
@@ -24,6 +26,44 @@ function read(bytes: Uint8Array, cuts: number[], limit: number): HttpHeadReader 
     from = to;
   }
   return reader;
+}
+
+/** The random words behind KEY: a client handshake made with them sends KEY, so good answers match it. */
+const NONCE = [0x74686520, 0x73616d70, 0x6c65206e, 0x6f6e6365];
+
+/** Feeds bytes in the pieces `cuts` makes until the handshake decides; what feed() returned then. */
+function decide(feed: (from: number, to: number) => number, bytes: Uint8Array, cuts: number[]): number {
+  let from = 0;
+  for (const to of [...cuts, bytes.length]) {
+    const end = feed(from, to);
+    if (end !== HANDSHAKE_WAIT) return end;
+    from = to;
+  }
+  return HANDSHAKE_WAIT;
+}
+
+function serverOutcome(bytes: Uint8Array, cuts: number[], limit: number): string {
+  const h = new ServerHandshake(limit);
+  const end = decide((from, to) => h.feed(bytes, from, to), bytes, cuts);
+  if (end === HANDSHAKE_WAIT) return "wait";
+  if (h.refusal !== null) return `refuse ${h.refusal.status}`;
+  if (h.request!.upgrade) assert.match(String.fromCharCode(...h.accept(sha1, {})), /^HTTP\/1\.1 101 /);
+  return `${h.request!.upgrade ? "upgrade" : "plain"} at ${end}`;
+}
+
+function clientOutcome(bytes: Uint8Array, cuts: number[], limit: number, proxy: boolean): string {
+  let i = 0;
+  const h = new ClientHandshake({ host: "h", port: 80, path: "/chat", protocols: ["chat"], maxHeader: limit,
+    proxyHeaders: proxy ? {} : undefined }, () => NONCE[i++ & 3], sha1);
+  h.next();
+  if (proxy) {
+    const ok = Uint8Array.from("HTTP/1.1 200 OK\r\n\r\n", (c) => c.charCodeAt(0));
+    assert.equal(h.feed(ok, 0, ok.length), HANDSHAKE_WAIT);
+    assert.ok(h.next() !== null, "the upgrade follows the proxy's 200");
+  }
+  const end = decide((from, to) => h.feed(bytes, from, to), bytes, cuts);
+  if (end === HANDSHAKE_FAILED) return `fail ${h.problem!.code} ${h.status}`;
+  return end === HANDSHAKE_WAIT ? "wait" : `open "${h.protocol}" at ${end}`;
 }
 
 const COMMAND_ERRORS = new Set(["TOO_LONG", "BAD_JSON", "BAD_COMMAND", "BAD_ARGS", "UNKNOWN_COMMAND", "FAILED"]);
@@ -45,6 +85,19 @@ const STREAM_ERRORS = new Set(["STREAM_TOO_SHORT", "STREAM_BAD_MAGIC", "STREAM_B
   "STREAM_BAD_DEVICE_ID", "STREAM_BAD_TIMESTAMP", "STREAM_BAD_LENGTH"]);
 
 export const parserTargets: FuzzTarget[] = [
+  {
+    name: "the handshake objects decide any head the same however it is split, through a proxy or not, and never throw", runs: 2000,
+    property: () => fc.property(httpHead, fc.array(fc.nat(), { maxLength: 5 }), fc.constantFrom(128, 1024), (bytes, rawCuts, limit) => {
+      const cuts = cutPoints(rawCuts, bytes.length);
+      const server = serverOutcome(bytes, [], limit);
+      assert.equal(serverOutcome(bytes, cuts, limit), server);
+      assert.match(server, /^(wait|refuse (400|405|426|431|505)|upgrade at \d+|plain at \d+)$/);
+      const client = clientOutcome(bytes, [], limit, false);
+      assert.equal(clientOutcome(bytes, cuts, limit, false), client);
+      assert.equal(clientOutcome(bytes, cuts, limit, true), client, "the tunnel changes nothing that follows it");
+      if (client.startsWith("open")) assert.equal(read(bytes, [], limit).head?.headers["sec-websocket-accept"], acceptFor(KEY, sha1));
+    }),
+  },
   {
     name: "HTTP heads, split anywhere, are parsed the same and never make either handshake side throw", runs: 3000,
     property: () => fc.property(httpHead, fc.array(fc.nat(), { maxLength: 5 }), fc.constantFrom(128, 1024), (bytes, rawCuts, limit) => {

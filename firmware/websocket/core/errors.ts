@@ -43,7 +43,7 @@ export const HandshakeErrors = Object.freeze({
   HEADERS_TOO_LARGE: problem("WS_ERR_HEADERS_TOO_LARGE", 431, "request header fields too large"),
   MALFORMED: problem("WS_ERR_MALFORMED_HTTP", 400, "malformed HTTP message"),
   METHOD: problem("WS_ERR_INVALID_METHOD", 405, "method is not GET"),
-  HTTP_VERSION: problem("WS_ERR_INVALID_HTTP_VERSION", 505, "HTTP version is not 1.1"),
+  HTTP_VERSION: problem("WS_ERR_INVALID_HTTP_VERSION", 505, "HTTP version below 1.1"),
   NO_HOST: problem("WS_ERR_MISSING_HOST", 400, "missing Host header"),
   NOT_UPGRADE: problem("WS_ERR_NOT_UPGRADE", 426, "Upgrade: websocket and Connection: Upgrade required"),
   INVALID_KEY: problem("WS_ERR_INVALID_KEY", 400, "Sec-WebSocket-Key is not 16 bytes in base64"),
@@ -54,6 +54,9 @@ export const HandshakeErrors = Object.freeze({
   BAD_ACCEPT: problem("WS_ERR_INVALID_ACCEPT", 0, "Sec-WebSocket-Accept does not match the key"),
   BAD_PROTOCOL: problem("WS_ERR_INVALID_SUBPROTOCOL", 0, "server chose a subprotocol that was not offered"),
   BAD_EXTENSION: problem("WS_ERR_UNEXPECTED_EXTENSION", 0, "server named an extension that was not offered"),
+  // the client's connectTimeout ran out: before TCP connected, or in the handshake after it
+  CONNECT_TIMEOUT: problem("WS_ERR_CONNECT_TIMEOUT", 0, "no TCP connection within the connect timeout"),
+  HANDSHAKE_TIMEOUT: problem("WS_ERR_HANDSHAKE_TIMEOUT", 0, "no opening handshake within the connect timeout"),
 });
 
 export const UsageErrors = Object.freeze({

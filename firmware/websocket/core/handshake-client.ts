@@ -2,7 +2,7 @@
 
 import { acceptFor, type Sha1 } from "./accept.js";
 import { HandshakeErrors, type WebSocketProblem } from "./errors.js";
-import { type HttpHead, hasToken, isSafeHeaderValue, TOKEN, tokenList } from "./http-head.js";
+import { formatFields, type HttpHead, hasToken, isHttp11OrLater, parseStatusLine, TOKEN, tokenList } from "./http-head.js";
 
 export interface ClientRequestOptions {
   host: string;
@@ -24,21 +24,20 @@ export function buildClientRequest(options: ClientRequestOptions, key: string): 
   if (!/^\/[\x21-\x7e]*$/.test(path)) throw new TypeError("path must start with / and hold no spaces");
   let request = `GET ${path} HTTP/1.1\r\nHost: ${host}${options.port === defaultPort ? "" : ":" + options.port}\r\n`
     + `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n`;
-  if (options.origin !== undefined) request += field("Origin", options.origin);
+  if (options.origin !== undefined) request += formatFields({ Origin: options.origin });
   const protocols = options.protocols ?? [];
   if (protocols.length > 0) {
     for (const p of protocols) if (!TOKEN.test(p)) throw new TypeError(`invalid subprotocol "${p}"`);
     if (new Set(protocols).size !== protocols.length) throw new TypeError("duplicate subprotocol");
-    request += field("Sec-WebSocket-Protocol", protocols.join(", "));
+    request += `Sec-WebSocket-Protocol: ${protocols.join(", ")}\r\n`;
   }
-  const headers = options.headers ?? {};
-  for (const name of Object.keys(headers)) request += field(name, headers[name]);
-  return request + "\r\n";
+  return request + formatFields(options.headers) + "\r\n";
 }
 
-function field(name: string, value: string): string {
-  if (!TOKEN.test(name) || !isSafeHeaderValue(value)) throw new TypeError(`invalid header ${name}`);
-  return `${name}: ${value}\r\n`;
+/** The proxy's CONNECT to host:port, its headers checked as the upgrade's are. */
+export function buildConnectRequest(host: string, port: number, headers?: Record<string, string>): string {
+  const authority = `${host.indexOf(":") >= 0 ? `[${host}]` : host}:${port}`;
+  return `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${formatFields(headers)}\r\n`;
 }
 
 export interface ServerAnswer {
@@ -53,11 +52,11 @@ export interface ServerAnswer {
 
 /** Checks the server's answer to a request made with `key` and the offered protocols. */
 export function checkServerAnswer(head: HttpHead, key: string, offered: string[], sha1: Sha1): ServerAnswer {
-  const match = /^HTTP\/1\.1 (\d{3})(?: .*)?$/.exec(head.startLine);
-  const status = match ? Number(match[1]) : 0;
+  const line = parseStatusLine(head.startLine);
+  const status = line !== null ? line.status : 0;
   const answer = (problem: WebSocketProblem | null, protocol = ""): ServerAnswer =>
     ({ problem, status, protocol, head });
-  if (match === null) return answer(HandshakeErrors.MALFORMED);
+  if (line === null || !isHttp11OrLater(line.version)) return answer(HandshakeErrors.MALFORMED);
   if (status !== 101) return answer(HandshakeErrors.BAD_STATUS);
   const h = head.headers;
   if (!hasToken(h["upgrade"], "websocket") || !hasToken(h["connection"], "upgrade")) {

@@ -4,7 +4,7 @@
 import { acceptFor, type Sha1 } from "./accept.js";
 import { base64Decode } from "./base64.js";
 import { HandshakeErrors, type WebSocketProblem } from "./errors.js";
-import { type HttpHead, hasToken, isSafeHeaderValue, TOKEN, tokenList } from "./http-head.js";
+import { formatFields, type HttpHead, hasToken, isHttp11OrLater, TOKEN, tokenList } from "./http-head.js";
 
 export interface UpgradeRequest {
   method: string;
@@ -25,7 +25,7 @@ export interface RequestCheck {
 }
 
 export function checkUpgradeRequest(head: HttpHead): RequestCheck {
-  const match = /^([A-Z]+) (\S+) HTTP\/(\d\.\d)$/.exec(head.startLine);
+  const match = /^([A-Z]+) (\S+) (HTTP\/\d\.\d)$/.exec(head.startLine);
   if (match === null) return { request: null, problem: HandshakeErrors.MALFORMED };
   const h = head.headers;
   const request: UpgradeRequest = {
@@ -33,7 +33,7 @@ export function checkUpgradeRequest(head: HttpHead): RequestCheck {
     key: h["sec-websocket-key"] ?? "", protocols: tokenList(h["sec-websocket-protocol"]), origin: h["origin"],
   };
   const refuse = (problem: WebSocketProblem): RequestCheck => ({ request, problem });
-  if (match[3] !== "1.1") return refuse(HandshakeErrors.HTTP_VERSION);
+  if (!isHttp11OrLater(match[3])) return refuse(HandshakeErrors.HTTP_VERSION);
   if (h["host"] === undefined || h["host"] === "") return refuse(HandshakeErrors.NO_HOST);
   if (!request.upgrade) return { request, problem: null }; // plain HTTP: the app's handler decides
   if (request.method !== "GET") return refuse(HandshakeErrors.METHOD);
@@ -54,7 +54,7 @@ export function buildAcceptance(request: UpgradeRequest, sha1: Sha1, protocol = 
   let answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
     + `Sec-WebSocket-Accept: ${acceptFor(request.key, sha1)}\r\n`;
   if (protocol !== "") answer += `Sec-WebSocket-Protocol: ${protocol}\r\n`;
-  return answer + fields(headers) + "\r\n";
+  return answer + formatFields(headers) + "\r\n";
 }
 
 const REASONS: Record<number, string> = {
@@ -71,15 +71,6 @@ export function buildResponseHead(status: number, bodyLength: number, headers: R
   let head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Status"}\r\nConnection: close\r\nContent-Length: ${bodyLength}\r\n`;
   if (status === 426) head += "Sec-WebSocket-Version: 13\r\n";
   if (status === 405) head += "Allow: GET\r\n";
-  return head + fields(headers) + "\r\n";
+  return head + formatFields(headers) + "\r\n";
 }
 
-function fields(headers: Record<string, string>): string {
-  let text = "";
-  for (const name of Object.keys(headers)) {
-    const value = headers[name];
-    if (!TOKEN.test(name) || !isSafeHeaderValue(value)) throw new TypeError(`invalid header ${name}`);
-    text += `${name}: ${value}\r\n`;
-  }
-  return text;
-}

@@ -34,6 +34,8 @@ export class HttpHeadReader {
     for (let i = start; i < end; i++) {
       const b = bytes[i];
       if (this.#length === this.#buffer.length) return this.#failWith(HandshakeErrors.HEADERS_TOO_LARGE);
+      // a bare LF ends no line here: refused at once rather than waiting for a CR LF CR LF that never comes
+      if (b === 10 && (this.#length === 0 || this.#buffer[this.#length - 1] !== 13)) return this.#failWith(HandshakeErrors.MALFORMED);
       this.#buffer[this.#length++] = b;
       const expected = (this.#matched & 1) === 0 ? 13 : 10;
       this.#matched = b === expected ? this.#matched + 1 : b === 13 ? 1 : 0;
@@ -99,3 +101,30 @@ export function isSafeHeaderValue(value: string): boolean {
 }
 
 export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Header fields as lines, for every head we write (the proxy's CONNECT, the upgrade request, the
+ * server's answers): throws TypeError on a name that is not a token or a value that would inject a line.
+ */
+export function formatFields(headers: Record<string, string> | undefined): string {
+  let text = "";
+  if (headers === undefined) return text;
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (!TOKEN.test(name) || typeof value !== "string" || !isSafeHeaderValue(value)) throw new TypeError(`invalid header ${name}`);
+    text += `${name}: ${value}\r\n`;
+  }
+  return text;
+}
+
+/** "HTTP/x.y" at least 1.1, as RFC 6455 asks of both sides ("HTTP/1.1 or higher"). */
+export function isHttp11OrLater(version: string): boolean {
+  const match = /^HTTP\/(\d)\.(\d)$/.exec(version);
+  return match !== null && (Number(match[1]) > 1 || (match[1] === "1" && match[2] !== "0"));
+}
+
+/** A response's status line: its version and status, or null when it is not one. */
+export function parseStatusLine(line: string): { version: string; status: number } | null {
+  const match = /^(HTTP\/\d\.\d) (\d{3})(?: .*)?$/.exec(line);
+  return match === null ? null : { version: match[1], status: Number(match[2]) };
+}
