@@ -3,7 +3,7 @@
 // (echoing every message until the server closes), then asks for /updateReports?agent=NAME.
 // With WS_URL set: connects there, echoes until closed, and exits.
 
-import { WebSocketClient } from "../firmware/websocket/client.js";
+import { OPCODE_TEXT, WebSocketClient } from "../firmware/websocket/client.js";
 import { utf8Decode } from "../firmware/websocket/core/utf8.js";
 import { flag } from "./args.js";
 import { ECHO_SETTINGS } from "./echo-settings.js";
@@ -17,7 +17,7 @@ export function echoUntilClosed(url: string): Promise<string[]> {
     const client: WebSocketClient = new WebSocketClient({
       url, network: nodeNetwork, platform: nodePlatform, reconnect: false, connectTimeout: 10000, ...ECHO_SETTINGS,
       onMessage(type, data, length) {
-        if (type === 1) {
+        if (type === OPCODE_TEXT) {
           const text = utf8Decode(data, 0, length);
           texts.push(text);
           client.send(text);

@@ -1,7 +1,7 @@
 // npm run echo-server -- --port P [--host 127.0.0.1]: echoes every message with its type.
 
 import { utf8Decode } from "../firmware/websocket/core/utf8.js";
-import { WebSocketServer } from "../firmware/websocket/server.js";
+import { OPCODE_TEXT, WebSocketServer } from "../firmware/websocket/server.js";
 import { flag } from "./args.js";
 import { ECHO_SETTINGS } from "./echo-settings.js";
 import { nodeNetwork } from "./network-node.js";
@@ -15,7 +15,7 @@ const server = new WebSocketServer({
   onConnection(client) {
     client.handler = {
       onMessage(type, data, length) {
-        client.send(type === 1 ? utf8Decode(data, 0, length) : data.slice(0, length));
+        client.send(type === OPCODE_TEXT ? utf8Decode(data, 0, length) : data.slice(0, length));
       },
     };
   },

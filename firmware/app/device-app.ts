@@ -2,7 +2,7 @@
 // batches to the server while it is connected, applies its acknowledgements, and answers its
 // commands. main.js wires it to the board; the host runs the same class as simulated devices.
 
-import { WebSocketClient } from "../websocket/client.js";
+import { ClientStates, OPCODE_TEXT, WebSocketClient } from "../websocket/client.js";
 import { utf8Decode } from "../websocket/core/utf8.js";
 import type { Network } from "../websocket/io.js";
 import type { Platform } from "../websocket/platform.js";
@@ -86,7 +86,7 @@ export class DeviceApp {
     });
   }
 
-  get connected(): boolean { return this.#client?.state === "open"; }
+  get connected(): boolean { return this.#client?.state === ClientStates.OPEN; }
 
   start(): void {
     const separator = this.settings.url.indexOf("?") >= 0 ? "&" : "?";
@@ -106,7 +106,7 @@ export class DeviceApp {
         this.#hello();
         this.flush();
       },
-      onMessage: (type, data, length) => { if (type === 1) this.#text(utf8Decode(data, 0, length)); },
+      onMessage: (type, data, length) => { if (type === OPCODE_TEXT) this.#text(utf8Decode(data, 0, length)); },
       onDrain: () => this.flush(),
     });
     this.#schedule();
@@ -128,7 +128,7 @@ export class DeviceApp {
   /** Sends unsent samples while the connection takes them. */
   flush(): void {
     const client = this.#client;
-    while (client !== null && client.state === "open" && this.ring.unsent > 0 && client.bufferedAmount < 2 * this.#batch.length) {
+    while (client !== null && client.state === ClientStates.OPEN && this.ring.unsent > 0 && client.bufferedAmount < 2 * this.#batch.length) {
       const n = this.ring.takeBatch(this.settings.deviceId, this.#batch, this.settings.batchSize);
       if (!client.send(this.#batch.slice(0, n))) {
         this.ring.rewind(); // refused: send them again later; the server ignores a sequence it has

@@ -73,7 +73,6 @@ export class WebSocketClient {
   #timer: unknown = null;
   #heartbeat: unknown = null;
   #deadline: unknown = null;
-  #heard = false;
 
   constructor(options: ClientOptions) {
     this.#options = options;
@@ -169,16 +168,17 @@ export class WebSocketClient {
     if (bytes !== null) session.writeRaw(bytes);
   }
 
-  /** A session for one attempt: anything from the server counts as a sign of life for the heartbeat. */
+  /**
+   * A session for one attempt. The app's own functions take messages, with no wrapper on the path
+   * of every message (called as methods of this handler object); any bytes from the server count as
+   * a sign of life for the heartbeat (Session.heard, set once per read).
+   */
   #newSession(): Session {
     const o = this.#options;
     this.#session = new Session({
       role: "client", random: o.platform.random32, timers: o.network.timers, closesFirst: false, ...connectionSettings(o),
     }, {
-      onMessage: (type, data, length) => { this.#heard = true; o.onMessage?.(type, data, length); },
-      onPiece: (type, data, start, end, offset, final) => { this.#heard = true; o.onPiece?.(type, data, start, end, offset, final); },
-      onPing: () => { this.#heard = true; },
-      onPong: (data, start, end) => { this.#heard = true; o.onPong?.(data, start, end); },
+      onMessage: o.onMessage, onPiece: o.onPiece, onPong: o.onPong,
       onError: (p) => this.#report(p, p.status),
       onClose: (code, reason, clean) => this.#opened() && o.onClose?.(code, reason, clean),
       onDrain: () => o.onDrain?.(),
@@ -233,11 +233,13 @@ export class WebSocketClient {
     const timers = this.#options.network.timers;
     // a ping, then `timeout` ms for any sign of life; the next ping `interval` ms after the last
     const tick = (): void => {
-      this.#heard = false;
-      this.#session?.ping();
+      const session = this.#session;
+      if (session === null) return;
+      session.heard = false;
+      session.ping();
       this.#deadline = timers.set(() => {
         this.#deadline = null;
-        if (!this.#heard) this.#session?.drop(); // silent past the timeout: dead, 1006
+        if (!session.heard) session.drop(); // silent past the timeout: dead, 1006
         else this.#heartbeat = timers.set(tick, Math.max(0, beat.interval - beat.timeout));
       }, beat.timeout);
     };

@@ -4,6 +4,7 @@
 
 import { WebSocketClient, type ClientOptions } from "./client.js";
 import { utf8Decode, utf8Length } from "./core/utf8.js";
+import { OPCODE_TEXT } from "./core/constants.js";
 
 export interface MessageEventLike { type: "message"; data: string | ArrayBuffer }
 export interface CloseEventLike { type: "close"; code: number; reason: string; wasClean: boolean }
@@ -39,7 +40,7 @@ export class WebSocket {
         this.onopen?.({ type: "open" });
       },
       onMessage: (type, data, length) => {
-        const payload = type === 1 ? utf8Decode(data, 0, length) : (data.buffer as ArrayBuffer).slice(data.byteOffset, data.byteOffset + length);
+        const payload = type === OPCODE_TEXT ? utf8Decode(data, 0, length) : (data.buffer as ArrayBuffer).slice(data.byteOffset, data.byteOffset + length);
         this.onmessage?.({ type: "message", data: payload as string | ArrayBuffer });
       },
       onError: (p) => this.onerror?.({ type: "error", ...p }),

@@ -7,6 +7,7 @@ import { WebSocketServer, type ServerOptions } from "../../firmware/websocket/se
 import { nodeNetwork } from "../../host/network-node.js";
 import type { NodeListener } from "../../host/node-tcp.js";
 import { nodePlatform } from "../../host/platform-node.js";
+import { OPCODE_TEXT } from "../../firmware/websocket/server.js";
 
 /** Polls until `check` holds; fails after `ms`. */
 export async function until(check: () => boolean, ms = 5000, what = "condition"): Promise<void> {
@@ -58,7 +59,7 @@ export async function ourEchoServer(extra: Partial<ServerOptions> = {}): Promise
     port: 0, network: nodeNetwork, platform: nodePlatform, maxMessage: 2 << 20,
     onConnection(client) {
       client.handler = {
-        onMessage(type, data, length) { client.send(type === 1 ? Buffer.from(data.subarray(0, length)).toString() : data.slice(0, length)); },
+        onMessage(type, data, length) { client.send(type === OPCODE_TEXT ? Buffer.from(data.subarray(0, length)).toString() : data.slice(0, length)); },
       };
     },
     ...extra,
