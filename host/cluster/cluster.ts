@@ -2,6 +2,7 @@
 // nginx in front, each from a temporary folder on a loopback port. Used by `npm run cluster`, the
 // fleet tests and the fleet bench; stop() stops everything it started, by pid.
 
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { Child, freePort } from "./processes.js";
 import { type Engine, startNginx, startPostgres, startRedis } from "./engines.js";
@@ -26,6 +27,8 @@ export class Cluster {
   nginx!: Engine;
   readonly instances: { id: string; port: number; child: Child }[] = [];
   readonly settings: ClusterSettings;
+  /** Signs operator sessions, so that one made on any instance is good on every other (nginx may send each request elsewhere). */
+  readonly #sessionSecret = randomBytes(32).toString("base64url");
 
   constructor(settings: ClusterSettings) { this.settings = settings; }
 
@@ -51,7 +54,7 @@ export class Cluster {
   async #instance(id: string, port: number): Promise<Child> {
     const child = new Child(`instance ${id}`, process.execPath, [INSTANCE], {
       ...process.env, PORT: String(port), COMPANION_INSTANCE: id, COMPANION_POSTGRES_URL: this.postgres.url, COMPANION_REDIS_URL: this.redis.url,
-      LOG_LEVEL: "error", ...(this.settings.pingMs ? { COMPANION_PING_MS: String(this.settings.pingMs) } : {}), ...this.settings.env,
+      LOG_LEVEL: "error", COMPANION_SESSION_SECRET: this.#sessionSecret, ...(this.settings.pingMs ? { COMPANION_PING_MS: String(this.settings.pingMs) } : {}), ...this.settings.env,
     });
     await child.ready(/listening on \d+/);
     return child;

@@ -3,6 +3,7 @@
 //   COMPANION_REDIS_URL     redis://...    : joins the other instances through Redis (else it is alone)
 //   COMPANION_INSTANCE      this instance's id in the cluster (host-pid-random by default)
 //   COMPANION_PG_POOL       PostgreSQL connections of this instance (10)
+//   COMPANION_SESSION_SECRET shared by the instances: an operator's session is good on all of them
 // Prints "instance ID listening on PORT" when it is ready; stops on SIGINT or SIGTERM.
 
 import { ClusterBus } from "../companion/cluster-bus.js";
@@ -21,7 +22,7 @@ try {
     ? await openPostgresStore(env.COMPANION_POSTGRES_URL, options.retention, Number(env.COMPANION_PG_POOL || 10))
     : new SampleStore(options.database, options.retention);
   const cluster = env.COMPANION_REDIS_URL ? await ClusterBus.connect({ redisUrl: env.COMPANION_REDIS_URL, instance: env.COMPANION_INSTANCE || undefined }) : undefined;
-  server = new CompanionServer<Store>({ ...options, store, cluster, dashboard: true });
+  server = new CompanionServer<Store>({ ...options, store, cluster, dashboard: true, sessionSecret: env.COMPANION_SESSION_SECRET || undefined });
   await server.start();
   console.log(`instance ${cluster?.instance ?? "alone"} listening on ${server.port}`);
 } catch (e) {

@@ -25,6 +25,8 @@ export interface CompanionOptions<S extends Store = SampleStore> {
   host?: string;
   /** SQLite file, or ":memory:"; ignored when `store` is given. */
   database: string;
+  /** Shared by a cluster's instances: sessions are signed with it, so any instance accepts one made by another. */
+  sessionSecret?: string;
   /** Another store (PostgreSQL, for a cluster), opened by the caller and closed by stop(). */
   store?: S;
   /** Joins the instances of a cluster through Redis (cluster-bus.ts); closed by stop(). */
@@ -166,7 +168,7 @@ export class CompanionServer<S extends Store = SampleStore> {
     app.register(fastifyCookie);
     app.register(fastifyWebsocket, { options: { maxPayload: 1 << 16 } });
     app.register(async (scope) => {
-      authRoutes(scope, new Sessions(o.operatorToken), this.#limiter, this.secure);
+      authRoutes(scope, new Sessions(o.operatorToken, undefined, o.sessionSecret), this.#limiter, this.secure);
       apiRoutes(scope, this);
       this.#deviceRoute(scope);
       scope.get("/live", { websocket: true }, (socket) => this.live.add(socket));

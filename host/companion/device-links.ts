@@ -181,15 +181,17 @@ export class DeviceLinks {
   }
 
   async #checkLiveness(): Promise<void> {
+    const asked = [...this.#links.keys()];
     let holding: Set<string>;
     try {
-      holding = await this.#events.holding([...this.#links.keys()]);
+      holding = await this.#events.holding(asked);
     } catch {
-      holding = new Set(this.#links.keys()); // the credential store is unreachable: no one is revoked for it
+      holding = new Set(asked); // the credential store is unreachable: no one is revoked for it
     }
+    const checked = new Set(asked); // a device that connected while the store answered was checked as it connected
     const now = Date.now();
     for (const [device, link] of this.#links) {
-      if (!holding.has(device)) {
+      if (checked.has(device) && !holding.has(device)) {
         link.ws.close(CLOSE.REVOKED, "REVOKED: this device's token was revoked");
         this.#detach(device, link, "DEVICE_REVOKED");
         continue;
