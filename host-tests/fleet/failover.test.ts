@@ -83,7 +83,7 @@ describe("A fleet of companion instances under failures", function () {
     await streaming("pg", 30, async (apps) => {
       await allAdvance(apps, 10, 60_000, "every device streaming");
       const before = apps.map((a) => a.counts.opens);
-      await fleet.cluster.postgres.restart(); // fast shutdown (open transactions rolled back), then start again
+      await fleet.cluster.postgres.restart(false, 2000); // fast shutdown (open transactions rolled back), 2 s away, started again
       await allAdvance(apps, 10, 45_000, "every device storing again after PostgreSQL came back");
       assert.ok(apps.some((a, k) => a.counts.opens > before[k]), "some links were closed while PostgreSQL was away");
       await finish(apps);

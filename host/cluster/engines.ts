@@ -11,7 +11,7 @@ import { Child, EngineMissing, freePort, program } from "./processes.js";
 
 const PG_BIN = ["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"];
 
-export interface Engine { child: Child; url: string; port: number; dir: string; restart(kill?: boolean): Promise<void>; stop(): Promise<void> }
+export interface Engine { child: Child; url: string; port: number; dir: string; restart(kill?: boolean, downMs?: number): Promise<void>; stop(): Promise<void> }
 
 function asPostgres(): string[] {
   if (process.getuid?.() !== 0) return [];
@@ -39,8 +39,9 @@ export async function startPostgres(options: { durable?: boolean; maxConnections
   };
   const engine: Engine = {
     child: await launch(), url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, dir,
-    async restart(kill = false) {
+    async restart(kill = false, downMs = 0) {
       await engine.child.stop(kill ? "SIGKILL" : "SIGINT");
+      await new Promise((r) => setTimeout(r, downMs)); // away long enough for clients to notice
       engine.child = await launch();
     },
     async stop() {
