@@ -34,7 +34,8 @@ export async function startPostgres(options: { durable?: boolean; maxConnections
   const args = ["-D", join(dir, "data"), "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1",
     "-c", `max_connections=${options.maxConnections ?? 200}`, "-c", `fsync=${options.durable === false ? "off" : "on"}`, "-c", "log_min_messages=warning"];
   const launch = () => {
-    const child = wrap.length > 0 ? new Child("postgres", wrap[0], [...wrap.slice(1), postgresBin, ...args]) : new Child("postgres", postgresBin, args);
+    const child = wrap.length > 0 ? new Child("postgres", wrap[0], [...wrap.slice(1), postgresBin, ...args], process.env, "SIGQUIT")
+      : new Child("postgres", postgresBin, args, process.env, "SIGQUIT");
     return child.ready(/ready to accept connections/).then(() => child);
   };
   const engine: Engine = {
@@ -95,7 +96,7 @@ export async function startNginx(settings: NginxSettings): Promise<Engine> {
   const port = await freePort();
   writeFileSync(join(dir, "nginx.conf"), nginxConfig(dir, port, settings));
   const launch = async () => {
-    const child = new Child("nginx", bin, ["-p", dir, "-e", join(dir, "error.log"), "-c", join(dir, "nginx.conf"), "-g", "daemon off;"]);
+    const child = new Child("nginx", bin, ["-p", dir, "-e", join(dir, "error.log"), "-c", join(dir, "nginx.conf"), "-g", "daemon off;"], process.env, "SIGTERM");
     const deadline = Date.now() + 10_000;
     // nginx prints nothing when it starts: ready once its port answers
     while (!(await portOpen(port))) {

@@ -28,19 +28,30 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Children still running: killed by pid if this process exits first (a test runner's exit, a crash). */
+const running = new Map<ChildProcess, NodeJS.Signals>();
+process.on("exit", () => {
+  for (const [child, signal] of running) child.kill(signal);
+});
+
 export class Child {
   readonly name: string;
   readonly process: ChildProcess;
   readonly exited: Promise<number | null>;
   #output = "";
 
-  constructor(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+  /** `onParentExit`: the signal that ends it at once and takes its own children along (nginx: SIGTERM; postgres: SIGQUIT). */
+  constructor(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env, onParentExit: NodeJS.Signals = "SIGKILL") {
     this.name = name;
     this.process = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     const keep = (chunk: Buffer) => { this.#output = (this.#output + chunk.toString()).slice(-20_000); };
     this.process.stdout!.on("data", keep);
     this.process.stderr!.on("data", keep);
-    this.exited = new Promise((resolve) => this.process.on("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
+    running.set(this.process, onParentExit);
+    this.exited = new Promise((resolve) => this.process.on("exit", (code, signal) => {
+      running.delete(this.process);
+      resolve(code ?? (signal ? -1 : null));
+    }));
     this.process.on("error", (e) => { this.#output += `\n${e.message}`; });
   }
 
