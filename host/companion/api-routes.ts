@@ -6,15 +6,19 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { CommandFailure, type DeviceLinks } from "./device-links.js";
 import type { LiveFeed } from "./live.js";
 import { commandBody, csvQuery, deviceParams, samplesQuery } from "./schemas.js";
-import type { Hello, SampleStore, StoredSample } from "./store.js";
+import type { Hello, Store, StoredSample } from "./store-types.js";
 
-interface Context { store: SampleStore; links: DeviceLinks; live: LiveFeed }
+interface Context { store: Store; links: DeviceLinks; live: LiveFeed; cluster?: { disconnect(device: string): Promise<void> } }
 type Id = { id: string };
 type Range = { limit: number; from?: number; to?: number };
 
 /** The device list as the API and the live feed show it. */
-export function deviceList({ store, links }: Context): unknown[] {
-  return store.devices().map((d) => ({ ...d, online: links.online(d.id), rtt: links.rtt(d.id) }));
+export async function deviceList({ store, links }: Context): Promise<unknown[]> {
+  const devices = await store.devices();
+  // in a cluster a device may be held by another instance: Redis knows which, and its round trip there
+  const elsewhere = links.presence === null ? null : await links.presence.where(devices.filter((d) => !links.online(d.id)).map((d) => d.id));
+  return devices.map((d) => links.online(d.id) ? { ...d, online: true, rtt: links.rtt(d.id) }
+    : { ...d, online: elsewhere?.has(d.id) ?? false, rtt: elsewhere?.get(d.id)?.rtt ?? null });
 }
 
 const problem = (code: string, message: string) => ({ error: { code, message } });
@@ -28,10 +32,10 @@ export function apiRoutes(app: FastifyInstance, context: Context): void {
   const samplesRoute = (path: string, querystring: object, answer: (id: string, d: Hello, s: StoredSample[], reply: FastifyReply) => unknown) =>
     app.get<{ Params: Id; Querystring: Range }>(path, { schema: { params: deviceParams, querystring } }, async (request, reply) => {
       const { id } = request.params;
-      const described = store.describe(id);
+      const described = await store.describe(id);
       if (described === null) return reply.code(404).send(problem("UNKNOWN_DEVICE", `no device ${id}`));
       const { limit, from, to } = request.query;
-      return answer(id, described, store.range(id, limit, from, to), reply);
+      return answer(id, described, await store.range(id, limit, from, to), reply);
     });
 
   samplesRoute("/api/devices/:id/samples", samplesQuery, (id, described, samples) => ({ device: id, ...described, samples }));
@@ -63,7 +67,8 @@ export function apiRoutes(app: FastifyInstance, context: Context): void {
   app.delete<{ Params: Id }>("/api/devices/:id", { schema: { params: deviceParams } }, async (request, reply) => {
     const { id } = request.params;
     links.disconnect(id);
-    if (!store.remove(id)) return reply.code(404).send(problem("UNKNOWN_DEVICE", `no device ${id}`));
+    await context.cluster?.disconnect(id);
+    if (!(await store.remove(id))) return reply.code(404).send(problem("UNKNOWN_DEVICE", `no device ${id}`));
     live.devicesChanged();
     return { removed: id };
   });

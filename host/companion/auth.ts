@@ -4,7 +4,7 @@
 // loopback only: there a session is handed out without a login. Failed logins and device
 // authentications are counted per address and refused with 429 beyond a limit.
 
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 export const SESSION_COOKIE = "companion_session";
 
@@ -14,10 +14,19 @@ export class Sessions {
   readonly #sessions = new Map<string, Session>();
   readonly #operatorHash: Buffer | null;
   readonly #lifetimeMs: number;
+  /** A cluster's shared secret: sessions are then signed (any instance can check one), not kept here. */
+  readonly #secret: string | undefined;
+  /** Signed sessions ended here (their signature stays valid until they expire). */
+  readonly #ended = new Map<string, number>();
 
-  constructor(operatorToken: string | undefined, lifetimeMs = 12 * 3600_000) {
+  constructor(operatorToken: string | undefined, lifetimeMs = 12 * 3600_000, secret?: string) {
     this.#operatorHash = operatorToken === undefined ? null : digest(operatorToken);
     this.#lifetimeMs = lifetimeMs;
+    this.#secret = secret;
+  }
+
+  #sign(payload: string): string {
+    return createHmac("sha256", this.#secret!).update(payload).digest("base64url");
   }
 
   /** Development mode: no operator token, so no login. */
@@ -32,18 +41,37 @@ export class Sessions {
     this.#sweep();
     const id = randomBytes(32).toString("base64url");
     const csrf = randomBytes(24).toString("base64url");
-    this.#sessions.set(id, { csrf, expires: Date.now() + this.#lifetimeMs });
+    const expires = Date.now() + this.#lifetimeMs;
+    if (this.#secret !== undefined) {
+      const payload = `${id}.${csrf}.${expires}`;
+      return { id: `${payload}.${this.#sign(payload)}`, csrf };
+    }
+    this.#sessions.set(id, { csrf, expires });
     return { id, csrf };
   }
 
   get(id: string | undefined): Session | null {
+    if (this.#secret !== undefined) return id === undefined || this.#ended.has(id) ? null : this.#signed(id);
     const session = id === undefined ? undefined : this.#sessions.get(id);
     if (session === undefined || session.expires < Date.now()) return null;
     return session;
   }
 
+  /** A signed session: "nonce.csrf.expires.signature", checked in constant time. */
+  #signed(id: string): Session | null {
+    const parts = id.split(".");
+    if (parts.length !== 4) return null;
+    const expected = Buffer.from(this.#sign(parts.slice(0, 3).join("."))), sent = Buffer.from(parts[3]);
+    if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) return null;
+    const expires = Number(parts[2]);
+    return expires >= Date.now() ? { csrf: parts[1], expires } : null;
+  }
+
   end(id: string | undefined): void {
-    if (id !== undefined) this.#sessions.delete(id);
+    if (id === undefined) return;
+    this.#sessions.delete(id);
+    const signed = this.#secret === undefined ? null : this.#signed(id);
+    if (signed !== null) this.#ended.set(id, signed.expires);
   }
 
   /** Whether `sent` is the session's CSRF token. */
@@ -54,6 +82,7 @@ export class Sessions {
   #sweep(): void {
     const now = Date.now();
     for (const [id, s] of this.#sessions) if (s.expires < now) this.#sessions.delete(id);
+    for (const [id, expires] of this.#ended) if (expires < now) this.#ended.delete(id);
   }
 }
 

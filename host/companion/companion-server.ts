@@ -11,19 +11,26 @@ import type { Duplex } from "node:stream";
 import { apiRoutes, deviceList } from "./api-routes.js";
 import { bearer, FailureLimiter, isLoopback, Sessions } from "./auth.js";
 import { authRoutes } from "./auth-routes.js";
-import { CredentialStore } from "./credentials.js";
 import { dashboardFiles } from "./dashboard.js";
+import type { ClusterBus } from "./cluster-bus.js";
 import { DeviceLinks } from "./device-links.js";
 import { LiveFeed } from "./live.js";
 import { deviceQuery } from "./schemas.js";
-import { type Retention, SampleStore } from "./store.js";
+import { SampleStore } from "./store.js";
+import type { Retention, Store } from "./store-types.js";
 
-export interface CompanionOptions {
+export interface CompanionOptions<S extends Store = SampleStore> {
   port: number;
   /** Address to listen on: 127.0.0.1 by default; 0.0.0.0 for boards on the LAN (needs an operator token). */
   host?: string;
-  /** SQLite file, or ":memory:". */
+  /** SQLite file, or ":memory:"; ignored when `store` is given. */
   database: string;
+  /** Shared by a cluster's instances: sessions are signed with it, so any instance accepts one made by another. */
+  sessionSecret?: string;
+  /** Another store (PostgreSQL, for a cluster), opened by the caller and closed by stop(). */
+  store?: S;
+  /** Joins the instances of a cluster through Redis (cluster-bus.ts); closed by stop(). */
+  cluster?: ClusterBus;
   retention?: Retention;
   /** Traded for a session at POST /api/login; without one the server runs in development mode, loopback only. */
   operatorToken?: string;
@@ -61,36 +68,38 @@ export class ServerSettingsError extends Error {
   }
 }
 
-export class CompanionServer {
-  readonly store: SampleStore;
-  readonly credentials: CredentialStore;
+export class CompanionServer<S extends Store = SampleStore> {
+  readonly store: S;
+  readonly credentials: S["credentials"];
   readonly links: DeviceLinks;
   readonly live: LiveFeed;
   readonly app: FastifyInstance;
-  readonly #options: CompanionOptions;
+  readonly #options: CompanionOptions<S>;
   readonly #limiter: FailureLimiter;
 
-  constructor(options: CompanionOptions) {
+  constructor(options: CompanionOptions<S>) {
     const host = options.host ?? "127.0.0.1";
     if (options.operatorToken === undefined && !isLoopback(host)) {
       throw new ServerSettingsError("OPERATOR_TOKEN_REQUIRED", `listening on ${host} needs an operator token (COMPANION_OPERATOR_TOKEN): development mode is loopback only`);
     }
     this.#options = { ...options, host };
-    this.store = new SampleStore(options.database, options.retention);
-    this.credentials = new CredentialStore(this.store.db);
+    this.store = options.store ?? (new SampleStore(options.database, options.retention) as unknown as S);
+    this.credentials = this.store.credentials;
     this.live = new LiveFeed(() => deviceList(this));
     this.links = new DeviceLinks(this.store, {
       changed: () => this.live.devicesChanged(),
       samples: (device, samples) => this.live.broadcast({ type: "samples", device, samples }),
-      allowed: (device) => this.credentials.has(device),
+      holding: (devices) => this.credentials.holding(devices),
     }, options.pingInterval ?? 10_000, options.commandTimeout ?? 5000);
     this.#limiter = new FailureLimiter(options.maxFailures ?? 10);
     this.app = this.#build();
+    options.cluster?.attach(this, options.pingInterval ?? 10_000, options.commandTimeout ?? 5000);
   }
 
   get port(): number { return (this.app.server.address() as AddressInfo).port; }
   get stats() { return this.links.stats; }
   get secure(): boolean { return this.#options.tls !== undefined; }
+  get cluster(): ClusterBus | undefined { return this.#options.cluster; }
 
   async start(): Promise<number> {
     await this.app.ready();
@@ -125,7 +134,9 @@ export class CompanionServer {
     this.links.closeAll(abrupt);
     this.live.close();
     await this.app.close();
-    this.store.close();
+    await this.links.settled();
+    await this.#options.cluster?.close();
+    await this.store.close();
   }
 
   online(device: string): boolean { return this.links.online(device); }
@@ -157,7 +168,7 @@ export class CompanionServer {
     app.register(fastifyCookie);
     app.register(fastifyWebsocket, { options: { maxPayload: 1 << 16 } });
     app.register(async (scope) => {
-      authRoutes(scope, new Sessions(o.operatorToken), this.#limiter, this.secure);
+      authRoutes(scope, new Sessions(o.operatorToken, undefined, o.sessionSecret), this.#limiter, this.secure);
       apiRoutes(scope, this);
       this.#deviceRoute(scope);
       scope.get("/live", { websocket: true }, (socket) => this.live.add(socket));
@@ -180,7 +191,7 @@ export class CompanionServer {
         let failure: ReturnType<typeof refuse> | null = null;
         if (this.#limiter.blocked(request.ip)) failure = refuse(429, "TOO_MANY_FAILURES", "too many failed authentications: wait a minute");
         else if (token === undefined) failure = refuse(401, "DEVICE_TOKEN_REQUIRED", "send Authorization: Bearer <token>");
-        else if (typeof device !== "string" || !this.credentials.check(device, token)) {
+        else if (typeof device !== "string" || !(await this.credentials.check(device, token))) {
           this.#limiter.fail(request.ip);
           failure = refuse(403, "DEVICE_TOKEN_REFUSED", "not this device's token (npm run device -- add ID mints one)");
         }

@@ -4,10 +4,11 @@
 
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type Database from "better-sqlite3";
+import type { Credentials } from "./store-types.js";
 
 const hash = (token: string) => createHash("sha256").update(token).digest();
 
-export class CredentialStore {
+export class CredentialStore implements Credentials {
   readonly #db: Database.Database;
 
   constructor(db: Database.Database) {
@@ -30,6 +31,10 @@ export class CredentialStore {
 
   has(device: string): boolean {
     return this.#db.prepare("SELECT 1 FROM device_credentials WHERE device = ?").get(device) !== undefined;
+  }
+
+  holding(devices: string[]): Set<string> {
+    return new Set(devices.filter((device) => this.has(device)));
   }
 
   list(): { device: string; created: number }[] {

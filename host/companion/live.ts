@@ -1,6 +1,8 @@
 // The dashboard's live feed: one WebSocket per open dashboard, sent every change as it happens
 // (devices, new samples, command replies) instead of the dashboard polling the API. Device list
 // updates are coalesced to one per `coalesceMs`; a dashboard that reads too slowly is dropped.
+// In a cluster, `relay` (cluster-bus.ts) carries what this instance broadcasts to the others, and
+// they hand it to their dashboards with deliver().
 
 import type { WebSocket } from "ws";
 
@@ -8,11 +10,15 @@ const MAX_BUFFERED = 4 << 20;
 
 export class LiveFeed {
   readonly #clients = new Set<WebSocket>();
-  readonly #devices: () => unknown;
+  readonly #devices: () => Promise<unknown>;
+  /** Set by the cluster: a broadcast or a device list change made here, for the other instances. */
+  relay: ((message: Record<string, unknown> | "devices") => void) | null = null;
   readonly #coalesceMs: number;
   #timer: NodeJS.Timeout | null = null;
+  /** A change made here is waiting for the coalesced relay to the other instances. */
+  #mustRelay = false;
 
-  constructor(devices: () => unknown, coalesceMs = 250) {
+  constructor(devices: () => Promise<unknown>, coalesceMs = 250) {
     this.#devices = devices;
     this.#coalesceMs = coalesceMs;
   }
@@ -24,19 +30,28 @@ export class LiveFeed {
     ws.on("close", () => this.#clients.delete(ws));
     ws.on("error", () => undefined);
     ws.on("message", () => ws.close(1008, "READ_ONLY: the live feed takes no messages"));
-    this.#send(ws, { type: "devices", devices: this.#devices() });
+    void this.#devices().then((devices) => this.#send(ws, { type: "devices", devices }), () => undefined);
   }
 
   /** The device list changed: every dashboard gets it, at most once per coalescing period. */
-  devicesChanged(): void {
-    if (this.#timer !== null || this.#clients.size === 0) return;
+  devicesChanged(relayed = false): void {
+    if (!relayed && this.relay !== null) this.#mustRelay = true;
+    if (this.#timer !== null || (this.#clients.size === 0 && !this.#mustRelay)) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      this.broadcast({ type: "devices", devices: this.#devices() });
+      if (this.#mustRelay) this.relay?.("devices");
+      this.#mustRelay = false;
+      if (this.#clients.size > 0) void this.#devices().then((devices) => this.deliver({ type: "devices", devices }), () => undefined);
     }, this.#coalesceMs);
   }
 
   broadcast(message: Record<string, unknown>): void {
+    this.relay?.(message);
+    this.deliver(message);
+  }
+
+  /** To this instance's dashboards only. */
+  deliver(message: Record<string, unknown>): void {
     if (this.#clients.size === 0) return;
     const text = JSON.stringify(message);
     for (const ws of this.#clients) this.#send(ws, text);

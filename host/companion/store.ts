@@ -5,14 +5,13 @@
 
 import Database from "better-sqlite3";
 import type { Batch } from "../../firmware/app/stream-format.js";
+import { CredentialStore } from "./credentials.js";
+import type { DeviceRow, Hello, Retention, Store, StoredSample } from "./store-types.js";
 
-export interface StoredSample { boot: number; seq: number; t: number; values: (number | null)[] }
-export interface DeviceRow {
-  id: string; channels: string[]; units: string[]; commands: [string, string][]; firstSeen: number; lastSeen: number;
-  dropped: number; boots: number; samples: number;
-}
-export interface Retention { maxSamples?: number; maxAgeMs?: number }
-export interface Hello { channels: string[]; units: string[]; commands: [string, string][] }
+export type { DeviceRow, Hello, Retention, StoredSample } from "./store-types.js";
+
+/** Schema versions, in PRAGMA user_version: 2 is stream format 2's (device, boot, seq) tables. */
+const SCHEMA_VERSION = 2;
 
 /** Opens the database and makes the tables (moving a version 1 table aside, where one is found). */
 export function openDatabase(path: string): Database.Database {
@@ -32,11 +31,13 @@ export function openDatabase(path: string): Database.Database {
     CREATE INDEX IF NOT EXISTS samples_by_device ON samples (device);
     CREATE INDEX IF NOT EXISTS samples_by_time ON samples (device, t);
     CREATE INDEX IF NOT EXISTS samples_by_arrival ON samples (device, received);`);
+  db.pragma(`user_version = ${SCHEMA_VERSION}`);
   return db;
 }
 
-export class SampleStore {
+export class SampleStore implements Store {
   readonly db: Database.Database;
+  readonly credentials: CredentialStore;
   readonly #retention: Retention;
   /** Prepared once: every batch runs them. */
   readonly #sql: Record<string, Database.Statement>;
@@ -44,6 +45,7 @@ export class SampleStore {
   constructor(path: string | Database.Database, retention: Retention = { maxSamples: 100_000 }) {
     this.db = typeof path === "string" ? openDatabase(path) : path;
     this.#retention = retention;
+    this.credentials = new CredentialStore(this.db);
     const p = (sql: string) => this.db.prepare(sql);
     this.#sql = {
       seen: p(`INSERT INTO devices (id, first_seen, last_seen) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET last_seen = excluded.last_seen`),

@@ -1,0 +1,150 @@
+// Samples in PostgreSQL, for a cluster of companion instances: the same tables and semantics as
+// SQLite's store (store.ts). A batch is one statement, so one round trip: data-modifying CTEs
+// record the device and the boot, insert every new sample in one multi-row INSERT (from arrays),
+// raise the boot's highest sequence and trim retention; the statement commits on its own, and the
+// promise settles only after that commit, which is when the batch may be acknowledged.
+
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import postgres, { type Sql } from "postgres";
+import type { Batch } from "../../firmware/app/stream-format.js";
+import { migrate } from "./migrations-postgres.js";
+import type { Credentials, DeviceRow, Hello, Retention, Store, StoredSample } from "./store-types.js";
+
+type SampleRow = { boot: string | number; seq: string | number; t: number; vals: string };
+const parse = (r: SampleRow): StoredSample => ({ boot: Number(r.boot), seq: Number(r.seq), t: r.t, values: JSON.parse(r.vals) });
+const hash = (token: string) => createHash("sha256").update(token).digest();
+
+/** Opens a pool on `url` (postgres://user@host:port/db) and migrates the schema. */
+export async function openPostgresStore(url: string, retention: Retention = { maxSamples: 100_000 }, poolSize = 10): Promise<PostgresStore> {
+  const sql = postgres(url, { max: poolSize, onnotice: () => undefined, connect_timeout: 5, idle_timeout: 60 });
+  await migrate(sql);
+  return new PostgresStore(sql, retention);
+}
+
+class PostgresCredentials implements Credentials {
+  readonly #sql: Sql;
+  constructor(sql: Sql) { this.#sql = sql; }
+
+  async add(device: string): Promise<string> {
+    const token = randomBytes(32).toString("base64url");
+    await this.#sql`INSERT INTO device_credentials (device, hash, created) VALUES (${device}, ${hash(token)}, ${Date.now()})
+      ON CONFLICT (device) DO UPDATE SET hash = excluded.hash, created = excluded.created`;
+    return token;
+  }
+  async revoke(device: string): Promise<boolean> {
+    return (await this.#sql`DELETE FROM device_credentials WHERE device = ${device}`).count > 0;
+  }
+  async has(device: string): Promise<boolean> {
+    return (await this.#sql`SELECT 1 FROM device_credentials WHERE device = ${device}`).length > 0;
+  }
+  async holding(devices: string[]): Promise<Set<string>> {
+    if (devices.length === 0) return new Set();
+    const rows = await this.#sql<{ device: string }[]>`SELECT device FROM device_credentials WHERE device = ANY(${devices})`;
+    return new Set(rows.map((r) => r.device));
+  }
+  async list(): Promise<{ device: string; created: number }[]> {
+    return [...await this.#sql<{ device: string; created: number }[]>`SELECT device, created FROM device_credentials ORDER BY device`];
+  }
+  async check(device: string, token: string): Promise<boolean> {
+    const [row] = await this.#sql<{ hash: Buffer }[]>`SELECT hash FROM device_credentials WHERE device = ${device}`;
+    return row !== undefined && timingSafeEqual(row.hash, hash(token));
+  }
+}
+
+export class PostgresStore implements Store {
+  readonly sql: Sql;
+  readonly credentials: Credentials;
+  readonly #retention: Retention;
+
+  constructor(sql: Sql, retention: Retention) {
+    this.sql = sql;
+    this.#retention = retention;
+    this.credentials = new PostgresCredentials(sql);
+  }
+
+  async seen(device: string, now: number): Promise<void> {
+    await this.sql`INSERT INTO devices (id, first_seen, last_seen) VALUES (${device}, ${now}, ${now})
+      ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen`;
+  }
+
+  async hello(device: string, now: number, hello: Hello): Promise<void> {
+    const [c, u, k] = [JSON.stringify(hello.channels), JSON.stringify(hello.units), JSON.stringify(hello.commands)];
+    await this.sql`INSERT INTO devices (id, channels, units, commands, first_seen, last_seen) VALUES (${device}, ${c}, ${u}, ${k}, ${now}, ${now})
+      ON CONFLICT (id) DO UPDATE SET channels = excluded.channels, units = excluded.units, commands = excluded.commands, last_seen = excluded.last_seen`;
+  }
+
+  async describe(device: string): Promise<Hello | null> {
+    const [row] = await this.sql<{ channels: string; units: string; commands: string }[]>`SELECT channels, units, commands FROM devices WHERE id = ${device}`;
+    return row === undefined ? null : { channels: JSON.parse(row.channels), units: JSON.parse(row.units), commands: JSON.parse(row.commands) };
+  }
+
+  async add(batch: Batch, now: number): Promise<{ added: number; duplicates: number }> {
+    const { deviceId: device, bootId: boot, firstSequence: first } = batch;
+    const n = batch.readings.length;
+    const seqs = batch.readings.map((_, k) => first + k);
+    const times = batch.timestamps.slice(0, n);
+    const vals = batch.readings.map((row) => JSON.stringify(row.map((v) => (Number.isFinite(v) ? v : null))));
+    const last = n > 0 ? first + n - 1 : -1;
+    const keep = this.#retention.maxSamples ?? null;
+    const oldest = this.#retention.maxAgeMs === undefined ? null : now - this.#retention.maxAgeMs;
+    // every CTE sees the table as it was before the statement: `held` is the boot's highest sequence
+    // stored by earlier batches, and the trims reach only rows of earlier batches
+    const [row] = await this.sql<{ added: number }[]>`
+      WITH dev AS (INSERT INTO devices (id, first_seen, last_seen) VALUES (${device}, ${now}, ${now})
+          ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen),
+        held AS (SELECT COALESCE((SELECT max_seq FROM boots WHERE device = ${device} AND boot = ${boot}), -1) AS max_seq),
+        bt AS (INSERT INTO boots (device, boot, dropped, max_seq, first_seen) VALUES (${device}, ${boot}, ${batch.dropped}, ${last}, ${now})
+          ON CONFLICT (device, boot) DO UPDATE SET dropped = GREATEST(boots.dropped, excluded.dropped), max_seq = GREATEST(boots.max_seq, excluded.max_seq)),
+        ins AS (INSERT INTO samples (device, boot, seq, t, received, vals)
+          SELECT ${device}, ${boot}, r.seq, r.t, ${now}, r.vals
+          FROM unnest(${seqs}::bigint[], ${times}::float8[], ${vals}::text[]) AS r(seq, t, vals), held WHERE r.seq > held.max_seq
+          ON CONFLICT (device, boot, seq) DO NOTHING RETURNING 1),
+        by_count AS (DELETE FROM samples WHERE ${keep}::bigint IS NOT NULL AND device = ${device} AND id <= (SELECT id FROM samples
+          WHERE device = ${device} ORDER BY id DESC LIMIT 1 OFFSET GREATEST(${keep}::bigint - ${n}, 0))),
+        by_age AS (DELETE FROM samples WHERE ${oldest}::float8 IS NOT NULL AND device = ${device} AND received < ${oldest}::float8)
+      SELECT (SELECT COUNT(*) FROM ins)::int AS added`;
+    return { added: row.added, duplicates: n - row.added };
+  }
+
+  async devices(): Promise<DeviceRow[]> {
+    const rows = await this.sql<{ id: string; channels: string; units: string; commands: string; first_seen: number; last_seen: number;
+      dropped: string; boots: string; samples: string }[]>`SELECT d.*,
+        (SELECT COALESCE(SUM(b.dropped), 0) FROM boots b WHERE b.device = d.id) AS dropped,
+        (SELECT COUNT(*) FROM boots b WHERE b.device = d.id) AS boots,
+        (SELECT COUNT(*) FROM samples s WHERE s.device = d.id) AS samples FROM devices d ORDER BY d.id`;
+    return rows.map((r) => ({ id: r.id, channels: JSON.parse(r.channels), units: JSON.parse(r.units), commands: JSON.parse(r.commands),
+      firstSeen: r.first_seen, lastSeen: r.last_seen, dropped: Number(r.dropped), boots: Number(r.boots), samples: Number(r.samples) }));
+  }
+
+  async range(device: string, limit = 500, from = -Infinity, to = Infinity): Promise<StoredSample[]> {
+    const [lo, hi] = [Number.isFinite(from) ? from : -Number.MAX_VALUE, Number.isFinite(to) ? to : Number.MAX_VALUE];
+    const rows = await this.sql<SampleRow[]>`SELECT boot, seq, t, vals FROM samples WHERE device = ${device} AND t >= ${lo} AND t <= ${hi}
+      ORDER BY t DESC, id DESC LIMIT ${limit}`;
+    return rows.reverse().map(parse);
+  }
+
+  recent(device: string, limit = 500): Promise<StoredSample[]> {
+    return this.range(device, limit);
+  }
+
+  async boot(device: string, boot: number): Promise<StoredSample[]> {
+    return (await this.sql<SampleRow[]>`SELECT boot, seq, t, vals FROM samples WHERE device = ${device} AND boot = ${boot} ORDER BY seq`).map(parse);
+  }
+
+  async drops(device: string): Promise<{ boot: number; dropped: number }[]> {
+    const rows = await this.sql<{ boot: string; dropped: string }[]>`SELECT boot, dropped FROM boots WHERE device = ${device} ORDER BY first_seen`;
+    return rows.map((r) => ({ boot: Number(r.boot), dropped: Number(r.dropped) }));
+  }
+
+  async remove(device: string): Promise<boolean> {
+    return this.sql.begin(async (tx) => {
+      await tx`DELETE FROM samples WHERE device = ${device}`;
+      await tx`DELETE FROM boots WHERE device = ${device}`;
+      return (await tx`DELETE FROM devices WHERE id = ${device}`).count > 0;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.sql.end({ timeout: 2 });
+  }
+}

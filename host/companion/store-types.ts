@@ -1,0 +1,43 @@
+// The one store interface the companion runs on: SQLite (store.ts, synchronous, the default for one
+// machine) and PostgreSQL (store-postgres.ts, asynchronous, shared by a cluster's instances) both
+// implement it. Results may be a value or a promise, so callers `await` every one; a batch's promise
+// settles only after its commit, which is when it may be acknowledged.
+
+import type { Batch } from "../../firmware/app/stream-format.js";
+
+export type Awaitable<T> = T | Promise<T>;
+
+export interface StoredSample { boot: number; seq: number; t: number; values: (number | null)[] }
+export interface DeviceRow {
+  id: string; channels: string[]; units: string[]; commands: [string, string][]; firstSeen: number; lastSeen: number;
+  dropped: number; boots: number; samples: number;
+}
+export interface Retention { maxSamples?: number; maxAgeMs?: number }
+export interface Hello { channels: string[]; units: string[]; commands: [string, string][] }
+
+/** Per-device credentials (a token's SHA-256 bound to one device id). */
+export interface Credentials {
+  add(device: string): Awaitable<string>;
+  revoke(device: string): Awaitable<boolean>;
+  has(device: string): Awaitable<boolean>;
+  /** Which of `devices` still hold a credential: one query for the whole liveness round. */
+  holding(devices: string[]): Awaitable<Set<string>>;
+  list(): Awaitable<{ device: string; created: number }[]>;
+  check(device: string, token: string): Awaitable<boolean>;
+}
+
+export interface Store {
+  readonly credentials: Credentials;
+  seen(device: string, now: number): Awaitable<void>;
+  hello(device: string, now: number, hello: Hello): Awaitable<void>;
+  describe(device: string): Awaitable<Hello | null>;
+  /** Stores a batch; settles once committed. Samples at or below the boot's highest stored sequence are duplicates. */
+  add(batch: Batch, now: number): Awaitable<{ added: number; duplicates: number }>;
+  devices(): Awaitable<DeviceRow[]>;
+  range(device: string, limit?: number, from?: number, to?: number): Awaitable<StoredSample[]>;
+  recent(device: string, limit?: number): Awaitable<StoredSample[]>;
+  boot(device: string, boot: number): Awaitable<StoredSample[]>;
+  drops(device: string): Awaitable<{ boot: number; dropped: number }[]>;
+  remove(device: string): Awaitable<boolean>;
+  close(): Awaitable<void>;
+}
