@@ -157,7 +157,9 @@ export class DeviceApp {
   #hello(): void {
     this.#client?.send(JSON.stringify({
       type: "hello", device: this.settings.deviceId, boot: this.ring.bootId, channels: this.#deps.sensors.channels,
-      units: this.#deps.sensors.units, commands: COMMAND_LIST, periodMs: this.settings.periodMs, dropped: this.ring.dropped,
+      // a copy: a preloaded module's objects are read-only on a device, and XS's JSON.stringify marks
+      // every object it visits, so it throws "read only value" on them (seen in Moddable's simulator)
+      units: this.#deps.sensors.units, commands: COMMAND_LIST.map((c) => [c[0], c[1]]), periodMs: this.settings.periodMs, dropped: this.ring.dropped,
     }));
   }
 

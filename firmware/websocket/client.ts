@@ -157,8 +157,10 @@ export class WebSocketClient {
       // the server name for SNI and certificate checks: never an IP address
       session.attach(new io({ ...options, secure: url.secure
         ? { ...(isIpAddress(url.host) ? {} : { servername: url.host }), ...this.#options.secure } : undefined }), raw);
-    } catch {
-      session.drop(); // refused at once, as a device does with no route
+    } catch (error) {
+      // refused at once (a device with no route, no socket free), or a bug: said, never swallowed
+      this.#report({ code: "WS_ERR_SOCKET", message: `no socket: ${error instanceof Error ? error.message : String(error)}` }, 0);
+      session.drop();
     }
   }
 

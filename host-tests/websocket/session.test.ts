@@ -123,6 +123,16 @@ describe("Sessions close their sockets on every path, exactly once", function ()
     assert.equal(network.openListeners, 0);
   });
 
+  it("reports a socket that cannot be made (lwIP's pool used up) as WS_ERR_SOCKET, not in silence", function () {
+    const network = memoryNetwork(5744, 0);
+    const errors: string[] = [];
+    const client = new WebSocketClient({ url: "ws://127.0.0.1:80/", network, platform, reconnect: false,
+      onError: (p) => errors.push(`${p.code} ${p.message}`) });
+    network.run(100);
+    assert.equal(client.state, "closed");
+    assert.deepEqual(errors, ["WS_ERR_SOCKET no socket: no socket free"]);
+  });
+
   it("reconnects 1,000 times with at most 4 sockets open at once, as lwIP allows", function () {
     const network = memoryNetwork(5744, 4);
     let dropNext = 0;

@@ -63,6 +63,10 @@ static void host_array_buffer_from_string(txMachine* the)
 	uint8_t* out;
 	if (xsToInteger(xsArgc) < 1)
 		xsTypeError("no argument");
+	/* as the SDK's (fxConstructArrayBufferResult does new this(length)): called without ArrayBuffer
+	   as its this, e.g. from a variable, it throws, which a board does too */
+	if (!xsIsInstanceOf(xsThis, xsFunctionPrototype))
+		xsTypeError("new: not a constructor");
 	fxToString(the, &xsArg(0)); /* in place: the argument slot keeps the string reachable and current */
 	for (p = (const uint8_t*)xsArg(0).value.string; *p; p++, length++) {
 		if (is_internal_nul(p))

@@ -194,7 +194,8 @@ export function utf8DecodeScript(bytes: Uint8Array, start: number, end: number):
  */
 export function utf8Native(text: string): Uint8Array | null {
   if (nativeFromString === undefined) return null;
-  const bytes = new Uint8Array(nativeFromString(text));
+  // with ArrayBuffer as its this: the native makes its result with `new this(length)`
+  const bytes = new Uint8Array(nativeFromString.call(ArrayBuffer, text));
   if (bytes.indexOf(0xc0) >= 0) return null;
   for (let i = bytes.indexOf(0xed); i >= 0; i = bytes.indexOf(0xed, i + 1)) if (bytes[i + 1] >= 0xa0) return null;
   return bytes;
