@@ -75,7 +75,7 @@ export class FrameSender {
 
   /**
    * A text message given as its UTF-8 bytes (valid: the peer fails the connection otherwise). Its
-   * fragments may split a character, as RFC 6455 allows.
+   * fragments end at character boundaries, as the script encoder's do.
    */
   protected startTextBytes(bytes: Uint8Array, fragmentSize: number): void {
     this.start(OPCODE_TEXT, bytes.length, 0, fragmentSize > 0 && fragmentSize < 4 ? 4 : fragmentSize);
@@ -95,6 +95,7 @@ export class FrameSender {
     words[W_SEND_REMAINING] = length;
     words[W_POSITION] = position;
     words[W_FRAGMENT] = fragmentSize > 0 ? fragmentSize : 0xffffffff;
+    this.#textBytes = false; // startTextBytes sets it after
   }
 
   /**
