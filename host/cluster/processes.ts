@@ -16,15 +16,24 @@ export function program(name: string, candidates: string[], debianPackage: strin
   throw new EngineMissing(`${name} is not installed: apt-get install ${debianPackage} (or run .ci/run, which installs it)`);
 }
 
-/** A port free on 127.0.0.1 just now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port free on 127.0.0.1 just now, below Linux's ephemeral range (32768-60999): an instance or an
+ * engine restarted on its port must find it free, and an ephemeral port can meanwhile be taken as the
+ * local end of any outgoing connection (seen: a revived instance's port held by a device's socket).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await listens(port)) return port;
+  }
+  throw new Error("no free port from 20000 to 31999 on 127.0.0.1");
+}
+
+function listens(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }
 
