@@ -210,9 +210,10 @@ export const NATIVE_TEXT_FROM = 1024;
 
 /** utf8Native for text long enough to be worth its allocation; null for short text and on Node. */
 export function utf8NativeLong(text: string): Uint8Array | null {
-  // a character at that index or not, read without text.length, which boxes the string on XS (2 slots)
-  const long = nativeFromString !== undefined && charCodeAt.call(text, NATIVE_TEXT_FROM) === charCodeAt.call(text, NATIVE_TEXT_FROM);
-  return long ? utf8Native(text) : null;
+  if (nativeFromString === undefined) return null;
+  // a character at that index or not (NaN), read without text.length, which boxes the string on XS (2 slots)
+  const c = charCodeAt.call(text, NATIVE_TEXT_FROM);
+  return c === c ? utf8Native(text) : null;
 }
 
 /** Encodes a whole string to a new Uint8Array (allocates: for handshakes and the app). */
