@@ -1,11 +1,14 @@
-// What the stack needs from the platform it runs on, injected so that the core stays pure.
+// What the stack needs from the platform it runs on, injected so that the core stays pure. The core
+// imports these types only (erased when compiled): it never depends on a platform's code.
 
-import type { Sha1 } from "./core/accept.js";
-import type { Random32 } from "./core/sender.js";
+/** SHA-1 of the bytes, for Sec-WebSocket-Accept: crypt's Digest, node:crypto, or core/sha1.js. */
+export type Sha1 = (data: Uint8Array) => Uint8Array;
+
+/** A 32-bit unsigned integer from a strong random source (hardware RNG on the device). */
+export type Random32 = () => number;
 
 export interface Platform {
-  /** SHA-1 of the bytes, for Sec-WebSocket-Accept. */
   sha1: Sha1;
-  /** 32 bits from a strong random source: mask keys and handshake keys. */
+  /** Mask keys and handshake keys. */
   random32: Random32;
 }

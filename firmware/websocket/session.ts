@@ -152,7 +152,7 @@ export class Session extends SendQueue {
     this.#pump();
     // a flush with nothing to write costs XS about 400 steps: most reads answer nothing
     const conn = this.#conn;
-    if (conn === null || this.#pending !== 0 || this.queue.length !== 0 || conn.pending || conn.state !== STATE_OPEN) this.#flush();
+    if (conn === null || this.#pending !== 0 || this.queue.length !== 0 || conn.hasOutput || conn.state !== STATE_OPEN) this.#flush();
   }
 
   writable(count: number): void {
@@ -259,7 +259,7 @@ export class Session extends SendQueue {
       const output = conn.outputStart;
       for (;;) {
         if (this.#pending === 0) {
-          if (!conn.wantsWrite && conn.canSend && this.queue.length > 0) this.sendNext(conn);
+          if (!conn.hasOutput && conn.canSend && this.queue.length > 0) this.sendNext(conn);
           this.#pending = conn.encodeNext(this.#room);
           if (this.#pending === 0) break;
         }
@@ -269,7 +269,7 @@ export class Session extends SendQueue {
         if (view === null || view.length !== n) view = this.#writeView = memory.subarray(output, output + n);
         this.#room = (socket.write(view) as number) ?? 0;
         this.#pending = 0;
-        if (!conn.pending && this.queue.length === 0) break; // nothing more: skip an idle encodeNext
+        if (!conn.hasOutput && this.queue.length === 0) break; // nothing more: skip an idle encodeNext
       }
     } catch {
       this.#room = 0; // "would block": the same bytes go out on the next onWritable
@@ -277,7 +277,7 @@ export class Session extends SendQueue {
     if (conn === null) return;
     if (this.drained()) this.#handler.onDrain?.();
     // both close frames are exchanged (or ours follows a failure): end TCP, or wait for the peer to
-    if (conn.done && this.#pending === 0 && !conn.wantsWrite) {
+    if (conn.done && this.#pending === 0 && !conn.hasOutput) {
       if (this.#closesFirst || conn.closeInitiator === "failure") this.drop();
       else this.#armCloseTimer();
     }

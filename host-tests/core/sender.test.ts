@@ -85,7 +85,7 @@ describe("Sending", function () {
     conn.receive(Uint8Array.from([0x89, 0x82, 0, 0, 0, 0, 0x70, 0x71]), 0, 8); // ping "pq"
     conn.close(1000, "done");
     assert.deepEqual(frames(conn), ["1 10 7071", "1 8 03e8646f6e65"]);
-    assert.equal(conn.wantsWrite, false, "no data frame follows the close");
+    assert.equal(conn.hasOutput, false, "no data frame follows the close");
   });
 
   it("never writes past the room the transport has: it fragments to fit, or waits", function () {

@@ -2,10 +2,7 @@
 
 import { base64Encode } from "./base64.js";
 import { WEBSOCKET_GUID } from "./constants.js";
-import type { Random32 } from "./sender.js";
-
-/** SHA-1 of the bytes: supplied by the platform (crypt's Digest, node:crypto, or ./sha1.js). */
-export type Sha1 = (data: Uint8Array) => Uint8Array;
+import type { Random32, Sha1 } from "../platform.js";
 
 /** A fresh key: 16 random bytes in base64. */
 export function createKey(random: Random32): string {

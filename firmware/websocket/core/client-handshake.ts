@@ -2,11 +2,11 @@
 // CONNECT first when there is one, then the upgrade request) and takes the answers with feed().
 // It never touches a socket or a timer, so the fuzzers and the XS runs drive it as the client does.
 
-import { createKey, type Sha1 } from "./accept.js";
+import { createKey } from "./accept.js";
+import type { Random32, Sha1 } from "../platform.js";
 import { HandshakeErrors, type WebSocketProblem } from "./errors.js";
 import { buildClientRequest, buildConnectRequest, checkServerAnswer, type ClientRequestOptions } from "./handshake-client.js";
 import { HEAD_FAILED, HEAD_INCOMPLETE, HttpHeadReader, parseStatusLine } from "./http-head.js";
-import type { Random32 } from "./sender.js";
 import { utf8Encode } from "./utf8.js";
 
 /** feed() needs more bytes, or has nothing more to do. */

@@ -7,9 +7,9 @@ import { CLOSE_ABNORMAL, CLOSE_NO_STATUS, MAX_CONTROL_PAYLOAD, MAX_HEADER, OPCOD
   isValidWireCloseCode } from "./constants.js";
 import { UsageErrors, WebSocketUsageError, FrameErrors, type WebSocketProblem } from "./errors.js";
 import { type DataHandler, Receiver } from "./receiver.js";
-import { align4, INPUT_START, W_FRAGMENT_OPTION, W_INPUT_SIZE, W_MAX_MESSAGE, W_OUTPUT_SIZE, W_OUTPUT_START,
-  W_MAX_FRAGMENTS, W_SEND_REMAINING, W_STATE } from "./layout.js";
-import { type Random32 } from "./sender.js";
+import { align4, INITIATOR_SHIFT, INPUT_START, STATE_MASK, W_CONN_INPUT_SIZE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START,
+  W_CONN_STATE, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_FRAGMENT_OPTION, W_TX_REMAINING } from "./layout.js";
+import type { Random32 } from "../platform.js";
 import { UTF8_ACCEPT, utf8Decode, utf8Length, utf8Validate } from "./utf8.js";
 
 export interface ConnectionHandler extends DataHandler {
@@ -63,30 +63,28 @@ export class Connection extends Receiver {
     const { maxMessage, maxFragments, inputSize, outputSize, fragmentSize } = connectionSizes(options);
     const messageSize = streaming ? 0 : align4(maxMessage);
     const words = new Uint32Array((INPUT_START + inputSize + messageSize + outputSize) >> 2);
-    words[W_INPUT_SIZE] = inputSize;
-    words[W_OUTPUT_START] = INPUT_START + inputSize + messageSize;
-    words[W_OUTPUT_SIZE] = outputSize;
-    words[W_MAX_MESSAGE] = maxMessage;
-    words[W_FRAGMENT_OPTION] = fragmentSize;
-    words[W_MAX_FRAGMENTS] = maxFragments;
-    words[W_STATE] = STATE_OPEN;
+    words[W_CONN_INPUT_SIZE] = inputSize;
+    words[W_CONN_OUTPUT_START] = INPUT_START + inputSize + messageSize;
+    words[W_CONN_OUTPUT_SIZE] = outputSize;
+    words[W_RX_MAX_MESSAGE] = maxMessage;
+    words[W_TX_FRAGMENT_OPTION] = fragmentSize;
+    words[W_RX_MAX_FRAGMENTS] = maxFragments;
+    words[W_CONN_STATE] = STATE_OPEN;
     super(words, streaming ? null : new Uint8Array(words.buffer, INPUT_START + inputSize, messageSize), options.handler,
       !client, client ? options.random as Random32 : null);
   }
 
   /** Where a transport reads: memory[inputStart, inputStart + inputSize), then receive(memory, ...). */
   get inputStart(): number { return INPUT_START; }
-  get inputSize(): number { return this.words[W_INPUT_SIZE]; }
-  get state(): number { return this.words[W_STATE] & 0xf; }
-  get closeInitiator(): CloseInitiator { return INITIATORS[this.words[W_STATE] >> 4]; }
-  /** A send() would be accepted now. */
-  get canSend(): boolean { return this.state === STATE_OPEN && !this.busy; }
-  /** Frames wait to be encoded. */
-  get wantsWrite(): boolean { return this.pending; }
+  get inputSize(): number { return this.words[W_CONN_INPUT_SIZE]; }
+  get state(): number { return this.words[W_CONN_STATE] & STATE_MASK; }
+  get closeInitiator(): CloseInitiator { return INITIATORS[this.words[W_CONN_STATE] >> INITIATOR_SHIFT]; }
+  /** A send() would be accepted now: open, and no other message being encoded. */
+  get canSend(): boolean { return this.state === STATE_OPEN && !this.sending; }
   /** Payload bytes of the message being sent that are not encoded yet. */
-  get sendRemaining(): number { return this.busy ? this.words[W_SEND_REMAINING] : 0; }
+  get sendRemaining(): number { return this.sending ? this.words[W_TX_REMAINING] : 0; }
   /** Closed and nothing left to write: the transport may be closed. */
-  get done(): boolean { return this.state === STATE_CLOSED && !this.pending; }
+  get done(): boolean { return this.state === STATE_CLOSED && !this.hasOutput; }
 
   /** The transport ended (end of stream or reset): without a closing handshake that is 1006. */
   end(): void {
@@ -99,16 +97,16 @@ export class Connection extends Receiver {
   send(data: string | Uint8Array, start = 0, end = -1): void {
     // the state word read here, not through a getter: a call costs XS about 20 steps a message
     const words = this.words;
-    if ((words[W_STATE] & 0xf) !== STATE_OPEN) throw new WebSocketUsageError(UsageErrors.NOT_OPEN);
+    if ((words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) throw new WebSocketUsageError(UsageErrors.NOT_OPEN);
     // instanceof, not typeof: under XS each typeof result is a new string (24 chunk bytes)
-    if (data instanceof Uint8Array) this.startBinary(data, start, end < 0 ? data.length : end, words[W_FRAGMENT_OPTION]);
-    else this.startText(data, words[W_FRAGMENT_OPTION]);
+    if (data instanceof Uint8Array) this.startBinary(data, start, end < 0 ? data.length : end, words[W_TX_FRAGMENT_OPTION]);
+    else this.startText(data, words[W_TX_FRAGMENT_OPTION]);
   }
 
   /** Starts a text message given as UTF-8 bytes that are valid (utf8Native's, say). Throws on misuse. */
   sendText(bytes: Uint8Array): void {
     this.checkOpen();
-    this.startTextBytes(bytes, this.words[W_FRAGMENT_OPTION]);
+    this.startTextBytes(bytes, this.words[W_TX_FRAGMENT_OPTION]);
   }
 
   /** Queues a ping; its payload (at most 125 bytes) is read when the frame is encoded, not copied. */
@@ -182,7 +180,7 @@ export class Connection extends Receiver {
   }
 
   private setState(state: number, initiator: CloseInitiator): void {
-    this.words[W_STATE] = state | (INITIATORS.indexOf(initiator) << 4);
+    this.words[W_CONN_STATE] = state | (INITIATORS.indexOf(initiator) << INITIATOR_SHIFT);
   }
 }
 

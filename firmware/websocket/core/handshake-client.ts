@@ -1,6 +1,7 @@
 // The client's half of the opening handshake: the request it sends and the checks on the answer.
 
-import { acceptFor, type Sha1 } from "./accept.js";
+import { acceptFor } from "./accept.js";
+import type { Sha1 } from "../platform.js";
 import { HandshakeErrors, type WebSocketProblem } from "./errors.js";
 import { formatFields, type HttpHead, hasToken, isHttp11OrLater, parseStatusLine, TOKEN, tokenList } from "./http-head.js";
 

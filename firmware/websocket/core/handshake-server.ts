@@ -1,7 +1,8 @@
 // The server's half of the opening handshake: checking an upgrade request, and the 101 answer or
 // the refusal with its HTTP status.
 
-import { acceptFor, type Sha1 } from "./accept.js";
+import { acceptFor } from "./accept.js";
+import type { Sha1 } from "../platform.js";
 import { base64Decode } from "./base64.js";
 import { HandshakeErrors, type WebSocketProblem } from "./errors.js";
 import { formatFields, type HttpHead, hasToken, isHttp11OrLater, TOKEN, tokenList } from "./http-head.js";

@@ -3,39 +3,57 @@
 // state in fields: the rest is 32-bit words at the start of its memory, at fixed word indices.
 //
 //   state words | control area (a control frame's payload, or a split header) | pong | input | message | output
+//
+// Each word's name says its owner: W_CONN_ the connection (connection.js), W_RX_ the receiver
+// (receiver.js), W_TX_ the sender (sender.js). One convention for "none": 0, in every word.
 
 import { MAX_CONTROL_PAYLOAD } from "./constants.js";
 
-// Word indices of the state kept in memory (see the classes that own them for their meaning).
-/** Size of the input area. */
-export const W_INPUT_SIZE = 0;
-/** Byte offset of the output area. */
-export const W_OUTPUT_START = 1;
-export const W_OUTPUT_SIZE = 2;
-/** Receiver: the message limit, 0 for none. */
-export const W_MAX_MESSAGE = 3;
-/** Receiver: bytes gathered in the control area: a split header's, then a control frame's payload. */
-export const W_GATHERED = 4;
-/** Receiver: 1 when the data frame being received is final. */
-export const W_FIN = 5;
-/** Sender: a pending pong's payload length plus 1; 0 for none. */
-export const W_PONG = 6;
-/** Sender: the close frame (see sender.js: CLOSE_*), or the code to send. */
-export const W_CLOSE = 7;
-/** Sender: position in the data being sent (index in the string, or in the binary data). */
-export const W_POSITION = 8;
-/** Sender: payload bytes of the message still to send. */
-export const W_SEND_REMAINING = 9;
-export const W_SEND_OPCODE = 10;
-/** Sender: fragment size of the message being sent, and the configured one (0 for none). */
-export const W_FRAGMENT = 11;
-export const W_FRAGMENT_OPTION = 12;
-/** Connection: its state and who started the close. */
-export const W_STATE = 13;
-/** Receiver: fragments of the message being received, and the most one may have (0: no limit). */
-export const W_FRAGMENTS = 14;
-export const W_MAX_FRAGMENTS = 15;
+/** Size of the input area, in bytes. */
+export const W_CONN_INPUT_SIZE = 0;
+/** Byte offset of the output area in memory, and its size. */
+export const W_CONN_OUTPUT_START = 1;
+export const W_CONN_OUTPUT_SIZE = 2;
+/** State (STATE_*) in the low 4 bits, who started the close (INITIATOR_*) above INITIATOR_SHIFT. */
+export const W_CONN_STATE = 13;
+
+/** Largest message in bytes; 0: no limit (streaming mode). */
+export const W_RX_MAX_MESSAGE = 3;
+/** Bytes gathered in the control area: a split header's, then a control frame's payload; 0: none. */
+export const W_RX_GATHERED = 4;
+/** 1 when the data frame being received is final, else 0. */
+export const W_RX_FIN = 5;
+/** Frames of the message being received so far, and the most one may have; 0: no limit. */
+export const W_RX_FRAGMENTS = 14;
+export const W_RX_MAX_FRAGMENTS = 15;
+
+/** A pong waiting: its payload's length plus 1 (an empty pong is 1); 0: none. Payload in PONG_AREA. */
+export const W_TX_PONG = 6;
+/** The close frame: TX_CLOSE_NONE, TX_CLOSE_EMPTY, TX_CLOSE_SENT, or the code (>= 1000) waiting to go. */
+export const W_TX_CLOSE = 7;
+/** Position in the data being sent: an index in the string, or in the binary data. */
+export const W_TX_POSITION = 8;
+/** Payload bytes of the message still to encode. */
+export const W_TX_REMAINING = 9;
+/** Opcode of the next data frame: the message's, then CONTINUATION. */
+export const W_TX_OPCODE = 10;
+/** Most payload bytes per frame of the message being sent (the output area's size when no option is set). */
+export const W_TX_FRAGMENT = 11;
+/** The fragmentSize option; 0: none. */
+export const W_TX_FRAGMENT_OPTION = 12;
+
 export const STATE_WORDS = 16;
+
+/** W_TX_CLOSE: nothing to send. */
+export const TX_CLOSE_NONE = 0;
+/** W_TX_CLOSE: a close frame without a payload waits. */
+export const TX_CLOSE_EMPTY = 1;
+/** W_TX_CLOSE: our close frame is encoded; nothing may follow it. */
+export const TX_CLOSE_SENT = 2;
+
+/** W_CONN_STATE: the low bits hold the state, the bits from here the close initiator. */
+export const INITIATOR_SHIFT = 4;
+export const STATE_MASK = 0xf;
 
 /** The control area, where a split header is gathered too (never at the same time). */
 export const CONTROL_AREA = STATE_WORDS * 4;

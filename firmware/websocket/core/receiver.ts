@@ -7,9 +7,10 @@
 import { MAX_CONTROL_PAYLOAD, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { frameLength, headerLength, headerProblem } from "./frame.js";
-import { CONTROL_AREA, W_FIN, W_FRAGMENTS, W_GATHERED, W_MAX_FRAGMENTS, W_MAX_MESSAGE, W_PONG } from "./layout.js";
+import { CONTROL_AREA, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
 import { applyMask } from "./mask.js";
-import { FrameSender, type Random32 } from "./sender.js";
+import type { Random32 } from "../platform.js";
+import { FrameSender } from "./sender.js";
 import { UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
 
 /** The app's side: whole messages, or pieces in streaming mode. */
@@ -57,14 +58,14 @@ export abstract class Receiver extends FrameSender {
   #messageLength = 0;
   #utf8 = UTF8_ACCEPT;
 
-  /** `words` holds the layout, and W_MAX_MESSAGE (0: no limit); a server expects masked frames. */
+  /** `words` holds the layout, and W_RX_MAX_MESSAGE (0: no limit); a server expects masked frames. */
   constructor(words: Uint32Array, message: Uint8Array | null, handler: DataHandler, expectMasked: boolean,
     random: Random32 | null) {
     super(words, random);
     this.handler = handler;
     this.#message = message;
     this.#maskBit = expectMasked ? 0x80 : 0;
-    const max = words[W_MAX_MESSAGE];
+    const max = words[W_RX_MAX_MESSAGE];
     this.#smallLimit = max !== 0 && max < 125 ? max : 125;
   }
 
@@ -145,7 +146,7 @@ export abstract class Receiver extends FrameSender {
             i += need;
           } else {
             i = this.gather(bytes, i, end);
-            if (this.words[W_GATHERED] !== 0) { // still incomplete, and i is at end
+            if (this.words[W_RX_GATHERED] !== 0) { // still incomplete, and i is at end
               this.#state = GET_SPLIT_HEADER;
               return end;
             }
@@ -169,11 +170,11 @@ export abstract class Receiver extends FrameSender {
           const p = this.controlPayload(bytes, i, to, done);
           if (p !== null) return this.stopWith(p, end);
           i = to;
-          if (done && this.words[W_PONG] !== 0 && i < end) return i; // its pong goes out first
+          if (done && this.words[W_TX_PONG] !== 0 && i < end) return i; // its pong goes out first
           continue;
         }
         const type = this.#messageType;
-        const final = done && this.words[W_FIN] !== 0;
+        const final = done && this.words[W_RX_FIN] !== 0;
         if (type === OPCODE_TEXT) {
           const utf8 = utf8Validate(this.#utf8, bytes, i, to, words);
           if (utf8 === UTF8_REJECT || (final && utf8 !== UTF8_ACCEPT)) return this.stopWith(FrameErrors.INVALID_UTF8, end);
@@ -206,7 +207,7 @@ export abstract class Receiver extends FrameSender {
   private gather(bytes: Uint8Array, i: number, end: number): number {
     const memory = this.memory;
     const words = this.words;
-    let n = words[W_GATHERED];
+    let n = words[W_RX_GATHERED];
     while (i < end) {
       memory[CONTROL_AREA + n++] = bytes[i++];
       if (n >= 2 && n === headerLength(memory[CONTROL_AREA + 1])) {
@@ -214,7 +215,7 @@ export abstract class Receiver extends FrameSender {
         break;
       }
     }
-    words[W_GATHERED] = n;
+    words[W_RX_GATHERED] = n;
     return i;
   }
 
@@ -236,7 +237,7 @@ export abstract class Receiver extends FrameSender {
     if (opcode >= 8) {
       // the 7-bit field itself: a control frame never carries an extended length, even a small one (as ws)
       if ((b1 & 0x7f) > MAX_CONTROL_PAYLOAD) return FrameErrors.CONTROL_TOO_LONG;
-      this.#control = opcode; // its payload is gathered from 0: a complete header leaves W_GATHERED at 0
+      this.#control = opcode; // its payload is gathered from 0: a complete header leaves W_RX_GATHERED at 0
       return null;
     }
     this.#control = 0;
@@ -244,27 +245,27 @@ export abstract class Receiver extends FrameSender {
       if (this.#messageType === 0) return FrameErrors.UNEXPECTED_CONTINUATION;
       // a message in millions of tiny fragments holds a connection (and its peers' turns) for seconds
       const words = this.words;
-      const fragments = ++words[W_FRAGMENTS];
-      if (fragments >= words[W_MAX_FRAGMENTS] && words[W_MAX_FRAGMENTS] !== 0) return FrameErrors.TOO_MANY_FRAGMENTS;
+      const fragments = ++words[W_RX_FRAGMENTS];
+      if (fragments >= words[W_RX_MAX_FRAGMENTS] && words[W_RX_MAX_FRAGMENTS] !== 0) return FrameErrors.TOO_MANY_FRAGMENTS;
     } else {
       if (this.#messageType !== 0) return FrameErrors.EXPECTED_CONTINUATION;
       this.#messageType = opcode;
       this.#messageLength = 0;
-      this.words[W_FRAGMENTS] = 0;
+      this.words[W_RX_FRAGMENTS] = 0;
       this.#utf8 = UTF8_ACCEPT;
     }
-    const max = this.words[W_MAX_MESSAGE];
+    const max = this.words[W_RX_MAX_MESSAGE];
     if (max !== 0 && length > max - this.#messageLength) return FrameErrors.MESSAGE_TOO_BIG;
-    this.words[W_FIN] = b0 >>> 7;
+    this.words[W_RX_FIN] = b0 >>> 7;
     return null;
   }
 
   private controlPayload(bytes: Uint8Array, from: number, to: number, done: boolean): WebSocketProblem | null {
     const memory = this.memory;
-    let at = CONTROL_AREA + this.words[W_GATHERED];
+    let at = CONTROL_AREA + this.words[W_RX_GATHERED];
     for (let k = from; k < to; k++) memory[at++] = bytes[k];
     // once complete, the area is free again for a split header
-    this.words[W_GATHERED] = done ? 0 : at - CONTROL_AREA;
+    this.words[W_RX_GATHERED] = done ? 0 : at - CONTROL_AREA;
     return done ? this.control(this.#control, CONTROL_AREA, at - CONTROL_AREA) : null;
   }
 

@@ -7,21 +7,13 @@ import { MAX_CONTROL_PAYLOAD, OPCODE_BINARY, OPCODE_CLOSE, OPCODE_CONTINUATION, 
 import { UsageErrors, WebSocketUsageError } from "./errors.js";
 import { headerSize, writeHeader } from "./frame.js";
 import { applyMask } from "./mask.js";
-import { PONG_AREA, W_CLOSE, W_FRAGMENT, W_OUTPUT_SIZE, W_OUTPUT_START, W_PONG, W_POSITION,
-  W_SEND_OPCODE, W_SEND_REMAINING } from "./layout.js";
+import { PONG_AREA, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
+  W_TX_FRAGMENT, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
+import type { Random32 } from "../platform.js";
 import { utf8EncodeInto, utf8Length, utf8NativeLong } from "./utf8.js";
-
-// W_CLOSE holds one of these, or the code of a close frame waiting to be sent
-const CLOSE_NONE = 0;
-/** A close frame without a payload waits. */
-const CLOSE_EMPTY = 1;
-const CLOSE_SENT = 2;
 
 /** The payload of a ping without one. */
 const NO_PAYLOAD = new Uint8Array(0);
-
-/** A 32-bit unsigned integer from a strong random source (hardware RNG on the device). */
-export type Random32 = () => number;
 
 /**
  * The sending half of a connection and the base of its class: the receiver and the connection
@@ -49,19 +41,19 @@ export class FrameSender {
   }
 
   /** Offset in memory of the frame encodeNext() produced. */
-  get outputStart(): number { return this.words[W_OUTPUT_START]; }
+  get outputStart(): number { return this.words[W_CONN_OUTPUT_START]; }
 
-  /** A data message is still being sent. */
-  get busy(): boolean { return this.#data !== null; }
+  /** A data message is still being encoded: another send() must wait. */
+  get sending(): boolean { return this.#data !== null; }
 
   /** A pong waits to be encoded: the transport writes it before it hands over more input. */
-  get pongWaiting(): boolean { return this.words[W_PONG] !== 0; }
+  get pongWaiting(): boolean { return this.words[W_TX_PONG] !== 0; }
 
-  /** Something is waiting to be encoded. */
-  get pending(): boolean {
-    const close = this.words[W_CLOSE];
-    if (close === CLOSE_SENT) return false;
-    return this.#data !== null || this.words[W_PONG] !== 0 || this.#ping !== null || close !== CLOSE_NONE;
+  /** Frames wait to be encoded (the one name for "has output to write"). */
+  get hasOutput(): boolean {
+    const close = this.words[W_TX_CLOSE];
+    if (close === TX_CLOSE_SENT) return false;
+    return this.#data !== null || this.words[W_TX_PONG] !== 0 || this.#ping !== null || close !== TX_CLOSE_NONE;
   }
 
   protected startText(text: string, fragmentSize: number): void {
@@ -91,10 +83,10 @@ export class FrameSender {
   private start(opcode: number, length: number, position: number, fragmentSize: number): void {
     if (this.#data !== null) throw new WebSocketUsageError(UsageErrors.BUSY);
     const words = this.words;
-    words[W_SEND_OPCODE] = opcode;
-    words[W_SEND_REMAINING] = length;
-    words[W_POSITION] = position;
-    words[W_FRAGMENT] = fragmentSize > 0 ? fragmentSize : 0xffffffff;
+    words[W_TX_OPCODE] = opcode;
+    words[W_TX_REMAINING] = length;
+    words[W_TX_POSITION] = position;
+    words[W_TX_FRAGMENT] = fragmentSize > 0 ? fragmentSize : words[W_CONN_OUTPUT_SIZE];
     this.#textBytes = false; // startTextBytes sets it after
   }
 
@@ -108,7 +100,7 @@ export class FrameSender {
     // byte by byte: a view for set() would cost an allocation per ping
     const memory = this.memory;
     for (let i = 0; i < n; i++) memory[PONG_AREA + i] = bytes[start + i];
-    this.words[W_PONG] = n + 1;
+    this.words[W_TX_PONG] = n + 1;
   }
 
   /** `payload` (at most 125 bytes) is read when the ping is encoded, not copied. */
@@ -118,8 +110,8 @@ export class FrameSender {
 
   /** Queues a close frame; code 0 sends an empty close payload. `reason` is UTF-8, at most 123 bytes. */
   protected queueClose(code: number, reason: string): void {
-    if (this.words[W_CLOSE] !== CLOSE_NONE) return; // queued or sent already
-    this.words[W_CLOSE] = code === 0 ? CLOSE_EMPTY : code;
+    if (this.words[W_TX_CLOSE] !== TX_CLOSE_NONE) return; // queued or sent already
+    this.words[W_TX_CLOSE] = code === 0 ? TX_CLOSE_EMPTY : code;
     this.#closeReason = reason;
   }
 
@@ -129,14 +121,14 @@ export class FrameSender {
    */
   encodeNext(limit = Number.MAX_SAFE_INTEGER): number {
     const words = this.words;
-    const close = words[W_CLOSE];
-    if (close === CLOSE_SENT) return 0;
-    const size = words[W_OUTPUT_SIZE];
+    const close = words[W_TX_CLOSE];
+    if (close === TX_CLOSE_SENT) return 0;
+    const size = words[W_CONN_OUTPUT_SIZE];
     const cap = limit < size ? limit : size;
-    const pong = words[W_PONG];
+    const pong = words[W_TX_PONG];
     if (pong !== 0) {
       const n = this.controlFrame(OPCODE_PONG, this.memory, PONG_AREA, pong - 1, cap);
-      if (n > 0) words[W_PONG] = 0;
+      if (n > 0) words[W_TX_PONG] = 0;
       return n;
     }
     const ping = this.#ping;
@@ -145,10 +137,10 @@ export class FrameSender {
       if (n > 0) this.#ping = null;
       return n;
     }
-    if (close !== CLOSE_NONE) {
+    if (close !== TX_CLOSE_NONE) {
       const n = this.closeFrame(close, cap);
       if (n > 0) {
-        words[W_CLOSE] = CLOSE_SENT;
+        words[W_TX_CLOSE] = TX_CLOSE_SENT;
         this.#data = null; // no data frame may follow a close
       }
       return n;
@@ -169,7 +161,7 @@ export class FrameSender {
   private closeFrame(close: number, cap: number): number {
     const reason = this.#closeReason;
     // a reason past 123 bytes is cut at a character boundary: a control payload holds 125
-    const planned = close === CLOSE_EMPTY ? 0 : Math.min(2 + utf8Length(reason), MAX_CONTROL_PAYLOAD);
+    const planned = close === TX_CLOSE_EMPTY ? 0 : Math.min(2 + utf8Length(reason), MAX_CONTROL_PAYLOAD);
     const masked = this.#random !== null;
     if (headerSize(planned, masked) + planned > cap) return 0;
     let length = 0;
@@ -199,14 +191,14 @@ export class FrameSender {
   private fragment(cap: number): number {
     const words = this.words;
     const masked = this.#random !== null;
-    const remaining = words[W_SEND_REMAINING];
-    const fragmentSize = words[W_FRAGMENT];
+    const remaining = words[W_TX_REMAINING];
+    const fragmentSize = words[W_TX_FRAGMENT];
     const want = remaining < fragmentSize ? remaining : fragmentSize;
     let n = want;
     if (n + headerSize(n, masked) > cap) n = cap - headerSize(cap, masked);
     if (n <= 0 && want > 0) return 0;
     const data = this.#data as string | Uint8Array;
-    const position = words[W_POSITION];
+    const position = words[W_TX_POSITION];
     if (this.#textBytes && n < remaining) {
       // text fragments end where a character does, as the script path cuts them: the same frames on
       // every engine (RFC 6455 would allow a split character, but not every peer's decoder does)
@@ -214,11 +206,11 @@ export class FrameSender {
       if (n === 0) return 0;
     }
     const out = this.memory;
-    const start = words[W_OUTPUT_START];
+    const start = words[W_CONN_OUTPUT_START];
     let at = start + headerSize(n, masked);
     // instanceof, not typeof: under XS each typeof result is a new string
     if (!(data instanceof Uint8Array)) {
-      const written = utf8EncodeInto(data, position, out, at, at + n, words, W_POSITION);
+      const written = utf8EncodeInto(data, position, out, at, at + n, words, W_TX_POSITION);
       if (written === 0 && n > 0) return 0; // not even one code point fits
       const h = start + headerSize(written, masked);
       if (h !== at) out.copyWithin(h, at, at + written); // fewer bytes than planned: shorter header
@@ -228,14 +220,14 @@ export class FrameSender {
       // a whole array is copied as it is; a part needs a view over it
       if (position === 0 && n === data.length) out.set(data, at);
       else out.set(data.subarray(position, position + n), at);
-      words[W_POSITION] = position + n;
+      words[W_TX_POSITION] = position + n;
     }
-    words[W_SEND_REMAINING] = remaining - n;
+    words[W_TX_REMAINING] = remaining - n;
     const fin = remaining === n;
     const key = this.nextKey();
-    writeHeader(out, start, fin, words[W_SEND_OPCODE], n, masked, key);
+    writeHeader(out, start, fin, words[W_TX_OPCODE], n, masked, key);
     if (masked) applyMask(out, words, at, at + n, key, 0);
-    words[W_SEND_OPCODE] = OPCODE_CONTINUATION;
+    words[W_TX_OPCODE] = OPCODE_CONTINUATION;
     if (fin) {
       this.#data = null;
       this.#textBytes = false;

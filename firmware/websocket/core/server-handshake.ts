@@ -2,7 +2,7 @@
 // says what is to be decided (a refusal of its own, a plain request, or an upgrade for the app),
 // and turns the decision into the answer's bytes. No socket, no timer, no app callback in here.
 
-import type { Sha1 } from "./accept.js";
+import type { Sha1 } from "../platform.js";
 import { HANDSHAKE_WAIT } from "./client-handshake.js";
 import { buildAcceptance, buildResponseHead, checkUpgradeRequest, type UpgradeRequest } from "./handshake-server.js";
 import { HEAD_FAILED, HEAD_INCOMPLETE, HttpHeadReader } from "./http-head.js";
