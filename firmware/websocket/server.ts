@@ -4,13 +4,11 @@
 // backpressure: a slow client's messages are dropped or the client is closed, and both are counted.
 
 import { HANDSHAKE_WAIT } from "./core/client-handshake.js";
-import { type WebSocketProblem } from "./core/errors.js";
 import type { UpgradeRequest } from "./core/handshake-server.js";
-import type { DataHandler } from "./core/receiver.js";
 import { type Acceptance, type HttpAnswer, ServerHandshake } from "./core/server-handshake.js";
 import type { Listener, Network } from "./io.js";
 import type { Platform } from "./platform.js";
-import { connectionSizes } from "./core/connection.js";
+import { type ConnectionHandler, connectionSizes } from "./core/connection.js";
 import { Session } from "./session.js";
 import { type ConnectionSettings, connectionSettings } from "./session-settings.js";
 
@@ -52,23 +50,28 @@ interface Link { client: ServerClient | null }
 export interface BroadcastResult { sent: number; dropped: number; closed: number }
 
 /** One connected client; assign its handlers in onConnection. */
+export type ServerClientHandler = ConnectionHandler & { onDrain?(): void };
+
 export class ServerClient {
-  handler: DataHandler & {
-    onPong?(data: Uint8Array, start: number, end: number): void;
-    onClose?(code: number, reason: string, clean: boolean): void;
-    onError?(problem: WebSocketProblem): void;
-    onDrain?(): void;
-  } = {};
-  /** Broadcast messages this client was too slow for. */
+  /** Dropped broadcast messages this client was too slow for. */
   dropped = 0;
   readonly request: UpgradeRequest;
   readonly protocol: string;
   readonly #session: Session;
+  #handler: ServerClientHandler = {};
 
   constructor(session: Session, request: UpgradeRequest, protocol: string) {
     this.#session = session;
     this.request = request;
     this.protocol = protocol;
+  }
+
+  /** The app's handler, set in onConnection (or later): the connection calls it directly, no hop. */
+  get handler(): ServerClientHandler { return this.#handler; }
+  set handler(handler: ServerClientHandler) {
+    this.#handler = handler;
+    const conn = this.#session.connection;
+    if (conn !== null) conn.handler = handler;
   }
 
   get bufferedAmount(): number { return this.#session.bufferedAmount; }
@@ -169,19 +172,17 @@ export class WebSocketServer {
       this.clients.add(client);
       o.network.timers.clear(timer);
       o.onConnection?.(client, request);
-      session.open(bytes, end, count);
+      session.open(bytes, end, count, client.handler);
     });
   }
 
-  /** A session whose events go to its client's handler once there is one; pending while there is room. */
+  /**
+   * A session pending while there is room; once open its connection calls the client's handler
+   * itself, and the session's own handler hears only onDrain and onEnd.
+   */
   #session(link: Link, ended: () => void): Session {
     const o = this.#options;
     const session: Session = new Session({ role: "server", timers: o.network.timers, closesFirst: true, ...connectionSettings(o) }, {
-      onMessage: (type, data, length) => link.client?.handler.onMessage?.(type, data, length),
-      onPiece: (type, data, start, end, offset, final) => link.client?.handler.onPiece?.(type, data, start, end, offset, final),
-      onPong: (data, start, end) => link.client?.handler.onPong?.(data, start, end),
-      onError: (p) => link.client?.handler.onError?.(p),
-      onClose: (code, reason, clean) => link.client?.handler.onClose?.(code, reason, clean),
       onDrain: () => link.client?.handler.onDrain?.(),
       onEnd: () => {
         ended();

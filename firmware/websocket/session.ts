@@ -3,7 +3,7 @@
 // send queue bounded in bytes, and ends the socket after the closing handshake or its timeout.
 // Before the WebSocket opens, it carries the raw bytes of the opening handshake.
 
-import { Connection, STATE_OPEN } from "./core/connection.js";
+import { Connection, type ConnectionHandler, STATE_OPEN } from "./core/connection.js";
 import { HandlerErrors } from "./core/errors.js";
 import { SendQueue } from "./send-queue.js";
 import type { TcpSocket, Timers } from "./io.js";
@@ -92,11 +92,12 @@ export class Session extends SendQueue {
 
   /**
    * The handshake is done: frames from here on. `rest[start, end)`, bytes that followed the head,
-   * are consumed after the caller returns, before anything more is read.
+   * are consumed after the caller returns, before anything more is read. Messages go to `handler`
+   * (the session's own by default); the session's handler still hears onDrain and onEnd.
    */
-  open(rest: Uint8Array, start: number, end: number): void {
-    // the app's handler itself: no copy, no hop on the path of every message
-    const conn = new Connection({ ...this.#options, handler: this.#handler });
+  open(rest: Uint8Array, start: number, end: number, handler: ConnectionHandler = this.#handler): void {
+    // the app's handler itself (or the one the owner names): no copy, no hop on the path of every message
+    const conn = new Connection({ ...this.#options, handler });
     this.#conn = conn;
     this.#raw = null;
     this.#rawIn = null;

@@ -93,6 +93,34 @@ describe("Server with ws clients over TCP", function () {
     assert.equal(await closed, "4003 go away");
   });
 
+  it("calls the client's own handler for every message, also one set after onConnection", async function () {
+    const seen: string[] = [];
+    let later: ((text: string) => void) | null = null;
+    server = await ourEchoServer({
+      onConnection(client) {
+        const first = { onMessage(this: unknown, _type: number, data: Uint8Array, length: number) {
+          seen.push(`first ${this === first} ${Buffer.from(data.subarray(0, length)).toString()}`);
+        } };
+        client.handler = first;
+        later = (tag) => {
+          const second = { onMessage(this: unknown, _type: number, data: Uint8Array, length: number) {
+            seen.push(`${tag} ${this === second} ${Buffer.from(data.subarray(0, length)).toString()}`);
+          } };
+          client.handler = second;
+        };
+      },
+    });
+    const { ws, opened } = wsClient(server.port);
+    await opened;
+    ws.send("one");
+    await until(() => seen.length === 1);
+    later!("second");
+    ws.send("two");
+    await until(() => seen.length === 2);
+    assert.deepEqual(seen, ["first true one", "second true two"]);
+    ws.close();
+  });
+
   it("routes by path, checks a token and chooses a subprotocol, refusing with 401, 403 and 404", async function () {
     server = await ourEchoServer({
       onUpgrade(request) {

@@ -42,7 +42,8 @@ const FIRST_BYTE_OK = /* @__PURE__ */ (() => {
  * without a view.
  */
 export abstract class Receiver extends FrameSender {
-  protected readonly handler: DataHandler;
+  /** Hears every message and event; its owner may replace it (a server's client gets its app's handler). */
+  handler: DataHandler;
   /** Whole messages are assembled here; null in streaming mode. */
   readonly #message: Uint8Array | null;
   /** The MASK bit expected: 0x80 on a server, 0 on a client. */
