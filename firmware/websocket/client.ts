@@ -94,6 +94,15 @@ export class WebSocketClient {
     return this.#state === "open" && this.#session !== null && this.#session.send(data);
   }
 
+  /**
+   * Sends a piece of a message too large to hold (a log read from flash, a camera frame); `final`
+   * ends the message. Kept by reference until sent: fill the next buffer, not this one. False when
+   * not open or the queue is full (then onDrain): backpressure per piece.
+   */
+  sendPiece(data: Uint8Array, final: boolean, binary = true): boolean {
+    return this.#state === "open" && this.#session !== null && this.#session.sendPiece(data, binary, final);
+  }
+
   ping(payload?: Uint8Array): void {
     if (this.#state === "open") this.#session?.ping(payload);
   }

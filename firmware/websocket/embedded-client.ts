@@ -6,8 +6,7 @@
 // socket has taken the pieces written so far: backpressure per piece.
 
 import { ClientHandshake, HANDSHAKE_FAILED, HANDSHAKE_WAIT } from "./core/client-handshake.js";
-import { OPCODE_BINARY, OPCODE_CLOSE, OPCODE_CONTINUATION, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT } from "./core/constants.js";
-import { encodeFrame } from "./core/piece-frame.js";
+import { OPCODE_BINARY, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT } from "./core/constants.js";
 import { utf8Decode, utf8Encode } from "./core/utf8.js";
 import type { ResolverConstructor, SocketConstructor, TcpSocket, Timers } from "./io.js";
 import type { Platform } from "./platform.js";
@@ -63,12 +62,8 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
     readonly #session: Session;
     readonly #incoming: IncomingPieces;
     readonly #masked: boolean;
-    /** Frame buffers handed to the session, to tell their writes from the connection's own. */
-    readonly #ours = new WeakSet<ArrayBufferLike>();
-    #unsent = 0;
     #room = 0;
     #open = false;
-    #inMessage = false;
     #closedClean = false;
     #reason = "WS_ERR_CONNECTION_LOST";
     #silent = false;
@@ -112,27 +107,23 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
     write(data: ByteBuffer, options?: WriteOptions): number {
       if (!this.#open) throw new Error("WebSocket is not open");
       const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+      const session = this.#session;
       const opcode = options?.opcode;
       if (opcode === OPCODE_CLOSE) {
         const code = bytes.length >= 2 ? (bytes[0] << 8) | bytes[1] : 1000;
-        this.#session.close(code, utf8Decode(bytes, Math.min(2, bytes.length), bytes.length));
+        session.close(code, utf8Decode(bytes, Math.min(2, bytes.length), bytes.length));
         this.#open = false;
         return 0;
       }
-      let fin = true;
-      let frameOpcode: number;
-      if (opcode === OPCODE_PING || opcode === OPCODE_PONG) frameOpcode = opcode;
+      if (opcode === OPCODE_PING) session.ping(bytes);
+      else if (opcode === OPCODE_PONG) session.pong(bytes);
       else if (opcode !== undefined) throw new RangeError(`opcode ${opcode} cannot be written`);
-      else {
-        frameOpcode = this.#inMessage ? OPCODE_CONTINUATION : (options?.binary ?? true) ? OPCODE_BINARY : OPCODE_TEXT;
-        fin = options?.more !== true;
-        this.#inMessage = !fin;
+      // a piece of the message, counted in bufferedAmount until the socket takes it; copied, as
+      // ECMA-419's writes are: the app may fill its buffer again as soon as write() returns
+      else if (!session.sendPiece(bytes.slice(), options?.binary ?? true, options?.more !== true)) {
+        throw new Error("write queue full: wait for onWritable");
       }
-      const frame = encodeFrame(fin, frameOpcode, bytes, this.#masked ? env.platform.random32() : null);
-      this.#ours.add(frame.buffer);
-      this.#unsent += frame.length;
-      this.#session.writeRaw(frame);
-      return Math.max(0, this.#room - this.#unsent);
+      return Math.max(0, this.#room - session.bufferedAmount);
     }
 
     /** Closes the socket at once, without a closing handshake and without callbacks, as Moddable's does. */
@@ -196,7 +187,6 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
         write: (bytes: Uint8Array) => {
           const room = socket.write(bytes); // throws when it would block: nothing was taken
           this.#room = typeof room === "number" ? room : 0;
-          if (this.#ours.has(bytes.buffer)) this.#unsent -= bytes.length;
           return room;
         },
         close: () => socket.close(),
@@ -210,7 +200,7 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
 
     /** Every piece written so far is in the socket: the app may write the next. */
     #announceWritable(): void {
-      if (this.#open && this.#unsent === 0 && this.#room > 0) this.#call("onWritable", this.#room);
+      if (this.#open && this.#session.bufferedAmount === 0 && this.#room > 0) this.#call("onWritable", this.#room);
     }
 
     #call(name: "onReadable" | "onWritable" | "onControl" | "onClose" | "onError", ...args: unknown[]): void {

@@ -1,63 +1,138 @@
-// The messages a session has accepted while the connection was still sending another: bounded in
-// UTF-8 bytes (what goes on the wire, not UTF-16 units: three times the limit of 3-byte text would
-// fit otherwise). The base of Session, so that it costs no object of its own (XS: a slot a field).
+// The sending half of a session: send(), sendPiece(), ping() and pong(), and the messages (and
+// pieces of messages) accepted while the connection was still sending another, bounded in UTF-8
+// bytes (what goes on the wire, not UTF-16 units: three times the limit of 3-byte text would fit
+// otherwise). The base of Session, so that it costs no object of its own (XS: a slot a field).
 
-import type { Connection } from "./core/connection.js";
+import { type Connection, STATE_OPEN } from "./core/connection.js";
+import { UsageErrors, WebSocketUsageError } from "./core/errors.js";
 import { utf8Length, utf8NativeLong } from "./core/utf8.js";
 
-export class SendQueue {
+/** What a queue entry is: a whole message, text held as its UTF-8 bytes, or a piece (| PIECE_* flags). */
+const ENTRY_MESSAGE = 0;
+const ENTRY_TEXT_BYTES = 1;
+const ENTRY_PIECE = 2;
+const PIECE_TEXT = 4;
+const PIECE_FINAL = 8;
+
+export abstract class SendQueue {
   protected readonly queue: (string | Uint8Array)[] = [];
-  /** UTF-8 bytes of each message in the queue (negative: text held as its bytes), and their sum. */
+  /** UTF-8 bytes of each entry in the queue and what it is (ENTRY_*), and the bytes' sum. */
   readonly #sizes: number[] = [];
+  readonly #kinds: number[] = [];
   protected queued = 0;
   readonly #maxQueue: number;
-  #refused = false;
+  /** A send was refused: onDrain is due once the queue is down to half. */
+  protected refused = false;
+  /** The app has sent pieces of a message and not yet its final one. */
+  #piecesOpen = false;
 
   constructor(maxQueue: number) {
     this.#maxQueue = maxQueue;
   }
 
-  /** Queues a message behind `buffered` bytes, or refuses it (false) past maxQueue. */
-  protected enqueue(data: string | Uint8Array, buffered: number): boolean {
+  /** The open connection; null until the handshake is done. */
+  abstract get connection(): Connection | null;
+  /** UTF-8 bytes accepted and not yet handed to the socket. */
+  abstract get bufferedAmount(): number;
+  /** Writes what the connection has to send, as the socket has room. */
+  protected abstract flush(): void;
+
+  /**
+   * Accepts a message (true) or refuses it when the queue is full (false, then onDrain). Throws
+   * WS_ERR_PIECES_OPEN while a message sent in pieces waits for its final piece.
+   */
+  send(data: string | Uint8Array): boolean {
+    const conn = this.connection;
+    if (conn === null || conn.state !== STATE_OPEN) return false;
+    if (this.#piecesOpen) throw new WebSocketUsageError(UsageErrors.PIECES_OPEN);
+    if (this.queue.length === 0 && !conn.sending) {
+      conn.send(data);
+      this.flush();
+      return true;
+    }
+    return this.#enqueue(data, ENTRY_MESSAGE);
+  }
+
+  /**
+   * Accepts a piece of a message larger than memory (a log from flash, a camera frame): `final`
+   * ends it. Each piece is kept by reference until sent and counts in bufferedAmount; false when
+   * the queue is full (then onDrain), so a writer goes at the pace of the socket, piece by piece.
+   */
+  sendPiece(data: Uint8Array, binary: boolean, final: boolean): boolean {
+    const conn = this.connection;
+    if (conn === null || conn.state !== STATE_OPEN) return false;
+    if (this.queue.length === 0 && !conn.sending) {
+      conn.sendPiece(data, 0, data.length, binary, final);
+      this.flush();
+    } else if (!this.#enqueue(data, ENTRY_PIECE | (binary ? 0 : PIECE_TEXT) | (final ? PIECE_FINAL : 0))) {
+      return false;
+    }
+    this.#piecesOpen = !final;
+    return true;
+  }
+
+  ping(payload?: Uint8Array): void {
+    const conn = this.connection;
+    if (conn === null || conn.state !== STATE_OPEN) return;
+    conn.ping(payload);
+    this.flush();
+  }
+
+  /** Queues an unsolicited pong. */
+  pong(payload?: Uint8Array): void {
+    const conn = this.connection;
+    if (conn === null || conn.state !== STATE_OPEN) return;
+    conn.pong(payload);
+    this.flush();
+  }
+
+  /** Queues a message or a piece behind what is buffered, or refuses it (false) past maxQueue. */
+  #enqueue(data: string | Uint8Array, kind: number): boolean {
     // a device's long text is queued as its bytes: counting them from a UTF-8 string walks it per index
     let entry = data;
     let size: number;
     if (data instanceof Uint8Array) size = data.length;
     else {
       const bytes = utf8NativeLong(data);
-      if (bytes !== null) entry = bytes;
-      size = bytes !== null ? -bytes.length : utf8Length(data);
+      if (bytes !== null) {
+        entry = bytes;
+        kind = ENTRY_TEXT_BYTES;
+      }
+      size = bytes !== null ? bytes.length : utf8Length(data);
     }
-    const bytes = size < 0 ? -size : size;
-    if (buffered + bytes > this.#maxQueue) {
-      this.#refused = true;
+    if (this.bufferedAmount + size > this.#maxQueue) {
+      this.refused = true;
       return false;
     }
     this.queue.push(entry);
     this.#sizes.push(size);
-    this.queued += bytes;
+    this.#kinds.push(kind);
+    this.queued += size;
     return true;
   }
 
-  /** Starts sending the oldest message on `conn`, which can take one. */
+  /** Starts sending the oldest entry on `conn`, which can take one. */
   protected sendNext(conn: Connection): void {
     const size = this.#sizes.shift() as number;
+    const kind = this.#kinds.shift() as number;
     const next = this.queue.shift() as string | Uint8Array;
-    if (size < 0) conn.sendText(next as Uint8Array);
-    else conn.send(next);
-    this.queued -= size < 0 ? -size : size;
+    if (kind === ENTRY_MESSAGE) conn.send(next);
+    else if (kind === ENTRY_TEXT_BYTES) conn.sendText(next as Uint8Array);
+    else conn.sendPiece(next as Uint8Array, 0, size, (kind & PIECE_TEXT) === 0, (kind & PIECE_FINAL) !== 0);
+    this.queued -= size;
   }
 
   /** A send was refused and the queue is down to half: time for onDrain (once). */
   protected drained(): boolean {
-    if (!this.#refused || this.queued >= this.#maxQueue / 2) return false;
-    this.#refused = false;
+    if (!this.refused || this.queued >= this.#maxQueue / 2) return false;
+    this.refused = false;
     return true;
   }
 
   protected clearQueue(): void {
     this.queue.length = 0;
     this.#sizes.length = 0;
+    this.#kinds.length = 0;
     this.queued = 0;
   }
 }

@@ -77,6 +77,8 @@ export class ServerClient {
   get bufferedAmount(): number { return this.#session.bufferedAmount; }
   get open(): boolean { return !this.#session.ended && this.#session.connection?.state === 1; }
   send(data: string | Uint8Array): boolean { return this.#session.send(data); }
+  /** A piece of a message (see WebSocketClient.sendPiece); `final` ends it. */
+  sendPiece(data: Uint8Array, final: boolean, binary = true): boolean { return this.#session.sendPiece(data, binary, final); }
   ping(payload?: Uint8Array): void { this.#session.ping(payload); }
   close(code = 1000, reason = ""): void { this.#session.close(code, reason); }
 }

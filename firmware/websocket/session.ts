@@ -87,7 +87,7 @@ export class Session extends SendQueue {
   writeRaw(bytes: Uint8Array, last = false): void {
     this.#rawOut.push(bytes);
     this.#endAfterWrite = last;
-    this.#flush();
+    this.flush();
   }
 
   /**
@@ -109,26 +109,7 @@ export class Session extends SendQueue {
       this.#heldFrom = conn.inputStart;
       this.#heldTo = conn.inputStart + end - start;
     }
-    this.#flush();
-  }
-
-  /** Accepts a message (true) or refuses it when the queue is full (false, then onDrain). */
-  send(data: string | Uint8Array): boolean {
-    const conn = this.#conn;
-    if (conn === null || conn.state !== STATE_OPEN) return false;
-    if (conn.canSend && this.queue.length === 0) {
-      conn.send(data);
-      this.#flush();
-      return true;
-    }
-    return this.enqueue(data, this.bufferedAmount);
-  }
-
-  ping(payload?: Uint8Array): void {
-    const conn = this.#conn;
-    if (conn === null || conn.state !== STATE_OPEN) return;
-    conn.ping(payload);
-    this.#flush();
+    this.flush();
   }
 
   /** Starts the closing handshake; the socket is dropped if the peer does not answer in time. */
@@ -138,7 +119,7 @@ export class Session extends SendQueue {
     if (conn === null) return this.drop();
     conn.close(code, reason);
     this.#armCloseTimer();
-    this.#flush();
+    this.flush();
   }
 
   /** Ends at once: the socket is closed, and an open connection reports 1006. */
@@ -153,16 +134,16 @@ export class Session extends SendQueue {
     this.#pump();
     // a flush with nothing to write costs XS about 400 steps: most reads answer nothing
     const conn = this.#conn;
-    if (conn === null || this.#pending !== 0 || this.queue.length !== 0 || conn.hasOutput || conn.state !== STATE_OPEN) this.#flush();
+    if (conn === null || this.#pending !== 0 || this.queue.length !== 0 || conn.hasOutput || conn.state !== STATE_OPEN) this.flush();
   }
 
   writable(count: number): void {
     this.#room = count;
-    this.#flush();
+    this.flush();
     // a pong that had no room is out now: the input behind it, and the socket's, can go on
     if (this.#heldFrom < this.#heldTo || this.#unread > 0) {
       this.#pump();
-      this.#flush();
+      this.flush();
     }
   }
 
@@ -202,7 +183,7 @@ export class Session extends SendQueue {
           // the app's callback threw: an app bug, reported as such and closed with 1011, not a flaky link
           conn.handlerFailed(HandlerErrors.THREW, error);
           this.#armCloseTimer();
-          this.#flush();
+          this.flush();
           return;
         }
         // once a close starts nothing may wait forever: an echo the socket never takes, a peer
@@ -210,7 +191,7 @@ export class Session extends SendQueue {
         if (conn.state !== STATE_OPEN) this.#armCloseTimer();
         if (stop < held) {
           this.#heldFrom = stop;
-          this.#flush();
+          this.flush();
         }
         continue;
       }
@@ -241,7 +222,7 @@ export class Session extends SendQueue {
     }
   }
 
-  #flush(): void {
+  protected flush(): void {
     const socket = this.#socket;
     if (socket === null || this.#ended) return;
     const conn = this.#conn;

@@ -47,6 +47,29 @@ describe("Sending", function () {
     assert.equal(n, 9);
   });
 
+  it("sends a message in pieces as the frames of one message, a pong between two pieces", function () {
+    const conn = recordingConnection({ role: "server" }, []);
+    conn.sendPiece(Uint8Array.from([1, 2]), 0, 2, true, false);
+    assert.deepEqual(frames(conn), ["0 2 0102"]);
+    conn.receive(Uint8Array.from([0x89, 0x81, 0, 0, 0, 0, 0x07]), 0, 7); // a masked ping, payload 07
+    conn.sendPiece(Uint8Array.from([9, 3, 4, 9]), 1, 3, true, false);
+    assert.deepEqual(frames(conn), ["1 10 07", "0 0 0304"]);
+    assert.throws(() => conn.send("no"), (e: WebSocketUsageError) => e.code === "WS_ERR_PIECES_OPEN");
+    conn.sendPiece(new Uint8Array(0), 0, 0, true, true);
+    assert.deepEqual(frames(conn), ["1 0 "]);
+    conn.send("ok"); // the message ended: the next one starts afresh
+    assert.deepEqual(frames(conn), ["1 1 6f6b"]);
+  });
+
+  it("splits a text piece larger than the buffer into continuation frames, the last final", function () {
+    const conn = recordingConnection({ role: "client", outputSize: 140, random: seededRandom(2) }, []);
+    const bytes = Uint8Array.from({ length: 300 }, (_, i) => 0x61 + (i % 26));
+    conn.sendPiece(bytes, 0, 300, false, true);
+    const out = frames(conn);
+    assert.deepEqual(out.map((f) => f.split(" ").slice(0, 2).join(" ")), ["0 1", "0 0", "1 0"]);
+    assert.equal(out.map((f) => f.split(" ")[2]).join(""), toHex(bytes));
+  });
+
   it("fragments a message larger than the transmit buffer, and text only at character boundaries", function () {
     const conn = recordingConnection({ role: "client", outputSize: 160, random: seededRandom(1) }, []);
     const text = "é".repeat(200); // 400 bytes of 2-byte characters

@@ -27,6 +27,34 @@ describe("Client against a ws server over TCP", function () {
     client.close();
   });
 
+  it("sends a 256 KiB message in 1 KiB pieces at the socket's pace, counted in bufferedAmount", async function () {
+    let drains = 0;
+    let next = 0;
+    const piece = (i: number) => payload(1024 + i).subarray(i, i + 1024); // a different kilobyte each time
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`, { maxQueue: 4096, onDrain: () => { drains++; pump(); } });
+    let most = 0;
+    let refused = 0;
+    const pump = () => {
+      while (next < 256) {
+        // each piece is a fresh array: a queued piece is kept by reference until it is sent
+        if (!client.sendPiece(piece(next).slice(), next === 255)) { refused++; return; }
+        next++;
+        most = Math.max(most, client.bufferedAmount);
+      }
+    };
+    await until(() => client.state === "open");
+    pump();
+    await until(() => rec.messages.length === 1, 10_000, "the echo of the whole message");
+    const expected = new Uint8Array(256 * 1024);
+    for (let i = 0; i < 256; i++) expected.set(piece(i), i * 1024);
+    assert.equal(rec.messages[0].type, 2);
+    assert.deepEqual(rec.messages[0].data, expected);
+    assert.ok(refused > 0 && drains > 0, `the queue refused pieces (${refused}) and drained (${drains})`);
+    assert.ok(most > 0 && most <= 4096, `bufferedAmount stayed within maxQueue: ${most}`);
+    assert.throws(() => { client.sendPiece(Uint8Array.of(1), false); client.send("x"); }, /final piece/);
+    client.close();
+  });
+
   it("exchanges text messages of every size with characters of 1 to 4 bytes", async function () {
     const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`);
     await until(() => client.state === "open");

@@ -3,11 +3,11 @@
 // bytes go in through receive(), frames come out of encodeNext(), events go to the handler; nothing
 // allocates per frame.
 
-import { CLOSE_ABNORMAL, CLOSE_NO_STATUS, MAX_CONTROL_PAYLOAD, MAX_HEADER, OPCODE_CLOSE, OPCODE_PING,
+import { CLOSE_ABNORMAL, CLOSE_NO_STATUS, MAX_CONTROL_PAYLOAD, MAX_HEADER, OPCODE_BINARY, OPCODE_CLOSE, OPCODE_PING, OPCODE_TEXT,
   isValidWireCloseCode } from "./constants.js";
 import { UsageErrors, WebSocketUsageError, FrameErrors, type WebSocketProblem } from "./errors.js";
 import { type DataHandler, Receiver } from "./receiver.js";
-import { align4, INITIATOR_SHIFT, INPUT_START, STATE_MASK, W_CONN_INPUT_SIZE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START,
+import { align4, INITIATOR_SHIFT, TX_MORE, W_TX_OPCODE, INPUT_START, STATE_MASK, W_CONN_INPUT_SIZE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START,
   W_CONN_STATE, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_FRAGMENT_OPTION, W_TX_REMAINING } from "./layout.js";
 import type { Random32 } from "../platform.js";
 import { UTF8_ACCEPT, utf8Decode, utf8Length, utf8Validate } from "./utf8.js";
@@ -40,6 +40,8 @@ export interface ConnectionOptions {
   /** Strong random 32-bit values for mask keys: required on the client side. */
   random?: Random32;
 }
+
+const EMPTY = new Uint8Array(0);
 
 export const STATE_OPEN = 1;
 /** We sent (or queued) a close and wait for the peer's. */
@@ -98,15 +100,34 @@ export class Connection extends Receiver {
     // the state word read here, not through a getter: a call costs XS about 20 steps a message
     const words = this.words;
     if ((words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) throw new WebSocketUsageError(UsageErrors.NOT_OPEN);
+    if (words[W_TX_OPCODE] >= TX_MORE) throw new WebSocketUsageError(UsageErrors.PIECES_OPEN);
     // instanceof, not typeof: under XS each typeof result is a new string (24 chunk bytes)
     if (data instanceof Uint8Array) this.startBinary(data, start, end < 0 ? data.length : end, words[W_TX_FRAGMENT_OPTION]);
     else this.startText(data, words[W_TX_FRAGMENT_OPTION]);
   }
 
+  /**
+   * Sends data[start, end) as a piece of a binary or text message (text: UTF-8, which may split a
+   * character between pieces); `final` ends the message. Pieces of one message may be sent while
+   * pongs, pings and a close go between them; no other message starts before the final piece.
+   */
+  sendPiece(data: Uint8Array, start: number, end: number, binary: boolean, final: boolean): void {
+    this.checkOpen();
+    this.startPiece(data, start, end, binary ? OPCODE_BINARY : OPCODE_TEXT, final, this.words[W_TX_FRAGMENT_OPTION]);
+  }
+
   /** Starts a text message given as UTF-8 bytes that are valid (utf8Native's, say). Throws on misuse. */
   sendText(bytes: Uint8Array): void {
     this.checkOpen();
+    if (this.piecesOpen) throw new WebSocketUsageError(UsageErrors.PIECES_OPEN);
     this.startTextBytes(bytes, this.words[W_TX_FRAGMENT_OPTION]);
+  }
+
+  /** Queues an unsolicited pong (RFC 6455 5.5.3); it takes the place of a reply to a ping not yet sent. */
+  pong(payload: Uint8Array = EMPTY): void {
+    this.checkOpen();
+    if (payload.length > MAX_CONTROL_PAYLOAD) throw new WebSocketUsageError(UsageErrors.CONTROL_TOO_LONG);
+    this.queuePong(payload, 0, payload.length);
   }
 
   /** Queues a ping; its payload (at most 125 bytes) is read when the frame is encoded, not copied. */

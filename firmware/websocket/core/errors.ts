@@ -62,6 +62,7 @@ export const HandshakeErrors = Object.freeze({
 export const UsageErrors = Object.freeze({
   NOT_OPEN: problem("WS_ERR_NOT_OPEN", 0, "connection is not open for sending", false),
   BUSY: problem("WS_ERR_SEND_BUSY", 0, "a message is still being sent", false),
+  PIECES_OPEN: problem("WS_ERR_PIECES_OPEN", 0, "a message sent in pieces has not had its final piece", false),
   BAD_CLOSE_CODE: problem("WS_ERR_INVALID_CLOSE_CODE", 0, "close code must be 1000 or 3000-4999", false),
   REASON_TOO_LONG: problem("WS_ERR_CLOSE_REASON_TOO_LONG", 0, "close reason over 123 bytes", false),
   CONTROL_TOO_LONG: problem("WS_ERR_CONTROL_TOO_LONG", 0, "ping payload over 125 bytes", false),

@@ -35,7 +35,7 @@ export const W_TX_CLOSE = 7;
 export const W_TX_POSITION = 8;
 /** Payload bytes of the message still to encode. */
 export const W_TX_REMAINING = 9;
-/** Opcode of the next data frame: the message's, then CONTINUATION. */
+/** Opcode of the next data frame (the message's, then CONTINUATION), | TX_MORE while a message sent in pieces is open. */
 export const W_TX_OPCODE = 10;
 /** Most payload bytes per frame of the message being sent (the output area's size when no option is set). */
 export const W_TX_FRAGMENT = 11;
@@ -50,6 +50,9 @@ export const TX_CLOSE_NONE = 0;
 export const TX_CLOSE_EMPTY = 1;
 /** W_TX_CLOSE: our close frame is encoded; nothing may follow it. */
 export const TX_CLOSE_SENT = 2;
+
+/** W_TX_OPCODE: the message being sent continues in a later piece (its last frame is not final). */
+export const TX_MORE = 0x100;
 
 /** W_CONN_STATE: the low bits hold the state, the bits from here the close initiator. */
 export const INITIATOR_SHIFT = 4;

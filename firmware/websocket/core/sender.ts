@@ -7,7 +7,7 @@ import { MAX_CONTROL_PAYLOAD, OPCODE_BINARY, OPCODE_CLOSE, OPCODE_CONTINUATION, 
 import { UsageErrors, WebSocketUsageError } from "./errors.js";
 import { headerSize, writeHeader } from "./frame.js";
 import { applyMask } from "./mask.js";
-import { PONG_AREA, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
+import { PONG_AREA, TX_MORE, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
   W_TX_FRAGMENT, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
 import type { Random32 } from "../platform.js";
 import { utf8EncodeInto, utf8Length, utf8NativeLong } from "./utf8.js";
@@ -22,8 +22,8 @@ const NO_PAYLOAD = new Uint8Array(0);
 export class FrameSender {
   /** The connection's one allocation (layout.js); frames are encoded at outputStart. */
   readonly memory: Uint8Array;
-  /** The same memory as words: state at fixed indices, and word-wise masking. */
-  protected readonly words: Uint32Array;
+  /** The same memory as words: state at fixed indices (layout.js, which a transport may read), and word-wise masking. */
+  readonly words: Uint32Array;
   readonly #random: Random32 | null;
   /** The data message being sent; null when none is. */
   #data: string | Uint8Array | null = null;
@@ -79,6 +79,21 @@ export class FrameSender {
     this.start(OPCODE_BINARY, end - start, start, fragmentSize);
     this.#data = data;
   }
+
+  /**
+   * One piece of a message whose size is not known up front (ECMA-419's write with {more: true}):
+   * data[start, end), kept by reference until encoded. The first piece's opcode opens the message;
+   * the others continue it, and the frame that ends a `final` piece ends the message.
+   */
+  protected startPiece(data: Uint8Array, start: number, end: number, opcode: number, final: boolean, fragmentSize: number): void {
+    const open = this.words[W_TX_OPCODE] >= TX_MORE;
+    this.start(open ? OPCODE_CONTINUATION : opcode, end - start, start, fragmentSize);
+    if (!final) this.words[W_TX_OPCODE] |= TX_MORE;
+    this.#data = data;
+  }
+
+  /** A message sent in pieces has not had its final piece: no other message may start. */
+  get piecesOpen(): boolean { return this.words[W_TX_OPCODE] >= TX_MORE; }
 
   private start(opcode: number, length: number, position: number, fragmentSize: number): void {
     if (this.#data !== null) throw new WebSocketUsageError(UsageErrors.BUSY);
@@ -223,11 +238,12 @@ export class FrameSender {
       words[W_TX_POSITION] = position + n;
     }
     words[W_TX_REMAINING] = remaining - n;
-    const fin = remaining === n;
+    const opcode = words[W_TX_OPCODE];
+    const fin = remaining === n; // the end of this data, and of the message unless more pieces follow
     const key = this.nextKey();
-    writeHeader(out, start, fin, words[W_TX_OPCODE], n, masked, key);
+    writeHeader(out, start, fin && opcode < TX_MORE, opcode & 0xf, n, masked, key);
     if (masked) applyMask(out, words, at, at + n, key, 0);
-    words[W_TX_OPCODE] = OPCODE_CONTINUATION;
+    words[W_TX_OPCODE] = OPCODE_CONTINUATION | (opcode & TX_MORE);
     if (fin) {
       this.#data = null;
       this.#textBytes = false;
