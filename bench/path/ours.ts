@@ -29,6 +29,8 @@ export interface Endpoint {
 const platform = {
   sha1,
   random32: () => (((Math.random() * 0x10000) << 16) | (Math.random() * 0x10000)) >>> 0,
+  // the XS host's native Logical.xor, as the device's logical module, called with (dst, src) only
+  xor: (globalThis as unknown as { Logical: { xor(dst: Uint8Array, src: Uint8Array): void } }).Logical.xor,
 };
 
 const timers = { set: (): unknown => 0, clear: (): void => {} };

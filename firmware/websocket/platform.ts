@@ -7,8 +7,16 @@ export type Sha1 = (data: Uint8Array) => Uint8Array;
 /** A 32-bit unsigned integer from a strong random source (hardware RNG on the device). */
 export type Random32 = () => number;
 
+/**
+ * Moddable's Logical.xor (the `logical` module): dst ^= src repeated over the whole of dst, in C.
+ * SDK 8.2.3's wrapper passes only (dst, src): a count argument would be dropped, so dst is an exact view.
+ */
+export type Xor = (dst: Uint8Array, src: Uint8Array) => void;
+
 export interface Platform {
   sha1: Sha1;
   /** Mask keys and handshake keys. */
   random32: Random32;
+  /** Native unmasking where the platform has it: the body of a large masked message, a whole read at a time. */
+  xor?: Xor;
 }

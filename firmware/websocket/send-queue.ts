@@ -16,15 +16,12 @@ const PIECE_FINAL = 8;
 
 export abstract class SendQueue {
   protected readonly queue: (string | Uint8Array)[] = [];
-  /** UTF-8 bytes of each entry in the queue and what it is (ENTRY_*), and the bytes' sum. */
+  /** Each entry's UTF-8 bytes x 16 + what it is (ENTRY_*: one array, not two), and the bytes' sum. */
   readonly #sizes: number[] = [];
-  readonly #kinds: number[] = [];
   protected queued = 0;
   readonly #maxQueue: number;
   /** A send was refused: onDrain is due once the queue is down to half. */
   protected refused = false;
-  /** The app has sent pieces of a message and not yet its final one. */
-  #piecesOpen = false;
 
   constructor(maxQueue: number) {
     this.#maxQueue = maxQueue;
@@ -44,7 +41,7 @@ export abstract class SendQueue {
   send(data: string | Uint8Array): boolean {
     const conn = this.connection;
     if (conn === null || conn.state !== STATE_OPEN) return false;
-    if (this.#piecesOpen) throw new WebSocketUsageError(UsageErrors.PIECES_OPEN);
+    if (this.#piecesOpen(conn)) throw new WebSocketUsageError(UsageErrors.PIECES_OPEN);
     if (this.queue.length === 0 && !conn.sending) {
       conn.send(data);
       this.flush();
@@ -67,7 +64,6 @@ export abstract class SendQueue {
     } else if (!this.#enqueue(data, ENTRY_PIECE | (binary ? 0 : PIECE_TEXT) | (final ? PIECE_FINAL : 0))) {
       return false;
     }
-    this.#piecesOpen = !final;
     return true;
   }
 
@@ -84,6 +80,14 @@ export abstract class SendQueue {
     if (conn === null || conn.state !== STATE_OPEN) return;
     conn.pong(payload);
     this.flush();
+  }
+
+  /** The app has sent pieces of a message and not its final one: the newest queued entry says, or the connection. */
+  #piecesOpen(conn: Connection): boolean {
+    const n = this.#sizes.length;
+    if (n === 0) return conn.piecesOpen;
+    const kind = this.#sizes[n - 1] & 15;
+    return (kind & ENTRY_PIECE) !== 0 && (kind & PIECE_FINAL) === 0;
   }
 
   /** Queues a message or a piece behind what is buffered, or refuses it (false) past maxQueue. */
@@ -105,16 +109,16 @@ export abstract class SendQueue {
       return false;
     }
     this.queue.push(entry);
-    this.#sizes.push(size);
-    this.#kinds.push(kind);
+    this.#sizes.push(size * 16 + kind);
     this.queued += size;
     return true;
   }
 
   /** Starts sending the oldest entry on `conn`, which can take one. */
   protected sendNext(conn: Connection): void {
-    const size = this.#sizes.shift() as number;
-    const kind = this.#kinds.shift() as number;
+    const entry = this.#sizes.shift() as number;
+    const kind = entry & 15;
+    const size = (entry - kind) / 16;
     const next = this.queue.shift() as string | Uint8Array;
     if (kind === ENTRY_MESSAGE) conn.send(next);
     else if (kind === ENTRY_TEXT_BYTES) conn.sendText(next as Uint8Array);
@@ -132,7 +136,6 @@ export abstract class SendQueue {
   protected clearQueue(): void {
     this.queue.length = 0;
     this.#sizes.length = 0;
-    this.#kinds.length = 0;
     this.queued = 0;
   }
 }

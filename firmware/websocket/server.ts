@@ -184,7 +184,8 @@ export class WebSocketServer {
    */
   #session(link: Link, ended: () => void): Session {
     const o = this.#options;
-    const session: Session = new Session({ role: "server", timers: o.network.timers, closesFirst: true, ...connectionSettings(o) }, {
+    const session: Session = new Session({ role: "server", xor: o.platform.xor, timers: o.network.timers, closesFirst: true,
+      ...connectionSettings(o) }, {
       onDrain: () => link.client?.handler.onDrain?.(),
       onEnd: () => {
         ended();

@@ -3,7 +3,8 @@
 // send queue bounded in bytes, and ends the socket after the closing handshake or its timeout.
 // Before the WebSocket opens, it carries the raw bytes of the opening handshake.
 
-import { Connection, type ConnectionHandler, STATE_OPEN } from "./core/connection.js";
+import { Connection, type ConnectionHandler, STATE_CLOSED, STATE_OPEN } from "./core/connection.js";
+import { INPUT_START, STATE_MASK, W_CONN_INPUT_SIZE, W_CONN_OUTPUT_START, W_CONN_STATE, W_TX_PONG } from "./core/layout.js";
 import { HandlerErrors } from "./core/errors.js";
 import { SendQueue } from "./send-queue.js";
 import type { TcpSocket, Timers } from "./io.js";
@@ -19,9 +20,6 @@ export class Session extends SendQueue {
   #conn: Connection | null = null;
   readonly #options: SessionOptions;
   readonly #handler: SessionHandler;
-  readonly #timers: Timers;
-  readonly #closeTimeout: number;
-  readonly #closesFirst: boolean;
   #socket: TcpSocket | null = null;
   #raw: RawReader | null = null;
   #rawIn: Uint8Array | null = null;
@@ -49,9 +47,6 @@ export class Session extends SendQueue {
     super(options.maxQueue ?? 16384);
     this.#options = options;
     this.#handler = handler;
-    this.#timers = options.timers;
-    this.#closeTimeout = options.closeTimeout ?? 5000;
-    this.#closesFirst = options.closesFirst;
   }
 
   /** Bytes arrived since the owner last set this to false: a heartbeat's sign of life, once per read. */
@@ -101,13 +96,12 @@ export class Session extends SendQueue {
     this.#conn = conn;
     this.#raw = null;
     this.#rawIn = null;
-    this.#readView = null; // it viewed the handshake's buffer
     this.#opened = true;
     if (end > start) {
       // the rest is at most one handshake read, which the input area holds
-      conn.memory.set(rest.subarray(start, end), conn.inputStart);
-      this.#heldFrom = conn.inputStart;
-      this.#heldTo = conn.inputStart + end - start;
+      conn.memory.set(rest.subarray(start, end), INPUT_START);
+      this.#heldFrom = INPUT_START;
+      this.#heldTo = INPUT_START + end - start;
     }
     this.flush();
   }
@@ -132,9 +126,10 @@ export class Session extends SendQueue {
     this.heard = true;
     this.#unread = count;
     this.#pump();
-    // a flush with nothing to write costs XS about 400 steps: most reads answer nothing
-    const conn = this.#conn;
-    if (conn === null || this.#pending !== 0 || this.queue.length !== 0 || conn.hasOutput || conn.state !== STATE_OPEN) this.flush();
+    // most reads answer nothing (a flush with nothing to write costs XS hundreds of steps): only a
+    // pong, a close or its echo, or the handshake's answer is written from here
+    const words = this.#conn?.words; // the state words (layout.js): no getter call
+    if (words === undefined || words[W_TX_PONG] !== 0 || (words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) this.flush();
   }
 
   writable(count: number): void {
@@ -169,57 +164,73 @@ export class Session extends SendQueue {
    * room: a peer that floods pings and never reads fills its own TCP window, not our memory.
    */
   #pump(): void {
+    const conn = this.#conn;
+    if (conn === null) return this.#pumpHandshake();
+    const memory = conn.memory;
+    const words = conn.words;
     while (!this.#ended) {
-      const conn = this.#conn;
-      const held = this.#heldTo;
-      if (conn !== null && this.#heldFrom < held) {
-        if (conn.pongWaiting) return; // onWritable resumes
-        const from = this.#heldFrom;
-        this.#heldFrom = held;
-        let stop: number;
-        try {
-          stop = conn.receive(conn.memory, from, held);
-        } catch (error) {
-          // the app's callback threw: an app bug, reported as such and closed with 1011, not a flaky link
-          conn.handlerFailed(HandlerErrors.THREW, error);
-          this.#armCloseTimer();
-          this.flush();
-          return;
-        }
-        // once a close starts nothing may wait forever: an echo the socket never takes, a peer
-        // that never closes TCP, a socket that stops calling back
-        if (conn.state !== STATE_OPEN) this.#armCloseTimer();
-        if (stop < held) {
-          this.#heldFrom = stop;
-          this.flush();
-        }
-        continue;
+      if (words[W_TX_PONG] !== 0) {
+        this.flush(); // a pong first, every ping its own
+        if (words[W_TX_PONG] !== 0 || this.#ended) return; // no room: onWritable resumes
       }
+      let from = this.#heldFrom;
+      let to = this.#heldTo;
+      let view: Uint8Array | undefined; // a fresh read's view: exactly memory[from, to)
+      if (from === to) {
+        const count = this.#unread;
+        const socket = this.#socket;
+        if (count <= 0 || socket === null) return;
+        const size = words[W_CONN_INPUT_SIZE];
+        const n = count < size ? count : size;
+        view = this.#readView ?? undefined;
+        if (view === undefined || view.length !== n) view = this.#readView = memory.subarray(INPUT_START, INPUT_START + n);
+        try {
+          socket.read(view);
+        } catch {
+          return this.drop(); // the socket refused the read: it is broken
+        }
+        this.#unread = count - n;
+        from = INPUT_START;
+        to = INPUT_START + n;
+      } else this.#heldFrom = to;
+      let stop: number;
+      try {
+        stop = conn.receive(memory, from, to, view);
+      } catch (error) {
+        // the app's callback threw: an app bug, reported as such and closed with 1011, not a flaky link
+        conn.handlerFailed(HandlerErrors.THREW, error);
+        this.#armCloseTimer();
+        this.flush();
+        return;
+      }
+      // once a close starts nothing may wait forever: an echo the socket never takes, a peer
+      // that never closes TCP, a socket that stops calling back
+      if ((words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) this.#armCloseTimer();
+      if (stop < to) {
+        this.#heldFrom = stop; // behind a ping: its pong goes out first
+        this.#heldTo = to;
+      }
+    }
+  }
+
+  /** The opening handshake: small reads into the session's own buffer, for the head reader. */
+  #pumpHandshake(): void {
+    while (!this.#ended && this.#conn === null) {
       const count = this.#unread;
       const socket = this.#socket;
       if (count <= 0 || socket === null) return;
-      let area: Uint8Array;
-      if (conn === null) area = this.#rawIn ??= new Uint8Array(Math.min(HANDSHAKE_READ, this.#options.inputSize ?? HANDSHAKE_READ));
-      else area = conn.memory;
-      const at = conn === null ? 0 : conn.inputStart;
-      const size = conn === null ? area.length : conn.inputSize;
-      const n = count < size ? count : size;
-      let view = this.#readView;
-      if (view === null || view.length !== n) {
-        view = this.#readView = at === 0 && n === area.length ? area : area.subarray(at, at + n);
-      }
+      const area = this.#rawIn ??= new Uint8Array(Math.min(HANDSHAKE_READ, this.#options.inputSize ?? HANDSHAKE_READ));
+      const n = count < area.length ? count : area.length;
+      const view = n === area.length ? area : area.subarray(0, n);
       try {
         socket.read(view);
       } catch {
-        return this.drop(); // the socket refused the read: it is broken
+        return this.drop();
       }
       this.#unread = count - n;
-      if (this.#raw !== null) this.#raw(view, n);
-      else if (conn !== null) {
-        this.#heldFrom = at;
-        this.#heldTo = at + n;
-      }
+      this.#raw?.(view, n); // none after a refusal: the rest is read and let go
     }
+    if (this.#conn !== null) this.#pump(); // opened: the bytes after the head, then the socket's
   }
 
   protected flush(): void {
@@ -227,55 +238,62 @@ export class Session extends SendQueue {
     if (socket === null || this.#ended) return;
     const conn = this.#conn;
     try {
-      while (this.#rawOut.length > 0) {
-        const head = this.#rawOut[0];
-        const n = Math.min(head.length, this.#room);
-        if (n === 0) return;
-        this.#room = (socket.write(n === head.length ? head : head.subarray(0, n)) as number) ?? 0;
-        if (n === head.length) this.#rawOut.shift();
-        else this.#rawOut[0] = head.subarray(n);
-      }
+      if (this.#rawOut.length > 0 && !this.#writeRaw(socket)) return;
       if (this.#endAfterWrite) return this.drop();
       if (conn === null) return; // still in the handshake
       const memory = conn.memory;
-      const output = conn.outputStart;
+      const output = conn.words[W_CONN_OUTPUT_START];
       for (;;) {
-        if (this.#pending === 0) {
-          if (!conn.hasOutput && conn.canSend && this.queue.length > 0) this.sendNext(conn);
-          this.#pending = conn.encodeNext(this.#room);
-          if (this.#pending === 0) break;
+        let n = this.#pending;
+        if (n === 0) {
+          if (this.queue.length > 0 && conn.canSend) this.sendNext(conn);
+          n = this.#pending = conn.encodeNext(this.#room);
+          if (n === 0) break;
         }
-        const n = this.#pending;
         if (n > this.#room) break; // the socket's room shrank: wait for onWritable
         let view = this.#writeView;
         if (view === null || view.length !== n) view = this.#writeView = memory.subarray(output, output + n);
         this.#room = (socket.write(view) as number) ?? 0;
         this.#pending = 0;
-        if (!conn.hasOutput && this.queue.length === 0) break; // nothing more: skip an idle encodeNext
+        if (this.queue.length === 0 && !conn.hasOutput) break; // nothing more: skip an idle encodeNext
       }
     } catch {
       this.#room = 0; // "would block": the same bytes go out on the next onWritable
     }
     if (conn === null) return;
-    if (this.drained()) this.#handler.onDrain?.();
+    if (this.refused && this.drained()) this.#handler.onDrain?.();
     // both close frames are exchanged (or ours follows a failure): end TCP, or wait for the peer to
-    if (conn.done && this.#pending === 0 && !conn.hasOutput) {
-      if (this.#closesFirst || conn.closeInitiator === "failure") this.drop();
+    if ((conn.words[W_CONN_STATE] & STATE_MASK) === STATE_CLOSED && this.#pending === 0 && !conn.hasOutput) {
+      if (this.#options.closesFirst || conn.closeInitiator === "failure") this.drop();
       else this.#armCloseTimer();
     }
   }
 
+  /** The handshake's bytes (or an HTTP answer), as room allows; false while some wait for room. */
+  #writeRaw(socket: TcpSocket): boolean {
+    while (this.#rawOut.length > 0) {
+      const head = this.#rawOut[0];
+      const n = Math.min(head.length, this.#room);
+      if (n === 0) return false;
+      this.#room = (socket.write(n === head.length ? head : head.subarray(0, n)) as number) ?? 0;
+      if (n === head.length) this.#rawOut.shift();
+      else this.#rawOut[0] = head.subarray(n);
+    }
+    return true;
+  }
+
   #armCloseTimer(): void {
     if (this.#closeTimer !== null || this.#ended) return;
-    this.#closeTimer = this.#timers.set(() => {
+    // settings read from the options when used: a field each would cost every session a slot
+    this.#closeTimer = this.#options.timers.set(() => {
       this.#closeTimer = null;
       this.drop();
-    }, this.#closeTimeout);
+    }, this.#options.closeTimeout ?? 5000);
   }
 
   #clearCloseTimer(): void {
     if (this.#closeTimer !== null) {
-      this.#timers.clear(this.#closeTimer);
+      this.#options.timers.clear(this.#closeTimer);
       this.#closeTimer = null;
     }
   }

@@ -9,7 +9,7 @@ import { UsageErrors, WebSocketUsageError, FrameErrors, type WebSocketProblem } 
 import { type DataHandler, Receiver } from "./receiver.js";
 import { align4, INITIATOR_SHIFT, TX_MORE, W_TX_OPCODE, INPUT_START, STATE_MASK, W_CONN_INPUT_SIZE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START,
   W_CONN_STATE, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_FRAGMENT_OPTION, W_TX_REMAINING } from "./layout.js";
-import type { Random32 } from "../platform.js";
+import type { Random32, Xor } from "../platform.js";
 import { UTF8_ACCEPT, utf8Decode, utf8Length, utf8Validate } from "./utf8.js";
 
 export interface ConnectionHandler extends DataHandler {
@@ -39,6 +39,8 @@ export interface ConnectionOptions {
   fragmentSize?: number;
   /** Strong random 32-bit values for mask keys: required on the client side. */
   random?: Random32;
+  /** A native xor (Platform.xor): unmasks the body of large messages a server receives. */
+  xor?: Xor;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -73,7 +75,7 @@ export class Connection extends Receiver {
     words[W_RX_MAX_FRAGMENTS] = maxFragments;
     words[W_CONN_STATE] = STATE_OPEN;
     super(words, streaming ? null : new Uint8Array(words.buffer, INPUT_START + inputSize, messageSize), options.handler,
-      !client, client ? options.random as Random32 : null);
+      !client, client ? options.random as Random32 : null, client ? null : options.xor ?? null);
   }
 
   /** Where a transport reads: memory[inputStart, inputStart + inputSize), then receive(memory, ...). */

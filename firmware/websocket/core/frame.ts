@@ -27,8 +27,8 @@ export function writeHeader(dest: Uint8Array, at: number, fin: boolean, opcode: 
     dest[at + 1] = maskBit | 127;
     const high = Math.floor(length / 0x100000000);
     const low = length - high * 0x100000000;
-    dest[o++] = 0;
-    dest[o++] = 0;
+    dest[o++] = (high >>> 24) & 0xff;
+    dest[o++] = (high >> 16) & 0xff;
     dest[o++] = (high >> 8) & 0xff;
     dest[o++] = high & 0xff;
     dest[o++] = (low >>> 24) & 0xff;

@@ -7,9 +7,9 @@
 import { MAX_CONTROL_PAYLOAD, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { frameLength, headerLength, headerProblem } from "./frame.js";
-import { CONTROL_AREA, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
+import { CONTROL_AREA, KEY_AREA, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
 import { applyMask } from "./mask.js";
-import type { Random32 } from "../platform.js";
+import type { Random32, Xor } from "../platform.js";
 import { FrameSender } from "./sender.js";
 import { UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
 
@@ -58,11 +58,14 @@ export abstract class Receiver extends FrameSender {
   #messageType = 0; // 0 when no data message is open
   #messageLength = 0;
   #utf8 = UTF8_ACCEPT;
+  /** Unmasks a view with the key in KEY_AREA through the platform's native xor; servers only. */
+  readonly #unmask: ((view: Uint8Array) => void) | null;
 
   /** `words` holds the layout, and W_RX_MAX_MESSAGE (0: no limit); a server expects masked frames. */
   constructor(words: Uint32Array, message: Uint8Array | null, handler: DataHandler, expectMasked: boolean,
-    random: Random32 | null) {
+    random: Random32 | null, xor: Xor | null = null) {
     super(words, random);
+    this.#unmask = xor === null ? null : unmaskWith(xor, this.memory.subarray(KEY_AREA, KEY_AREA + 4));
     this.handler = handler;
     this.#message = message;
     this.#maskBit = expectMasked ? 0x80 : 0;
@@ -85,9 +88,10 @@ export abstract class Receiver extends FrameSender {
    * index after a ping whose pong waits to be written. Encode that pong (encodeNext) before handing
    * over the rest, so that every ping gets its own pong, in order; a transport that cannot write
    * stops reading, which bounds what a peer flooding pings can make us hold. Never throws on what
-   * the peer sent.
+   * the peer sent. `view`, when the transport has one, is exactly bytes[start, end): the body of a
+   * large masked message is then unmasked by the platform's native xor in one call.
    */
-  receive(bytes: Uint8Array, start: number, end: number): number {
+  receive(bytes: Uint8Array, start: number, end: number, view?: Uint8Array): number {
     let words: Uint32Array | null = null; // looked up only where used: every bytecode is a step
     let i = start;
     if (this.#state === GET_PAYLOAD) {
@@ -96,8 +100,11 @@ export abstract class Receiver extends FrameSender {
         // The piece lies inside a data frame and does not end it: the body of a large message.
         const type = this.#messageType;
         if (this.#maskBit !== 0) {
-          words = bytes === this.memory ? this.words : null;
-          applyMask(bytes, words, start, end, this.#key, this.#phase);
+          if (view !== undefined && this.#unmask !== null) {
+            this.#turnKey();
+            this.#unmask(view);
+          }
+          else applyMask(bytes, bytes === this.memory ? this.words : null, start, end, this.#key, this.#phase);
           this.#phase = (this.#phase + end - start) & 3;
         }
         if (type === OPCODE_TEXT) {
@@ -194,6 +201,17 @@ export abstract class Receiver extends FrameSender {
     }
   }
 
+  /** Writes the mask key, turned to the current phase, to KEY_AREA for the native xor. */
+  #turnKey(): void {
+    const p = 8 * this.#phase;
+    const k = p === 0 ? this.#key : ((this.#key << p) | (this.#key >>> (32 - p))) >>> 0;
+    const memory = this.memory;
+    memory[KEY_AREA] = k >>> 24;
+    memory[KEY_AREA + 1] = k >>> 16;
+    memory[KEY_AREA + 2] = k >>> 8;
+    memory[KEY_AREA + 3] = k;
+  }
+
   /** Whole-message mode: copies bytes[from, to) to `offset` in the message; hands it over when final. */
   private deliver(type: number, bytes: Uint8Array, from: number, to: number, offset: number, final: boolean): void {
     const message = this.#message as Uint8Array;
@@ -276,4 +294,9 @@ export abstract class Receiver extends FrameSender {
     this.failed(p);
     return end;
   }
+}
+
+/** One function holds the xor and its key's view: a client, which never unmasks, pays one field. */
+function unmaskWith(xor: Xor, key: Uint8Array): (view: Uint8Array) => void {
+  return (view) => xor(view, key);
 }

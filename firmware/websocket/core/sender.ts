@@ -208,11 +208,36 @@ export class FrameSender {
     const masked = this.#random !== null;
     const remaining = words[W_TX_REMAINING];
     const fragmentSize = words[W_TX_FRAGMENT];
+    const data = this.#data as string | Uint8Array;
+    // the commonest frame, inline: the rest of binary data (or text bytes) under 126 bytes, in one frame
+    const h = masked ? 6 : 2;
+    if (remaining < 126 && remaining <= fragmentSize && remaining + h <= cap && data instanceof Uint8Array) {
+      const out = this.memory;
+      const start = words[W_CONN_OUTPUT_START];
+      const opcode = words[W_TX_OPCODE];
+      const position = words[W_TX_POSITION];
+      out[start] = opcode < TX_MORE ? 0x80 | opcode : opcode & 0xf; // FIN unless more pieces follow
+      if (position === 0 && remaining === data.length) out.set(data, start + h);
+      else out.set(data.subarray(position, position + remaining), start + h);
+      if (masked) {
+        const key = (this.#random as Random32)() >>> 0;
+        out[start + 1] = 0x80 | remaining;
+        out[start + 2] = key >>> 24;
+        out[start + 3] = key >>> 16;
+        out[start + 4] = key >>> 8;
+        out[start + 5] = key;
+        applyMask(out, words, start + 6, start + 6 + remaining, key, 0);
+      } else out[start + 1] = remaining;
+      words[W_TX_REMAINING] = 0;
+      words[W_TX_OPCODE] = opcode & TX_MORE; // CONTINUATION (0), and whether pieces follow
+      this.#data = null;
+      this.#textBytes = false;
+      return remaining + h;
+    }
     const want = remaining < fragmentSize ? remaining : fragmentSize;
     let n = want;
     if (n + headerSize(n, masked) > cap) n = cap - headerSize(cap, masked);
     if (n <= 0 && want > 0) return 0;
-    const data = this.#data as string | Uint8Array;
     const position = words[W_TX_POSITION];
     if (this.#textBytes && n < remaining) {
       // text fragments end where a character does, as the script path cuts them: the same frames on
