@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { CompanionServer } from "../../host/companion/companion-server.js";
 import { simulatedDevice } from "../../host/simulated-device.js";
-import { companion as start, device } from "../companion/helpers.js";
-import { sleep, until } from "../support/net.js";
+import { manualClock, type ManualClock } from "../../fixtures/manual-clock.js";
+import { companion as start, device, tokenFor } from "../companion/helpers.js";
+import { onClock, sleep, until } from "../support/net.js";
 
 const companion = (port = 0, database = ":memory:") => start({ port, database, pingInterval: 100 });
 
@@ -20,6 +21,14 @@ function assertContiguous(server: CompanionServer, id: string): number {
   const seqs = server.store.recent(id, 100_000).map((s) => s.seq);
   assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i), `${id}: gaps or duplicates`);
   return seqs.length;
+}
+
+/** A started device whose sampling, backoff and heartbeat run on `clock`, over real sockets. */
+function clockedDevice(server: CompanionServer, clock: ManualClock, id: string, ringCapacity: number) {
+  const app = simulatedDevice({ url: `ws://127.0.0.1:${server.port}/device`, deviceId: id, token: tokenFor(server, id), periodMs: 10,
+    batchSize: 8, ringCapacity, reconnect: { initialDelay: 50, maxDelay: 300 } }, onClock(clock));
+  app.start();
+  return app;
 }
 
 describe("Device app and companion server, end to end", function () {
@@ -83,21 +92,27 @@ describe("Device app and companion server, end to end", function () {
     const credentials = join(mkdtempSync(join(tmpdir(), "companion-")), "credentials.db");
     let server = await companion(0, credentials);
     const port = server.port;
-    const steady = device(server, "dev-steady", { ringCapacity: 1000 });
-    const small = device(server, "dev-small", { ringCapacity: 20 });
-    await until(() => server.store.recent("dev-steady", 10_000).length >= 30);
+    // the devices sample every 10 ms, back off and reconnect on this clock; each poll below moves it one period
+    const clock = manualClock();
+    const ticking = (check: () => boolean) => () => { clock.advance(10); return check(); };
+    const steady = clockedDevice(server, clock, "dev-steady", 1000);
+    const small = clockedDevice(server, clock, "dev-small", 20);
+    await until(ticking(() => server.store.recent("dev-steady", 10_000).length >= 30), 10_000, "30 samples stored");
     const before = { steady: server.store.recent("dev-steady", 100_000), small: server.store.recent("dev-small", 100_000) };
     await server.stop(true); // killed: connections drop without a close
-    await sleep(600); // ~60 samples each while the server is away: more than dev-small's ring holds
+    await until(() => !steady.connected && !small.connected, 5000, "both devices to see the link gone");
+    clock.advance(600); // 60 samples each while the server is away: 40 more than dev-small's ring holds
+    assert.ok(small.ring.dropped >= 40, `dev-small dropped ${small.ring.dropped}`);
     server = await companion(port, credentials);
     server.store.db.exec("DELETE FROM samples; DELETE FROM boots"); // as a server that lost its samples would start
     // the same database would survive a real restart; here the new store starts empty, so compare by sequence
     const targets = { steady: steady.ring.nextSequence, small: small.ring.nextSequence };
     const lastStored = (id: string) => server.store.recent(id, 1)[0]?.seq ?? -1;
-    await until(() => lastStored("dev-steady") >= targets.steady && lastStored("dev-small") >= targets.small, 10_000,
+    await until(ticking(() => lastStored("dev-steady") >= targets.steady && lastStored("dev-small") >= targets.small), 10_000,
       "everything sampled while the server was away");
     // the drop count travels with the next batch: wait for the one after the last drop
-    await until(() => server.store.devices().find((d) => d.id === "dev-small")?.dropped === small.ring.dropped, 5000, "the drop count");
+    await until(ticking(() => server.store.devices().find((d) => d.id === "dev-small")?.dropped === small.ring.dropped), 5000,
+      "the drop count");
     steady.stop();
     small.stop();
     const after = { steady: server.store.recent("dev-steady", 100_000), small: server.store.recent("dev-small", 100_000) };
