@@ -5,7 +5,7 @@
 import { Connection } from "../firmware/websocket/core/connection.js";
 import { INPUT_START } from "../firmware/websocket/core/layout.js";
 import { applyMask } from "../firmware/websocket/core/mask.js";
-import { bareXor, receiving, receivingInPlace, sending, type Workload, type WorkloadSpec } from "./workloads.js";
+import { bareXor, receiving, receivingInPlace, sending, type Workload, type WorkloadSpec } from "../fixtures/workloads.js";
 
 /** Set by the XS host (xs-host.c); absent on Node. */
 interface XsProbes {

@@ -2,7 +2,7 @@
 // target from issue 11's table (MET / MISSED), and beside Moddable's ECMA-419 example client with the
 // ratio when MODDABLE points at an SDK checkout.
 
-import { resultOf, runUnderXs } from "../host-tests/xs/xs-host.js";
+import { resultOf, runUnderXs } from "../fixtures/xs/xs-host.js";
 import { bundleModdableClient } from "./path/moddable-bundle.js";
 import { pathTargets, type Target } from "./path-targets.js";
 

@@ -2,7 +2,7 @@
 // Moddable's ECMA-419 client when MODDABLE is set), then the protocol core alone on Node and under XS
 // ("core only"), with the targets of each issue checked against what was measured.
 
-import { resultOf, runUnderXs } from "../host-tests/xs/xs-host.js";
+import { resultOf, runUnderXs } from "../fixtures/xs/xs-host.js";
 import { type Figure, throughput } from "./core-bench.js";
 import { echoFigures } from "./echo-bench.js";
 import { wholePath } from "./path-report.js";
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     + `whole-message mode adds xsnap's charge of 2 steps a byte for the copy into the message buffer`);
 
   console.log("\nConnection cycles under XS on an in-memory network: live heap after a full GC at each tenth");
-  const cycles = resultOf(await runUnderXs("build/host-tests/xs/cycles-entry.js", 600_000)) as
+  const cycles = resultOf(await runUnderXs("build/fixtures/cycles-entry.js", 600_000)) as
     { result: Record<string, number>; slots: number[]; chunks: number[] };
   for (const [name, from, to] of [["1,000 connect/echo/close cycles", 0, 10], ["1,000 reconnects after a drop", 10, 20]] as const) {
     const slots = cycles.slots.slice(from, to);
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const worst = Math.min(...echo.filter((e) => e.pairing.includes("our")).map((e) =>
     e.roundTrips / echo.find((b) => b.size === e.size && b.pairing === "ws client -> ws server")!.roundTrips));
   check(worst >= 0.8, `echo through the host transport at least 0.8x of ws to ws: worst pairing ${fmt(worst, 2)}x`);
-  console.log(`\nNode ${process.version}; XS: the device-string engine built from @agoric/xsnap's XS sources (host-tests/xs/xs-engine.mk), no mxDebug; ${process.arch}.`);
+  console.log(`\nNode ${process.version}; XS: the device-string engine built from @agoric/xsnap's XS sources (fixtures/xs/xs-engine.mk), no mxDebug; ${process.arch}.`);
 }
 
 main().then(() => process.exit(0), (e) => {

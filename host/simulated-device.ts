@@ -2,10 +2,12 @@
 
 import { DeviceApp, type DeviceSettings } from "../firmware/app/device-app.js";
 import { DeviceFigures, SensorSet, SimulatedClimate } from "../firmware/app/sensors.js";
+import type { Network } from "../firmware/websocket/io.js";
 import { nodeNetwork } from "./network-node.js";
 import { nodePlatform } from "./platform-node.js";
 
-export function simulatedDevice(settings: DeviceSettings): DeviceApp {
+/** `network`: the host's sockets and timers, or a test's (its sockets with a manual clock's timers). */
+export function simulatedDevice(settings: DeviceSettings, network: Network = nodeNetwork): DeviceApp {
   const uniform = () => nodePlatform.random32() / 0x100000000;
   const started = Date.now();
   const sensors = new SensorSet([
@@ -16,5 +18,5 @@ export function simulatedDevice(settings: DeviceSettings): DeviceApp {
       uptime: () => Math.round((Date.now() - started) / 1000),
     }),
   ]);
-  return new DeviceApp(settings, { network: nodeNetwork, platform: nodePlatform, sensors, now: Date.now });
+  return new DeviceApp(settings, { network, platform: nodePlatform, sensors, now: Date.now });
 }

@@ -2,8 +2,8 @@
 // 536- and 1,460-byte TCP segments or whole frames, each measured per message with the fake's cost
 // and the driver's calls into the socket callbacks (calibrated against empty callbacks) taken off.
 
-import { maskedFrame, plainFrame } from "../../host-tests/support/hex.js";
-import { payloadOf, textOf as workloadText } from "../workloads.js";
+import { maskedFrame, plainFrame } from "../../fixtures/hex.js";
+import { payloadOf, textOf as workloadText } from "../../fixtures/workloads.js";
 import { FakeSocket, ROOM } from "./fake-socket.js";
 import type { Endpoint } from "./ours.js";
 import { type Cost, perUnit, window } from "./probe.js";

@@ -5,7 +5,7 @@
 import { WebSocketClient } from "../../firmware/websocket/client.js";
 import { acceptFor } from "../../firmware/websocket/core/accept.js";
 import { sha1 } from "../../firmware/websocket/core/sha1.js";
-import { ascii } from "../../host-tests/support/hex.js";
+import { ascii } from "../../fixtures/hex.js";
 import type { Network, SocketConstructor } from "../../firmware/websocket/io.js";
 import { type ServerClient, WebSocketServer } from "../../firmware/websocket/server.js";
 import { FakeSocket, socketClass } from "./fake-socket.js";

@@ -12,10 +12,10 @@ import { Connection } from "../websocket/core/connection.js";
 import { sha1 } from "../websocket/core/sha1.js";
 import { utf8Decode } from "../websocket/core/utf8.js";
 import { deviceNetwork } from "../websocket/device.js";
-import { frameCorpus } from "../../host-tests/corpus/frames.js";
-import { runCase } from "../../host-tests/corpus/run-corpus.js";
-import { runTexts } from "../../host-tests/corpus/run-texts.js";
-import { TEXTS } from "../../host-tests/corpus/texts.js";
+import { frameCorpus } from "../../fixtures/corpus/frames.js";
+import { runCase } from "../../fixtures/corpus/run-corpus.js";
+import { runTexts } from "../../fixtures/corpus/run-texts.js";
+import { TEXTS } from "../../fixtures/corpus/texts.js";
 import { devicePlatform } from "../websocket/platform-device.js";
 
 declare function trace(text: string): void;

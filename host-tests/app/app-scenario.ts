@@ -4,7 +4,7 @@
 import { CommandProcessor, numberArg } from "../../firmware/app/commands.js";
 import { SampleRing } from "../../firmware/app/sample-ring.js";
 import { decodeBatch } from "../../firmware/app/stream-format.js";
-import { toHex } from "../support/hex.js";
+import { toHex } from "../../fixtures/hex.js";
 
 export function appScenario(): string[] {
   const lines: string[] = [];

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import WebSocket from "ws";
 import { dirname, join } from "node:path";
 import type { CompanionServer } from "../../host/companion/companion-server.js";
 import { simulatedDevice } from "../../host/simulated-device.js";
-import { companion as start, device } from "../companion/helpers.js";
-import { sleep, until } from "../support/net.js";
+import { manualClock, type ManualClock } from "../../fixtures/manual-clock.js";
+import { companion as start, device, tokenFor } from "../companion/helpers.js";
+import { onClock, until } from "../support/net.js";
 
 const companion = (port = 0, database = ":memory:") => start({ port, database, pingInterval: 100 });
 
@@ -20,6 +22,28 @@ function assertContiguous(server: CompanionServer, id: string): number {
   const seqs = server.store.recent(id, 100_000).map((s) => s.seq);
   assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i), `${id}: gaps or duplicates`);
   return seqs.length;
+}
+
+/** The HTTP status and the companion's error code with which ws's upgrade to `url` was refused. */
+function refusal(url: string, headers: Record<string, string>): Promise<[number, string]> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on("open", () => { ws.terminate(); reject(new Error("upgraded")); });
+    ws.on("error", reject);
+    ws.on("unexpected-response", (request, response) => {
+      let body = "";
+      response.on("data", (d: Buffer) => (body += d));
+      response.on("end", () => { request.destroy(); resolve([response.statusCode ?? 0, JSON.parse(body).error.code]); });
+    });
+  });
+}
+
+/** A started device whose sampling, backoff and heartbeat run on `clock`, over real sockets. */
+function clockedDevice(server: CompanionServer, clock: ManualClock, id: string, ringCapacity: number) {
+  const app = simulatedDevice({ url: `ws://127.0.0.1:${server.port}/device`, deviceId: id, token: tokenFor(server, id), periodMs: 10,
+    batchSize: 8, ringCapacity, reconnect: { initialDelay: 50, maxDelay: 300 } }, onClock(clock));
+  app.start();
+  return app;
 }
 
 describe("Device app and companion server, end to end", function () {
@@ -65,16 +89,26 @@ describe("Device app and companion server, end to end", function () {
     await server.stop();
   });
 
-  it("refuses a device with a wrong or missing token", async function () {
+  it("refuses a device with a wrong token (403) or none (401), with the companion's code, and the device does not retry", async function () {
     const server = await companion();
     server.credentials.add("intruder");
-    const a = simulatedDevice({ url: `ws://127.0.0.1:${server.port}/device`, deviceId: "intruder", token: "wrong",
-      periodMs: 50, batchSize: 4, ringCapacity: 10 });
-    a.start();
-    await until(() => server.stats.refused >= 1);
-    await sleep(50);
+    const url = `ws://127.0.0.1:${server.port}/device?device=intruder`;
+    assert.deepEqual(await refusal(url, { Authorization: "Bearer wrong" }), [403, "DEVICE_TOKEN_REFUSED"]);
+    assert.deepEqual(await refusal(url, {}), [401, "DEVICE_TOKEN_REQUIRED"]);
+    const clock = manualClock();
+    const [wrong, none] = ["wrong", ""].map((token) => {
+      const app = simulatedDevice({ url: `ws://127.0.0.1:${server.port}/device`, deviceId: "intruder", token, periodMs: 50,
+        batchSize: 4, ringCapacity: 10, reconnect: { initialDelay: 50, maxDelay: 300 } }, onClock(clock));
+      app.start();
+      return app;
+    });
+    await until(() => wrong.lastError !== "" && none.lastError !== "", 5000, "both refusals");
+    assert.deepEqual([wrong.lastError, none.lastError], ["WS_ERR_UNEXPECTED_STATUS 403", "WS_ERR_UNEXPECTED_STATUS 401"]);
+    clock.advance(60_000); // past the longest backoff: a retry would be under way now
+    assert.deepEqual([wrong.counts.reconnects, none.counts.reconnects, wrong.counts.opens, none.counts.opens], [0, 0, 0, 0]);
     assert.equal(server.online("intruder"), false);
-    a.stop();
+    wrong.stop();
+    none.stop();
     await server.stop();
   });
 
@@ -83,21 +117,27 @@ describe("Device app and companion server, end to end", function () {
     const credentials = join(mkdtempSync(join(tmpdir(), "companion-")), "credentials.db");
     let server = await companion(0, credentials);
     const port = server.port;
-    const steady = device(server, "dev-steady", { ringCapacity: 1000 });
-    const small = device(server, "dev-small", { ringCapacity: 20 });
-    await until(() => server.store.recent("dev-steady", 10_000).length >= 30);
+    // the devices sample every 10 ms, back off and reconnect on this clock; each poll below moves it one period
+    const clock = manualClock();
+    const ticking = (check: () => boolean) => () => { clock.advance(10); return check(); };
+    const steady = clockedDevice(server, clock, "dev-steady", 1000);
+    const small = clockedDevice(server, clock, "dev-small", 20);
+    await until(ticking(() => server.store.recent("dev-steady", 10_000).length >= 30), 10_000, "30 samples stored");
     const before = { steady: server.store.recent("dev-steady", 100_000), small: server.store.recent("dev-small", 100_000) };
     await server.stop(true); // killed: connections drop without a close
-    await sleep(600); // ~60 samples each while the server is away: more than dev-small's ring holds
+    await until(() => !steady.connected && !small.connected, 5000, "both devices to see the link gone");
+    clock.advance(600); // 60 samples each while the server is away: 40 more than dev-small's ring holds
+    assert.ok(small.ring.dropped >= 40, `dev-small dropped ${small.ring.dropped}`);
     server = await companion(port, credentials);
     server.store.db.exec("DELETE FROM samples; DELETE FROM boots"); // as a server that lost its samples would start
     // the same database would survive a real restart; here the new store starts empty, so compare by sequence
     const targets = { steady: steady.ring.nextSequence, small: small.ring.nextSequence };
     const lastStored = (id: string) => server.store.recent(id, 1)[0]?.seq ?? -1;
-    await until(() => lastStored("dev-steady") >= targets.steady && lastStored("dev-small") >= targets.small, 10_000,
+    await until(ticking(() => lastStored("dev-steady") >= targets.steady && lastStored("dev-small") >= targets.small), 10_000,
       "everything sampled while the server was away");
     // the drop count travels with the next batch: wait for the one after the last drop
-    await until(() => server.store.devices().find((d) => d.id === "dev-small")?.dropped === small.ring.dropped, 5000, "the drop count");
+    await until(ticking(() => server.store.devices().find((d) => d.id === "dev-small")?.dropped === small.ring.dropped), 5000,
+      "the drop count");
     steady.stop();
     small.stop();
     const after = { steady: server.store.recent("dev-steady", 100_000), small: server.store.recent("dev-small", 100_000) };

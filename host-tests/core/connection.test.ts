@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { frameCorpus } from "../corpus/frames.js";
-import { runCase } from "../corpus/run-corpus.js";
+import { frameCorpus } from "../../fixtures/corpus/frames.js";
+import { runCase } from "../../fixtures/corpus/run-corpus.js";
 
 describe("Connection over the frame corpus", function () {
   this.timeout(60_000);

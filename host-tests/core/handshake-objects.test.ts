@@ -3,7 +3,7 @@ import { acceptFor } from "../../firmware/websocket/core/accept.js";
 import { ClientHandshake, HANDSHAKE_FAILED, HANDSHAKE_WAIT } from "../../firmware/websocket/core/client-handshake.js";
 import { ServerHandshake } from "../../firmware/websocket/core/server-handshake.js";
 import { sha1 } from "../../firmware/websocket/core/sha1.js";
-import { ascii, seededRandom } from "../support/hex.js";
+import { ascii, seededRandom } from "../../fixtures/hex.js";
 
 const text = (bytes: Uint8Array | null) => (bytes === null ? null : Buffer.from(bytes).toString("latin1"));
 

@@ -5,7 +5,7 @@ import { buildClientRequest, checkServerAnswer } from "../../firmware/websocket/
 import { buildAcceptance, buildResponseHead, checkUpgradeRequest } from "../../firmware/websocket/core/handshake-server.js";
 import { HEAD_FAILED, HEAD_INCOMPLETE, HttpHeadReader } from "../../firmware/websocket/core/http-head.js";
 import { sha1 } from "../../firmware/websocket/core/sha1.js";
-import { ascii, seededRandom } from "../support/hex.js";
+import { ascii, seededRandom } from "../../fixtures/hex.js";
 
 const nodeSha1 = (data: Uint8Array) => new Uint8Array(createHash("sha1").update(data).digest());
 const RFC_KEY = "dGhlIHNhbXBsZSBub25jZQ==";

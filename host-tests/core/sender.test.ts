@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Connection } from "../../firmware/websocket/core/connection.js";
 import { WebSocketUsageError } from "../../firmware/websocket/core/errors.js";
-import { seededRandom, toHex } from "../support/hex.js";
-import { recordingConnection } from "../support/transcript.js";
+import { seededRandom, toHex } from "../../fixtures/hex.js";
+import { recordingConnection } from "../../fixtures/transcript.js";
 
 /** The first n bytes of the output area, where encodeNext() put a frame. */
 function output(conn: Connection, n: number): Uint8Array {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { runTexts } from "../corpus/run-texts.js";
-import { TEXTS } from "../corpus/texts.js";
+import { runTexts } from "../../fixtures/corpus/run-texts.js";
+import { TEXTS } from "../../fixtures/corpus/texts.js";
 import { wsEvents } from "../fuzz/ws-oracle.js";
 import WebSocket from "ws";
-import { digest, fromHex, toHex } from "../support/hex.js";
+import { digest, fromHex, toHex } from "../../fixtures/hex.js";
 import { closeWs, ourClient, ourEchoServer, until, wsEchoServer } from "../support/net.js";
-import { resultOf, runUnderXs } from "../xs/xs-host.js";
+import { resultOf, runUnderXs } from "../../fixtures/xs/xs-host.js";
 
 describe("Text of every UTF-8 shape", function () {
   this.timeout(300_000);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { UTF8_ACCEPT, UTF8_REJECT, utf8Decode, utf8EncodeInto, utf8Length, utf8Validate } from "../../firmware/websocket/core/utf8.js";
-import { fromHex } from "../support/hex.js";
+import { fromHex } from "../../fixtures/hex.js";
 
 const validate = (hex: string) => {
   const b = fromHex(hex);

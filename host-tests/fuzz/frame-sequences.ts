@@ -4,7 +4,7 @@
 // frames). Random bytes alone seldom get past the first header; these reach every state.
 
 import fc from "fast-check";
-import { concat } from "../support/hex.js";
+import { concat } from "../../fixtures/hex.js";
 import { cutPoints } from "./fuzz-target.js";
 
 export type Role = "client" | "server";

@@ -4,8 +4,8 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { frameCorpus } from "../corpus/frames.js";
-import { feed, type Options } from "../support/transcript.js";
+import { frameCorpus } from "../../fixtures/corpus/frames.js";
+import { feed, type Options } from "../../fixtures/transcript.js";
 import { frameStream, type Role } from "./frame-sequences.js";
 import type { FuzzTarget } from "./fuzz-target.js";
 import { comparableEvents, wsEvents } from "./ws-oracle.js";

@@ -2,7 +2,7 @@
 // reduced to the lines our transcript uses, so that the two decoders can be compared event by event.
 
 import { createRequire } from "node:module";
-import { digest } from "../support/hex.js";
+import { digest } from "../../fixtures/hex.js";
 
 const require = createRequire(import.meta.url);
 // ws exports no types for its receiver; it is a Writable that emits as it parses

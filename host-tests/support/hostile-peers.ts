@@ -2,7 +2,7 @@
 // server did to it. Used by the hostile-client tests and by the soak.
 
 import net from "node:net";
-import { ascii, concat, maskedFrame } from "./hex.js";
+import { ascii, concat, maskedFrame } from "../../fixtures/hex.js";
 
 const UPGRADE = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
   + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";

@@ -2,8 +2,8 @@
 // reads only when told to, so tests can play a silent, flooding or vanished peer on the manual clock.
 
 import type { TcpSocket } from "../../firmware/websocket/io.js";
-import { ascii, concat, maskedFrame } from "./hex.js";
-import type { MemoryNetwork } from "./memory-network.js";
+import { ascii, concat, maskedFrame } from "../../fixtures/hex.js";
+import type { MemoryNetwork } from "../../fixtures/memory-network.js";
 
 export const UPGRADE = ascii("GET /x HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
   + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");

@@ -8,6 +8,8 @@ import { nodeNetwork } from "../../host/network-node.js";
 import type { NodeListener } from "../../host/node-tcp.js";
 import { nodePlatform } from "../../host/platform-node.js";
 import { OPCODE_TEXT } from "../../firmware/websocket/server.js";
+import type { Network } from "../../firmware/websocket/io.js";
+import type { ManualClock } from "../../fixtures/manual-clock.js";
 
 /** Polls until `check` holds; fails after `ms`. */
 export async function until(check: () => boolean, ms = 5000, what = "condition"): Promise<void> {
@@ -19,6 +21,14 @@ export async function until(check: () => boolean, ms = 5000, what = "condition")
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Real sockets on 127.0.0.1 with the stack's timers on `clock`: its heartbeat, reconnect backoff and
+ * close or handshake timeouts fire when the test advances the clock, while the peer's I/O is real.
+ */
+export function onClock(clock: ManualClock): Network {
+  return { ...nodeNetwork, timers: clock.timers };
+}
 
 /** A ws server on a free port of 127.0.0.1 that echoes every message with its type. */
 export async function wsEchoServer(options: ConstructorParameters<typeof WsServer>[0] = {}): Promise<{ server: WsServer; port: number }> {

@@ -1,20 +1,24 @@
 import assert from "node:assert/strict";
 import type net from "node:net";
 import WebSocket from "ws";
-import { closeWs, ourClient, ourEchoServer, sleep, until, wsEchoServer } from "../support/net.js";
+import { manualClock } from "../../fixtures/manual-clock.js";
+import { closeWs, onClock, ourClient, ourEchoServer, until, wsEchoServer } from "../support/net.js";
 
 describe("Client and server lifecycle", function () {
   this.timeout(10_000);
 
-  it("does not reconnect after a deliberate close, even with a reconnect policy", async function () {
+  it("does not reconnect after a deliberate close, even with a reconnect policy, however long it waits", async function () {
     const { server, port } = await wsEchoServer();
+    const clock = manualClock();
     let reconnects = 0;
-    const { client } = ourClient(`ws://127.0.0.1:${port}/`, { reconnect: { initialDelay: 10 }, onReconnect: () => reconnects++ });
+    const { client } = ourClient(`ws://127.0.0.1:${port}/`, {
+      network: onClock(clock), reconnect: { initialDelay: 10 }, onReconnect: () => reconnects++,
+    });
     await until(() => client.state === "open");
     client.close();
     await until(() => client.state === "closed");
-    await sleep(100);
-    assert.equal(reconnects, 0);
+    clock.advance(60_000); // past any backoff and the close timeout: a reconnection would be under way now
+    assert.deepEqual([client.state, reconnects, clock.pending], ["closed", 0, 0]);
     await closeWs(server);
   });
 
@@ -28,17 +32,20 @@ describe("Client and server lifecycle", function () {
     await closeWs(server);
   });
 
-  it("drops the socket when the server never answers its close, reporting 1006", async function () {
+  it("drops the socket at its close timeout when the server never answers its close, reporting 1006", async function () {
     const { server, port } = await wsEchoServer();
-    server.on("connection", (ws) => setTimeout(() => (ws as unknown as { _socket: net.Socket })._socket.pause(), 30));
-    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`, { closeTimeout: 200 });
-    await until(() => client.state === "open");
-    await sleep(60);
-    const started = Date.now();
+    let peer: net.Socket | undefined;
+    server.on("connection", (ws) => (peer = (ws as unknown as { _socket: net.Socket })._socket));
+    const clock = manualClock();
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`, { network: onClock(clock), closeTimeout: 200 });
+    await until(() => client.state === "open" && peer !== undefined);
+    peer!.pause(); // our close frame is never read, so never answered
     client.close(1000, "bye");
-    await until(() => client.state === "closed", 3000);
-    assert.ok(Date.now() - started >= 150, "it waited for the close timeout");
-    assert.ok(rec.events.includes("close 1006  unclean"), rec.events.join("; "));
+    clock.advance(199);
+    assert.equal(client.state, "closing", "still waiting for the server's close");
+    clock.advance(1);
+    await until(() => client.state === "closed", 3000, "the drop");
+    assert.deepEqual(rec.events, ["open ", "close 1006  unclean"]);
     await closeWs(server);
   });
 

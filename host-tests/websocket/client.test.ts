@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import type { WebSocketServer as WsServer } from "ws";
-import { closeWs, ourClient, sleep, until, wsEchoServer } from "../support/net.js";
+import { manualClock } from "../../fixtures/manual-clock.js";
+import { closeWs, onClock, ourClient, until, wsEchoServer } from "../support/net.js";
 
 const SIZES = [0, 1, 125, 126, 65535, 65536, 1 << 20];
 const payload = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 0xff);
@@ -131,32 +132,48 @@ describe("Client against a ws server over TCP", function () {
     assert.ok(rec.events.includes("close 1006  unclean"));
   });
 
-  it("does not reconnect after a 403 refusal", async function () {
+  it("does not reconnect after a 403 refusal, however long it waits", async function () {
     await closeWs(server);
     ({ server, port } = await wsEchoServer({ verifyClient: (_info, cb) => cb(false, 403) }));
-    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`, { reconnect: { initialDelay: 10 } });
+    const clock = manualClock();
+    let reconnects = 0;
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`, {
+      network: onClock(clock), reconnect: { initialDelay: 10 }, onReconnect: () => reconnects++,
+    });
     await until(() => client.state === "closed");
     assert.ok(rec.events.includes("error WS_ERR_UNEXPECTED_STATUS 403"), rec.events.join("; "));
-    await sleep(100);
-    assert.equal(client.state, "closed");
+    clock.advance(60_000); // past the longest backoff: a retry would be under way now
+    assert.deepEqual([client.state, reconnects, clock.pending], ["closed", 0, 0]);
   });
 
-  it("declares a server that stops answering dead by its heartbeat", async function () {
-    server.on("connection", (ws) => setTimeout(() => (ws as unknown as { _socket: net.Socket })._socket.pause(), 50));
-    const { rec } = ourClient(`ws://127.0.0.1:${port}/`, { heartbeat: { interval: 100, timeout: 150 } });
-    const started = Date.now();
-    await until(() => rec.events.some((e) => e.startsWith("close")), 3000);
-    assert.ok(rec.events.includes("close 1006  unclean"));
-    assert.ok(Date.now() - started < 1500);
+  it("declares a server that stops reading dead at its heartbeat's timeout after an unanswered ping", async function () {
+    let peer: net.Socket | undefined;
+    server.on("connection", (ws) => (peer = (ws as unknown as { _socket: net.Socket })._socket));
+    const clock = manualClock();
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`, { network: onClock(clock), heartbeat: { interval: 100, timeout: 150 } });
+    await until(() => client.state === "open" && peer !== undefined);
+    peer!.pause(); // our ping is never read, so never answered
+    clock.advance(100 + 149);
+    assert.equal(client.state, "open", "not dropped before the timeout");
+    clock.advance(1);
+    await until(() => client.state === "closed", 3000, "the drop");
+    assert.deepEqual(rec.events, ["open ", "close 1006  unclean"]);
   });
 
-  it("keeps a live link alive through its heartbeat, which pings and hears the pongs", async function () {
-    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`, { heartbeat: { interval: 50, timeout: 100 } });
-    await sleep(600);
-    assert.equal(client.state, "open");
-    assert.ok(!rec.events.some((e) => e.startsWith("close")));
-    // ws answers every ping: no pongs would mean the heartbeat never pinged
-    assert.ok(rec.events.filter((e) => e.startsWith("pong")).length >= 3, rec.events.join("; "));
+  it("keeps a live link alive through its heartbeat: one ping each interval, each answered", async function () {
+    let pings = 0;
+    server.on("connection", (ws) => ws.on("ping", () => pings++));
+    const clock = manualClock();
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`, { network: onClock(clock), heartbeat: { interval: 50, timeout: 100 } });
+    await until(() => client.state === "open");
+    const pongs = () => rec.events.filter((e) => e.startsWith("pong")).length;
+    for (let round = 1; round <= 3; round++) {
+      // the first ping after `interval`; each later one when the previous timeout has seen the link alive
+      clock.advance(round === 1 ? 50 : 100);
+      await until(() => pongs() === round, 3000, `the answer to ping ${round}`);
+      assert.equal(pings, round, "one ping per round");
+      assert.equal(client.state, "open");
+    }
     client.close();
   });
 
@@ -189,16 +206,27 @@ describe("Client against a ws server over TCP", function () {
 describe("Client reconnection", function () {
   this.timeout(20_000);
 
-  it("reconnects with backoff after the server restarts, and counts attempts", async function () {
+  it("reconnects with backoff after the server restarts, each attempt after its delay, and counts attempts", async function () {
     let { server, port } = await wsEchoServer();
+    const clock = manualClock();
     const delays: number[] = [];
     const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`, {
-      reconnect: { initialDelay: 50, maxDelay: 400 }, onReconnect: (_attempt, delay) => delays.push(delay),
+      network: onClock(clock), reconnect: { initialDelay: 50, maxDelay: 400 }, onReconnect: (_attempt, delay) => delays.push(delay),
     });
     await until(() => client.state === "open");
     await closeWs(server);
-    await until(() => delays.length >= 3, 5000, "three attempts against a closed port");
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await until(() => delays.length === attempt, 3000, `attempt ${attempt} to be scheduled`);
+      assert.equal(client.state, "waiting");
+      if (delays[attempt - 1] > 0) clock.advance(delays[attempt - 1] - 1);
+      assert.equal(client.state, "waiting", "no attempt before its delay");
+      clock.advance(1);
+      assert.equal(client.state, "connecting", `attempt ${attempt} at its delay`);
+      assert.equal(client.attempts, attempt);
+    }
+    await until(() => delays.length === 4, 3000, "the fourth attempt to be scheduled");
     ({ server } = await wsEchoServer({ port }));
+    clock.advance(delays[3]);
     await until(() => rec.events.filter((e) => e.startsWith("open")).length === 2, 5000, "the second open");
     assert.equal(client.attempts, 0, "counters reset on success");
     assert.ok(delays.every((d, i) => d >= 0 && d <= Math.min(400, 50 * 2 ** i)), `full jitter under the ceiling: ${delays}`);

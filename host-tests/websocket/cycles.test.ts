@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { resultOf, runUnderXs } from "../xs/xs-host.js";
-import { runCycles } from "./cycles.js";
+import { resultOf, runUnderXs } from "../../fixtures/xs/xs-host.js";
+import { runCycles } from "../../fixtures/cycles.js";
 
 describe("Connection cycles on an in-memory network", function () {
   this.timeout(300_000);
@@ -10,7 +10,7 @@ describe("Connection cycles on an in-memory network", function () {
   });
 
   it("leaves no heap growth under XS across 1,000 connect/close cycles and 1,000 reconnects", async function () {
-    const r = resultOf(await runUnderXs("build/host-tests/xs/cycles-entry.js", { timeoutMs: 240_000 })) as
+    const r = resultOf(await runUnderXs("build/fixtures/cycles-entry.js", { timeoutMs: 240_000 })) as
       { result: Record<string, number>; slots: number[]; chunks: number[] };
     assert.deepEqual(r.result, { opened: 1000, echoed: 1000, closedClean: 1000, reconnects: 1000, mostOpen: 2, openAtEnd: 0 });
     // live heap after a full collection at each tenth of the cycles, then of the reconnects: flat once warm

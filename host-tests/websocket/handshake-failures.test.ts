@@ -6,9 +6,9 @@ import type { SocketOptions, TcpSocket } from "../../firmware/websocket/io.js";
 import type { WebSocketServer } from "../../firmware/websocket/server.js";
 import { nodeNetwork } from "../../host/network-node.js";
 import { nodePlatform } from "../../host/platform-node.js";
-import { seededRandom } from "../support/hex.js";
+import { seededRandom } from "../../fixtures/hex.js";
 import { RawPeer } from "../support/hostile-peers.js";
-import { memoryNetwork } from "../support/memory-network.js";
+import { memoryNetwork } from "../../fixtures/memory-network.js";
 import { ourEchoServer, until } from "../support/net.js";
 
 const platform = { sha1, random32: seededRandom(12) };

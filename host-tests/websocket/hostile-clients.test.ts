@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import WebSocket from "ws";
 import type { WebSocketServer } from "../../firmware/websocket/server.js";
 import { collectGarbage } from "../support/heap.js";
-import { badFrames, clientFrame, connectionFlood, headerFlood, nonReader, pause, pingFlood, RawPeer, slowHandshake,
+import { manualClock } from "../../fixtures/manual-clock.js";
+import { badFrames, clientFrame, connectionFlood, headerFlood, nonReader, pause, pingFlood, RawPeer,
   upgradedPeer } from "../support/hostile-peers.js";
-import { ourEchoServer, until } from "../support/net.js";
+import { onClock, ourEchoServer, until } from "../support/net.js";
 
 
 /** Heap in use after a full collection, in bytes. */
@@ -31,10 +32,12 @@ describe("Server against hostile clients, while a good client keeps being served
   let echoedBefore = 0;
   let refused = 0; // echoes the server's send() refused
   let queued = 0; // the largest queue any client had
+  // the server's timers (handshake and close timeouts) move only when a test moves them
+  const clock = manualClock();
 
   before(async function () {
     server = await ourEchoServer({
-      maxClients: 6, maxPending: 64, handshakeTimeout: 400, maxHeader: 1024, maxMessage: 4096, maxQueue: 16384,
+      network: onClock(clock), maxClients: 6, maxPending: 64, handshakeTimeout: 400, maxHeader: 1024, maxMessage: 4096, maxQueue: 16384,
       onConnection(client) {
         client.handler = {
           onMessage(type, data, length) {
@@ -56,10 +59,20 @@ describe("Server against hostile clients, while a good client keeps being served
   });
   after(() => { good?.stop(); server?.close(); });
 
-  it("drops a client that trickles its handshake once the handshake timeout passes", async function () {
-    const { closed, ms } = await slowHandshake(server.port, 50, 3000);
-    assert.ok(closed);
-    assert.ok(ms >= 350 && ms < 1500, `closed after ${ms} ms`);
+  it("drops a client that trickles its handshake at the handshake timeout, and not before", async function () {
+    const armed = clock.pending;
+    const peer = new RawPeer(server.port);
+    peer.write("GET / HTTP/1.1\r\n");
+    await until(() => clock.pending === armed + 1, 3000, "the server to accept the socket and arm its handshake timeout");
+    clock.advance(200);
+    peer.write("Host: 127.0.0.1\r\nUpgrade: websocket\r\n");
+    await pause(20); // lets the trickle reach the server (its I/O, not its timer): it must not extend the timeout
+    clock.advance(199);
+    assert.deepEqual([clock.pending, peer.closedAt], [armed + 1, 0], "still waiting 1 ms before the timeout");
+    clock.advance(1);
+    assert.equal(await peer.closedWithin(3000), true, "closed at the timeout");
+    assert.equal(clock.pending, armed, "its timer is gone with it");
+    peer.destroy();
   });
 
   it("answers an endless header with 431 and closes", async function () {

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { WebSocketClient } from "../../firmware/websocket/client.js";
 import { sha1 } from "../../firmware/websocket/core/sha1.js";
 import { type ServerClient, WebSocketServer } from "../../firmware/websocket/server.js";
-import { ascii, concat, seededRandom } from "../support/hex.js";
-import { memoryNetwork, type MemoryNetwork } from "../support/memory-network.js";
+import { ascii, concat, seededRandom } from "../../fixtures/hex.js";
+import { memoryNetwork, type MemoryNetwork } from "../../fixtures/memory-network.js";
 import { clientFrame, MemoryPeer, parseServerFrames, UPGRADE } from "../support/memory-peer.js";
 
 const platform = { sha1, random32: seededRandom(5) };

@@ -1,6 +1,6 @@
 // Under XS: counts the slots and chunk bytes the core allocates per message in steady state, with
 // garbage collection off so that nothing allocated can be reclaimed unseen.
-import { receiving, sending, type Workload } from "../../bench/workloads.js";
+import { receiving, sending, type Workload } from "../../fixtures/workloads.js";
 
 /** What `count` messages allocate, GC off. */
 function window(w: Workload, count: number): [number, number] {

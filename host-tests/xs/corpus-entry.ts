@@ -1,4 +1,4 @@
 // Under XS: runs the frame corpus and prints the results for the Node side to compare.
-import { runCorpus } from "../corpus/run-corpus.js";
+import { runCorpus } from "../../fixtures/corpus/run-corpus.js";
 
 print("RESULT " + JSON.stringify(runCorpus()));

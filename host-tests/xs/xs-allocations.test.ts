@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { resultOf, runUnderXs, XS_KILL_MARGIN_MS } from "./xs-host.js";
+import { resultOf, runUnderXs, XS_KILL_MARGIN_MS } from "../../fixtures/xs/xs-host.js";
 
 // Measured at load average 10 on 2 cores before a device's long text went through the native
 // conversion: over 600 s, most of it 14 sends of a 64 KiB text walking the string by index. Now seconds.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { runHandshakeCases } from "./handshake-cases.js";
-import { resultOf, runUnderXs } from "./xs-host.js";
+import { resultOf, runUnderXs } from "../../fixtures/xs/xs-host.js";
 
 describe("The handshake objects under the XS engine", function () {
   this.timeout(300_000);

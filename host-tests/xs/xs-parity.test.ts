@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { appScenario } from "../app/app-scenario.js";
-import { runCorpus } from "../corpus/run-corpus.js";
-import { resultOf, runUnderXs, XS_KILL_MARGIN_MS } from "./xs-host.js";
+import { runCorpus } from "../../fixtures/corpus/run-corpus.js";
+import { resultOf, runUnderXs, XS_KILL_MARGIN_MS } from "../../fixtures/xs/xs-host.js";
 
 // Kill timeouts with room for a loaded 2-core machine: the corpus takes about 20 s on one engine at load
 // average 5 and 156 s (device) / 117 s (CESU-8) at load average 10; the app scenario well under a second.

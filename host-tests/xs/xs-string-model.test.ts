@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { resultOf, runUnderXs, XS_KILL_MARGIN_MS, type XsEngine } from "./xs-host.js";
+import { resultOf, runUnderXs, XS_KILL_MARGIN_MS, type XsEngine } from "../../fixtures/xs/xs-host.js";
 
 const ENTRY = "build/host-tests/xs/string-model-entry.js";
 const RUN_MS = 60_000; // a fraction of a second unloaded
