@@ -14,8 +14,9 @@ const LENGTHS: [number, string, number][] = [
   [65536, "7f0000000000010000", 10],
   [2 ** 32, "7f0000000100000000", 10],
   [2 ** 32 + 0x01020304, "7f0000000101020304", 10],
-  // the largest writeHeader writes exactly: it leaves the top 16 bits of the 64-bit field 0
   [2 ** 48 - 1, "7f0000ffffffffffff", 10],
+  // past 2^48 the top 16 bits of the 64-bit field are written too, up to the largest exact length
+  [2 ** 53 - 1, "7f001fffffffffffff", 10],
 ];
 
 /** The header writeHeader puts at offset 3 of a buffer, as hex, and the offset it returns. */

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { WebSocketClient } from "../../firmware/websocket/client.js";
 import { sha1 } from "../../firmware/websocket/core/sha1.js";
 import { WebSocketServer } from "../../firmware/websocket/server.js";
-import { seededRandom } from "../support/hex.js";
-import { memoryNetwork } from "../support/memory-network.js";
+import { seededRandom } from "../../fixtures/hex.js";
+import { memoryNetwork } from "../../fixtures/memory-network.js";
 
 /** Logical.xor's contract, as SDK 8.2.3's wrapper passes it: dst ^= src repeated, over all of dst. */
 function scriptXor(calls: number[]) {
