@@ -21,8 +21,8 @@ export class Session extends SendQueue {
   readonly #options: SessionOptions;
   readonly #handler: SessionHandler;
   #socket: TcpSocket | null = null;
-  #raw: RawReader | null = null;
-  #rawIn: Uint8Array | null = null;
+  /** The handshake's reader and its small read buffer: one field, let go when the connection opens. */
+  #raw: { read: RawReader | null; buffer: Uint8Array | null } | null = null;
   /**
    * The last view read into and the last written from: ECMA-419 takes whole buffers, and a view
    * costs XS 4 slots, so one is kept while reads (or frames) keep their size.
@@ -41,7 +41,6 @@ export class Session extends SendQueue {
   #closeTimer: unknown = null;
   #endAfterWrite = false;
   #ended = false;
-  #opened = false;
 
   constructor(options: SessionOptions, handler: SessionHandler) {
     super(options.maxQueue ?? 16384);
@@ -70,10 +69,11 @@ export class Session extends SendQueue {
       return;
     }
     this.#socket = socket;
-    this.#raw = raw;
+    this.#raw = { read: raw, buffer: null };
   }
 
-  get opened(): boolean { return this.#opened; }
+  /** The handshake succeeded (the connection is made then, and kept after it ends). */
+  get opened(): boolean { return this.#conn !== null; }
   get ended(): boolean { return this.#ended; }
   /** UTF-8 bytes accepted by send() and not yet handed to the socket, the message being sent included. */
   get bufferedAmount(): number { return this.queued + this.#pending + (this.#conn?.sendRemaining ?? 0); }
@@ -95,8 +95,6 @@ export class Session extends SendQueue {
     const conn = new Connection({ ...this.#options, handler });
     this.#conn = conn;
     this.#raw = null;
-    this.#rawIn = null;
-    this.#opened = true;
     if (end > start) {
       // the rest is at most one handshake read, which the input area holds
       conn.memory.set(rest.subarray(start, end), INPUT_START);
@@ -219,7 +217,9 @@ export class Session extends SendQueue {
       const count = this.#unread;
       const socket = this.#socket;
       if (count <= 0 || socket === null) return;
-      const area = this.#rawIn ??= new Uint8Array(Math.min(HANDSHAKE_READ, this.#options.inputSize ?? HANDSHAKE_READ));
+      const raw = this.#raw;
+      if (raw === null) return;
+      const area = raw.buffer ??= new Uint8Array(Math.min(HANDSHAKE_READ, this.#options.inputSize ?? HANDSHAKE_READ));
       const n = count < area.length ? count : area.length;
       const view = n === area.length ? area : area.subarray(0, n);
       try {
@@ -228,7 +228,7 @@ export class Session extends SendQueue {
         return this.drop();
       }
       this.#unread = count - n;
-      this.#raw?.(view, n); // none after a refusal: the rest is read and let go
+      raw.read?.(view, n); // none after a refusal: the rest is read and let go
     }
     if (this.#conn !== null) this.#pump(); // opened: the bytes after the head, then the socket's
   }

@@ -2,7 +2,7 @@
 // costs a 16-byte slot and every typed array view 4 slots, so a connection keeps only its hot
 // state in fields: the rest is 32-bit words at the start of its memory, at fixed word indices.
 //
-//   state words | control area (a control frame's payload, or a split header) | pong | key | input | message | output
+//   state words | control area (a control frame's payload, or a split header) | pong | input | message | output
 //
 // Each word's name says its owner: W_CONN_ the connection (connection.js), W_RX_ the receiver
 // (receiver.js), W_TX_ the sender (sender.js). One convention for "none": 0, in every word.
@@ -61,9 +61,12 @@ export const STATE_MASK = 0xf;
 /** The control area, where a split header is gathered too (never at the same time). */
 export const CONTROL_AREA = STATE_WORDS * 4;
 export const PONG_AREA = CONTROL_AREA + align4(MAX_CONTROL_PAYLOAD);
-/** A received frame's mask key turned to the phase of the next byte, for a native xor. */
-export const KEY_AREA = PONG_AREA + align4(MAX_CONTROL_PAYLOAD);
-export const INPUT_START = KEY_AREA + 4;
+export const INPUT_START = PONG_AREA + align4(MAX_CONTROL_PAYLOAD);
+/**
+ * A data frame's mask key turned to the phase of the next byte, for a native xor: in the control
+ * area, which holds nothing while the body of a data frame arrives (written again before each use).
+ */
+export const KEY_AREA = CONTROL_AREA;
 
 export function align4(n: number): number {
   return (n + 3) & ~3;

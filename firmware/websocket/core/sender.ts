@@ -236,7 +236,9 @@ export class FrameSender {
     }
     const want = remaining < fragmentSize ? remaining : fragmentSize;
     let n = want;
-    if (n + headerSize(n, masked) > cap) n = cap - headerSize(cap, masked);
+    // header sizes inline (2, 4 or 10 bytes, + 4 masked): a call costs XS about 20 steps, and this runs per frame
+    const keyBytes = masked ? 4 : 0;
+    if (n + (n < 126 ? 2 : n < 0x10000 ? 4 : 10) + keyBytes > cap) n = cap - (cap < 126 ? 2 : cap < 0x10000 ? 4 : 10) - keyBytes;
     if (n <= 0 && want > 0) return 0;
     const position = words[W_TX_POSITION];
     if (this.#textBytes && n < remaining) {
@@ -247,12 +249,12 @@ export class FrameSender {
     }
     const out = this.memory;
     const start = words[W_CONN_OUTPUT_START];
-    let at = start + headerSize(n, masked);
+    let at = start + (n < 126 ? 2 : n < 0x10000 ? 4 : 10) + keyBytes;
     // instanceof, not typeof: under XS each typeof result is a new string
     if (!(data instanceof Uint8Array)) {
       const written = utf8EncodeInto(data, position, out, at, at + n, words, W_TX_POSITION);
       if (written === 0 && n > 0) return 0; // not even one code point fits
-      const h = start + headerSize(written, masked);
+      const h = start + (written < 126 ? 2 : written < 0x10000 ? 4 : 10) + keyBytes;
       if (h !== at) out.copyWithin(h, at, at + written); // fewer bytes than planned: shorter header
       at = h;
       n = written;
