@@ -28,13 +28,16 @@ export class Session extends SendQueue {
    * costs XS 4 slots, so one is kept while reads (or frames) keep their size.
    */
   #readView: Uint8Array | null = null;
+  /** The view of the read size before #readView's: segments of two sizes alternate (full and a tail). */
+  #readOther: Uint8Array | null = null;
   #writeView: Uint8Array | null = null;
   /** Bytes the socket has queued that are not read yet (its last onReadable count, less our reads). */
   #unread = 0;
   /** Input read but not yet consumed: memory[#heldFrom, #heldTo), behind a ping whose pong waits. */
   #heldFrom = 0;
   #heldTo = 0;
-  #rawOut: Uint8Array[] = [];
+  /** Handshake bytes (or an HTTP answer) waiting for room; null once written. */
+  #rawOut: Uint8Array[] | null = null;
   #room = 0;
   /** Bytes of an encoded frame the socket refused, written before anything else. */
   #pending = 0;
@@ -80,7 +83,7 @@ export class Session extends SendQueue {
 
   /** Writes raw bytes (a handshake or HTTP response) as room allows; `last` ends the socket after. */
   writeRaw(bytes: Uint8Array, last = false): void {
-    this.#rawOut.push(bytes);
+    (this.#rawOut ??= []).push(bytes);
     this.#endAfterWrite = last;
     this.flush();
   }
@@ -181,7 +184,12 @@ export class Session extends SendQueue {
         const size = words[W_CONN_INPUT_SIZE];
         const n = count < size ? count : size;
         view = this.#readView ?? undefined;
-        if (view === undefined || view.length !== n) view = this.#readView = memory.subarray(INPUT_START, INPUT_START + n);
+        if (view === undefined || view.length !== n) {
+          // the two sizes read last are kept, the newer first: a view costs XS 4 slots
+          const other = this.#readOther;
+          this.#readOther = view ?? null;
+          view = this.#readView = other !== null && other.length === n ? other : memory.subarray(INPUT_START, INPUT_START + n);
+        }
         try {
           socket.read(view);
         } catch {
@@ -238,7 +246,7 @@ export class Session extends SendQueue {
     if (socket === null || this.#ended) return;
     const conn = this.#conn;
     try {
-      if (this.#rawOut.length > 0 && !this.#writeRaw(socket)) return;
+      if (this.#rawOut !== null && !this.#writeRaw(socket, this.#rawOut)) return;
       if (this.#endAfterWrite) return this.drop();
       if (conn === null) return; // still in the handshake
       const memory = conn.memory;
@@ -270,15 +278,16 @@ export class Session extends SendQueue {
   }
 
   /** The handshake's bytes (or an HTTP answer), as room allows; false while some wait for room. */
-  #writeRaw(socket: TcpSocket): boolean {
-    while (this.#rawOut.length > 0) {
-      const head = this.#rawOut[0];
+  #writeRaw(socket: TcpSocket, out: Uint8Array[]): boolean {
+    while (out.length > 0) {
+      const head = out[0];
       const n = Math.min(head.length, this.#room);
       if (n === 0) return false;
       this.#room = (socket.write(n === head.length ? head : head.subarray(0, n)) as number) ?? 0;
-      if (n === head.length) this.#rawOut.shift();
-      else this.#rawOut[0] = head.subarray(n);
+      if (n === head.length) out.shift();
+      else out[0] = head.subarray(n);
     }
+    this.#rawOut = null; // all out: an open connection holds no array for it
     return true;
   }
 
