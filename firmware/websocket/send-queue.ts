@@ -4,6 +4,7 @@
 // otherwise). The base of Session, so that it costs no object of its own (XS: a slot a field).
 
 import { type Connection, STATE_OPEN } from "./core/connection.js";
+import { STATE_MASK, W_CONN_STATE } from "./core/layout.js";
 import { UsageErrors, WebSocketUsageError } from "./core/errors.js";
 import { utf8Length, utf8NativeLong } from "./core/utf8.js";
 
@@ -40,13 +41,14 @@ export abstract class SendQueue {
    */
   send(data: string | Uint8Array): boolean {
     const conn = this.connection;
-    if (conn === null || conn.state !== STATE_OPEN) return false;
-    if (this.#piecesOpen(conn)) throw new WebSocketUsageError(UsageErrors.PIECES_OPEN);
+    // the state word read as it is: a getter call costs XS about 20 steps a message
+    if (conn === null || (conn.words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) return false;
     if (this.queue.length === 0 && !conn.sending) {
-      conn.send(data);
+      conn.send(data); // throws WS_ERR_PIECES_OPEN itself
       this.flush();
       return true;
     }
+    if (this.#piecesOpen(conn)) throw new WebSocketUsageError(UsageErrors.PIECES_OPEN);
     return this.#enqueue(data, ENTRY_MESSAGE);
   }
 

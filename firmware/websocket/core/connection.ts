@@ -7,7 +7,7 @@ import { CLOSE_ABNORMAL, CLOSE_NO_STATUS, MAX_CONTROL_PAYLOAD, MAX_HEADER, OPCOD
   isValidWireCloseCode } from "./constants.js";
 import { UsageErrors, WebSocketUsageError, FrameErrors, type WebSocketProblem } from "./errors.js";
 import { type DataHandler, Receiver } from "./receiver.js";
-import { align4, INITIATOR_SHIFT, TX_MORE, W_TX_OPCODE, INPUT_START, STATE_MASK, W_CONN_INPUT_SIZE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START,
+import { align4, INITIATOR_SHIFT, STATE_CLOSED, STATE_CLOSING, STATE_OPEN, TX_MORE, W_TX_OPCODE, INPUT_START, STATE_MASK, W_CONN_INPUT_SIZE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START,
   W_CONN_STATE, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_FRAGMENT_OPTION, W_TX_REMAINING } from "./layout.js";
 import type { Random32, Xor } from "../platform.js";
 import { UTF8_ACCEPT, utf8Decode, utf8Length, utf8Validate } from "./utf8.js";
@@ -44,11 +44,9 @@ export interface ConnectionOptions {
 }
 
 const EMPTY = new Uint8Array(0);
+const OUTPUT_SHIFT = 2;
 
-export const STATE_OPEN = 1;
-/** We sent (or queued) a close and wait for the peer's. */
-export const STATE_CLOSING = 2;
-export const STATE_CLOSED = 3;
+export { STATE_CLOSED, STATE_CLOSING, STATE_OPEN } from "./layout.js";
 
 export type CloseInitiator = "none" | "local" | "remote" | "failure" | "lost";
 const INITIATORS: readonly CloseInitiator[] = ["none", "local", "remote", "failure", "lost"];
@@ -66,10 +64,13 @@ export class Connection extends Receiver {
     const streaming = options.streaming === true;
     const { maxMessage, maxFragments, inputSize, outputSize, fragmentSize } = connectionSizes(options);
     const messageSize = streaming ? 0 : align4(maxMessage);
+    // a client's output area starts 2 bytes past a word (and is 2 bytes shorter): the payload of a
+    // small masked frame, after its 6-byte header, then lies on a word and is masked a word at a time
+    const shift = client ? OUTPUT_SHIFT : 0;
     const words = new Uint32Array((INPUT_START + inputSize + messageSize + outputSize) >> 2);
     words[W_CONN_INPUT_SIZE] = inputSize;
-    words[W_CONN_OUTPUT_START] = INPUT_START + inputSize + messageSize;
-    words[W_CONN_OUTPUT_SIZE] = outputSize;
+    words[W_CONN_OUTPUT_START] = INPUT_START + inputSize + messageSize + shift;
+    words[W_CONN_OUTPUT_SIZE] = outputSize - shift;
     words[W_RX_MAX_MESSAGE] = maxMessage;
     words[W_TX_FRAGMENT_OPTION] = fragmentSize;
     words[W_RX_MAX_FRAGMENTS] = maxFragments;

@@ -54,6 +54,11 @@ export const TX_CLOSE_SENT = 2;
 /** W_TX_OPCODE: the message being sent continues in a later piece (its last frame is not final). */
 export const TX_MORE = 0x100;
 
+/** W_CONN_STATE's states: open, closing (we sent or queued a close and wait for the peer's), closed. */
+export const STATE_OPEN = 1;
+export const STATE_CLOSING = 2;
+export const STATE_CLOSED = 3;
+
 /** W_CONN_STATE: the low bits hold the state, the bits from here the close initiator. */
 export const INITIATOR_SHIFT = 4;
 export const STATE_MASK = 0xf;

@@ -1,6 +1,8 @@
 // XOR masking (RFC 6455 5.3), a 32-bit word at a time where the bytes allow it. XS meters a step
 // per bytecode and about 20 per call: the key's bytes are shifted out inline, not fetched by a call.
 
+import type { Xor } from "../platform.js";
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Byte i (0..3) of a mask key held as a 32-bit number, first byte most significant. */
@@ -42,4 +44,25 @@ export function applyMask(bytes: Uint8Array, words: Uint32Array | null, start: n
     bytes[i++] ^= k >>> 24;
     k = ((k << 8) | (k >>> 24)) >>> 0;
   }
+}
+
+/** XORs a whole view with a key from `phase` on, in one native call. */
+export type NativeUnmask = (view: Uint8Array, key: number, phase: number) => void;
+
+/**
+ * Masking through the platform's native xor (Moddable's Logical.xor), which takes the key as 4 bytes
+ * and covers the whole of its target: the key, turned to the phase, goes to memory[at, at + 4) first.
+ * One closure holds the xor and the view of those bytes: a connection without it pays one field.
+ */
+export function nativeUnmask(xor: Xor, memory: Uint8Array, at: number): NativeUnmask {
+  const keyView = memory.subarray(at, at + 4);
+  return (view, key, phase) => {
+    const p = 8 * (phase & 3);
+    const k = p === 0 ? key : ((key << p) | (key >>> (32 - p))) >>> 0;
+    memory[at] = k >>> 24;
+    memory[at + 1] = k >>> 16;
+    memory[at + 2] = k >>> 8;
+    memory[at + 3] = k;
+    xor(view, keyView);
+  };
 }

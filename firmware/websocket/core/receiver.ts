@@ -8,7 +8,7 @@ import { MAX_CONTROL_PAYLOAD, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { frameLength, headerLength, headerProblem } from "./frame.js";
 import { CONTROL_AREA, KEY_AREA, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
-import { applyMask } from "./mask.js";
+import { applyMask, nativeUnmask, type NativeUnmask } from "./mask.js";
 import type { Random32, Xor } from "../platform.js";
 import { FrameSender } from "./sender.js";
 import { UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
@@ -59,13 +59,13 @@ export abstract class Receiver extends FrameSender {
   #messageLength = 0;
   #utf8 = UTF8_ACCEPT;
   /** Unmasks a view with the key in KEY_AREA through the platform's native xor; servers only. */
-  readonly #unmask: ((view: Uint8Array) => void) | null;
+  readonly #unmask: NativeUnmask | null;
 
   /** `words` holds the layout, and W_RX_MAX_MESSAGE (0: no limit); a server expects masked frames. */
   constructor(words: Uint32Array, message: Uint8Array | null, handler: DataHandler, expectMasked: boolean,
     random: Random32 | null, xor: Xor | null = null) {
     super(words, random);
-    this.#unmask = xor === null ? null : unmaskWith(xor, this.memory.subarray(KEY_AREA, KEY_AREA + 4));
+    this.#unmask = xor === null ? null : nativeUnmask(xor, this.memory, KEY_AREA);
     this.handler = handler;
     this.#message = message;
     this.#maskBit = expectMasked ? 0x80 : 0;
@@ -100,10 +100,7 @@ export abstract class Receiver extends FrameSender {
         // The piece lies inside a data frame and does not end it: the body of a large message.
         const type = this.#messageType;
         if (this.#maskBit !== 0) {
-          if (view !== undefined && this.#unmask !== null) {
-            this.#turnKey();
-            this.#unmask(view);
-          }
+          if (view !== undefined && this.#unmask !== null) this.#unmask(view, this.#key, this.#phase);
           else applyMask(bytes, bytes === this.memory ? this.words : null, start, end, this.#key, this.#phase);
           this.#phase = (this.#phase + end - start) & 3;
         }
@@ -201,17 +198,6 @@ export abstract class Receiver extends FrameSender {
     }
   }
 
-  /** Writes the mask key, turned to the current phase, to KEY_AREA for the native xor. */
-  #turnKey(): void {
-    const p = 8 * this.#phase;
-    const k = p === 0 ? this.#key : ((this.#key << p) | (this.#key >>> (32 - p))) >>> 0;
-    const memory = this.memory;
-    memory[KEY_AREA] = k >>> 24;
-    memory[KEY_AREA + 1] = k >>> 16;
-    memory[KEY_AREA + 2] = k >>> 8;
-    memory[KEY_AREA + 3] = k;
-  }
-
   /** Whole-message mode: copies bytes[from, to) to `offset` in the message; hands it over when final. */
   private deliver(type: number, bytes: Uint8Array, from: number, to: number, offset: number, final: boolean): void {
     const message = this.#message as Uint8Array;
@@ -294,9 +280,4 @@ export abstract class Receiver extends FrameSender {
     this.failed(p);
     return end;
   }
-}
-
-/** One function holds the xor and its key's view: a client, which never unmasks, pays one field. */
-function unmaskWith(xor: Xor, key: Uint8Array): (view: Uint8Array) => void {
-  return (view) => xor(view, key);
 }

@@ -2,12 +2,13 @@
 // larger than the area (or than a requested fragment size) goes out as fragments, and a pending
 // pong, ping or close is sent between two fragments instead of waiting for the message to end.
 
-import { MAX_CONTROL_PAYLOAD, OPCODE_BINARY, OPCODE_CLOSE, OPCODE_CONTINUATION, OPCODE_PING, OPCODE_PONG,
+import { MAX_CONTROL_PAYLOAD, OPCODE_BINARY, OPCODE_CONTINUATION, OPCODE_PING, OPCODE_PONG,
   OPCODE_TEXT } from "./constants.js";
 import { UsageErrors, WebSocketUsageError } from "./errors.js";
-import { headerSize, writeHeader } from "./frame.js";
+import { encodeClose, encodeControl } from "./control-frame.js";
+import { writeHeader } from "./frame.js";
 import { applyMask } from "./mask.js";
-import { PONG_AREA, TX_MORE, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
+import { PONG_AREA, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_FRAGMENT_OPTION, TX_MORE, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
   W_TX_FRAGMENT, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
 import type { Random32 } from "../platform.js";
 import { utf8EncodeInto, utf8Length, utf8NativeLong } from "./utf8.js";
@@ -142,18 +143,19 @@ export class FrameSender {
     const cap = limit < size ? limit : size;
     const pong = words[W_TX_PONG];
     if (pong !== 0) {
-      const n = this.controlFrame(OPCODE_PONG, this.memory, PONG_AREA, pong - 1, cap);
+      const n = encodeControl(this.memory, words[W_CONN_OUTPUT_START], OPCODE_PONG, this.memory, PONG_AREA, pong - 1, this.#random, cap);
       if (n > 0) words[W_TX_PONG] = 0;
       return n;
     }
     const ping = this.#ping;
     if (ping !== null) {
-      const n = this.controlFrame(OPCODE_PING, ping, 0, ping.length, cap);
+      const n = encodeControl(this.memory, words[W_CONN_OUTPUT_START], OPCODE_PING, ping, 0, ping.length, this.#random, cap);
       if (n > 0) this.#ping = null;
       return n;
     }
     if (close !== TX_CLOSE_NONE) {
-      const n = this.closeFrame(close, cap);
+      const n = encodeClose(this.memory, words[W_CONN_OUTPUT_START], close === TX_CLOSE_EMPTY ? 0 : close, this.#closeReason,
+        this.#random, cap);
       if (n > 0) {
         words[W_TX_CLOSE] = TX_CLOSE_SENT;
         this.#data = null; // no data frame may follow a close
@@ -163,46 +165,6 @@ export class FrameSender {
     return this.#data !== null ? this.fragment(cap) : 0;
   }
 
-  /** A ping or pong whose payload is source[from, from + length). */
-  private controlFrame(opcode: number, source: Uint8Array, from: number, length: number, cap: number): number {
-    const masked = this.#random !== null;
-    if (headerSize(length, masked) + length > cap) return 0;
-    const out = this.memory;
-    const at = this.outputStart + headerSize(0, masked);
-    for (let i = 0; i < length; i++) out[at + i] = source[from + i];
-    return this.finishControl(opcode, length, masked);
-  }
-
-  private closeFrame(close: number, cap: number): number {
-    const reason = this.#closeReason;
-    // a reason past 123 bytes is cut at a character boundary: a control payload holds 125
-    const planned = close === TX_CLOSE_EMPTY ? 0 : Math.min(2 + utf8Length(reason), MAX_CONTROL_PAYLOAD);
-    const masked = this.#random !== null;
-    if (headerSize(planned, masked) + planned > cap) return 0;
-    let length = 0;
-    if (planned !== 0) {
-      const out = this.memory;
-      const at = this.outputStart + headerSize(0, masked);
-      out[at] = close >> 8;
-      out[at + 1] = close & 0xff;
-      length = 2 + utf8EncodeInto(reason, 0, out, at + 2, at + planned, null, 0);
-    }
-    return this.finishControl(OPCODE_CLOSE, length, masked);
-  }
-
-  /**
-   * Writes the header of a control frame whose payload is in place after it (a control frame's
-   * header is always headerSize(0) long), masks the payload, and returns the frame's length.
-   */
-  private finishControl(opcode: number, length: number, masked: boolean): number {
-    const out = this.memory;
-    const start = this.outputStart;
-    const key = this.nextKey();
-    const at = writeHeader(out, start, true, opcode, length, masked, key);
-    if (masked) applyMask(out, null, at, at + length, key, 0);
-    return at + length - start;
-  }
-
   private fragment(cap: number): number {
     const words = this.words;
     const masked = this.#random !== null;
@@ -210,29 +172,15 @@ export class FrameSender {
     const fragmentSize = words[W_TX_FRAGMENT];
     const data = this.#data as string | Uint8Array;
     // the commonest frame, inline: the rest of binary data (or text bytes) under 126 bytes, in one frame
-    const h = masked ? 6 : 2;
-    if (remaining < 126 && remaining <= fragmentSize && remaining + h <= cap && data instanceof Uint8Array) {
-      const out = this.memory;
-      const start = words[W_CONN_OUTPUT_START];
+    if (remaining < 126 && remaining <= fragmentSize && remaining + (masked ? 6 : 2) <= cap && data instanceof Uint8Array) {
       const opcode = words[W_TX_OPCODE];
-      const position = words[W_TX_POSITION];
-      out[start] = opcode < TX_MORE ? 0x80 | opcode : opcode & 0xf; // FIN unless more pieces follow
-      if (position === 0 && remaining === data.length) out.set(data, start + h);
-      else out.set(data.subarray(position, position + remaining), start + h);
-      if (masked) {
-        const key = (this.#random as Random32)() >>> 0;
-        out[start + 1] = 0x80 | remaining;
-        out[start + 2] = key >>> 24;
-        out[start + 3] = key >>> 16;
-        out[start + 4] = key >>> 8;
-        out[start + 5] = key;
-        applyMask(out, words, start + 6, start + 6 + remaining, key, 0);
-      } else out[start + 1] = remaining;
+      // FIN unless more pieces follow
+      const n = this.smallFrame(data, words[W_TX_POSITION], remaining, opcode < TX_MORE ? 0x80 | opcode : opcode & 0xf);
       words[W_TX_REMAINING] = 0;
       words[W_TX_OPCODE] = opcode & TX_MORE; // CONTINUATION (0), and whether pieces follow
       this.#data = null;
       this.#textBytes = false;
-      return remaining + h;
+      return n;
     }
     const want = remaining < fragmentSize ? remaining : fragmentSize;
     let n = want;
@@ -276,6 +224,42 @@ export class FrameSender {
       this.#textBytes = false;
     }
     return at + n - start;
+  }
+
+  /**
+   * The commonest send in one call: a whole binary message under 126 bytes, encoded at once when the
+   * connection is open, nothing else waits to be encoded and `room` holds it. Returns the frame's
+   * length at outputStart; 0 when the general path must take it (send(), then encodeNext()).
+   */
+  encodeSmall(data: Uint8Array, room: number): number {
+    const words = this.words;
+    const n = data.length;
+    const option = words[W_TX_FRAGMENT_OPTION];
+    if (n > 125 || n + 6 > room || this.#data !== null || this.#ping !== null || words[W_TX_PONG] !== 0
+      || words[W_TX_CLOSE] !== TX_CLOSE_NONE || words[W_TX_OPCODE] >= TX_MORE
+      || (words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN || (option !== 0 && n > option)) return 0;
+    return this.smallFrame(data, 0, n, 0x80 | OPCODE_BINARY);
+  }
+
+  /** Writes a frame of data[position, position + n), n < 126, at outputStart (masked on a client); returns its length. */
+  private smallFrame(data: Uint8Array, position: number, n: number, first: number): number {
+    const out = this.memory;
+    const start = this.words[W_CONN_OUTPUT_START];
+    const random = this.#random;
+    const h = random !== null ? 6 : 2;
+    out[start] = first;
+    if (position === 0 && n === data.length) out.set(data, start + h);
+    else out.set(data.subarray(position, position + n), start + h);
+    if (random !== null) {
+      const key = random() >>> 0;
+      out[start + 1] = 0x80 | n;
+      out[start + 2] = key >>> 24;
+      out[start + 3] = key >>> 16;
+      out[start + 4] = key >>> 8;
+      out[start + 5] = key;
+      applyMask(out, this.words, start + 6, start + 6 + n, key, 0);
+    } else out[start + 1] = n;
+    return n + h;
   }
 
   /** A fresh key for every frame a client sends (RFC 6455 5.3); 0 on the server side, unused. */
