@@ -1,7 +1,9 @@
 // A self-test app for the Moddable simulator or a board: runs the core's frame corpus (every case,
-// split every way, as the host tests do), the text corpus in the device's string model, and a few checks on Moddable's own XS; then, when the build sets echo_port (mcconfig ... echo_port=P), a round trip through the
-// device network to a WebSocket echo server on 127.0.0.1:P; then, with serve_port=Q, serves
-// WebSocket echo on port Q (tracing "LISTENING Q") until one client has come and closed cleanly.
+// split every way, as the host tests do), the text corpus in the device's string model, a few checks
+// on Moddable's own XS, and a server's unmasking through the native Logical.xor (native-xor-check.js);
+// then, when the build sets echo_port (mcconfig ... echo_port=P), a round trip through the device
+// network to a WebSocket echo server on 127.0.0.1:P; then, with serve_port=Q, serves WebSocket echo
+// on port Q (tracing "LISTENING Q") until one client has come and closed cleanly.
 // Traces one PASS or FAIL line.
 
 import config from "mc/config";
@@ -17,6 +19,7 @@ import { runCase } from "../../fixtures/corpus/run-corpus.js";
 import { runTexts } from "../../fixtures/corpus/run-texts.js";
 import { TEXTS } from "../../fixtures/corpus/texts.js";
 import { devicePlatform } from "../websocket/platform-device.js";
+import { nativeXorChecks } from "./native-xor-check.js";
 
 declare function trace(text: string): void;
 
@@ -58,6 +61,7 @@ function coreChecks(): string[] {
     const r = texts[c.name];
     check(`text: ${c.name}`, r.hex === c.utf8 && r.length === c.utf8.length / 2 && r.fragmentsAgree && r.decodes && r.scriptAgrees);
   }
+  failures.push(...nativeXorChecks());
   return failures;
 }
 
@@ -82,11 +86,18 @@ function roundTrip(port: number, done: (failure: string) => void): void {
   });
 }
 
-/** Echoes for one client; done when it closes, with what the server saw. */
+/**
+ * Echoes for one client; done when it closes, with what the server saw. The probe's 4,000-byte
+ * message spans three reads at least, so the session must hand one to the native xor.
+ */
 function serve(port: number, done: (failure: string) => void): void {
   const network = deviceNetwork();
+  const logicalXor = devicePlatform.xor;
+  let xorCalls = 0;
+  const platform = logicalXor === undefined ? devicePlatform
+    : { ...devicePlatform, xor(dst: Uint8Array, src: Uint8Array) { xorCalls++; logicalXor(dst, src); } };
   const server = new WebSocketServer({
-    port, network, platform: devicePlatform, maxClients: 2, maxMessage: 4096,
+    port, network, platform, maxClients: 2, maxMessage: 4096,
     onConnection(client, request) {
       let echoed = 0;
       client.handler = {
@@ -96,8 +107,9 @@ function serve(port: number, done: (failure: string) => void): void {
         },
         onClose(code, _reason, clean) {
           network.timers.set(() => server.close(), 10);
-          done(code === 1000 && clean && echoed === 3 && request.target === "/probe" ? ""
-            : `serving: ${echoed} echoed, close ${code} ${clean}, path ${request.target}`);
+          trace(`serving: ${echoed} echoed, ${xorCalls} reads unmasked by Logical.xor\n`);
+          done(code === 1000 && clean && echoed === 4 && xorCalls > 0 && request.target === "/probe" ? ""
+            : `serving: ${echoed} echoed, ${xorCalls} native xor calls, close ${code} ${clean}, path ${request.target}`);
         },
       };
     },

@@ -1,7 +1,10 @@
-// The platform on a Moddable device: crypt's native SHA-1, and the hardware random number generator
-// (on ESP32 and ESP8266 XS draws Math.random from it; the desktop simulator's is not seeded).
+/// <reference path="./types/logical.d.ts" />
+// The platform on a Moddable device: crypt's native SHA-1, the hardware random number generator
+// (on ESP32 and ESP8266 XS draws Math.random from it; the desktop simulator's is not seeded), and
+// the logical module's native xor, with which a server unmasks the body of large messages.
 
 import { Digest } from "crypt";
+import Logical from "logical";
 import type { Platform } from "./platform.js";
 
 export const devicePlatform: Platform = Object.freeze({
@@ -14,4 +17,6 @@ export const devicePlatform: Platform = Object.freeze({
     // two draws of 16 bits: the generator yields 31 bits at a time
     return (((Math.random() * 0x10000) << 16) | (Math.random() * 0x10000)) >>> 0;
   },
+  // The native ignores `this`, so the static method goes in as it is: no wrapper call per read.
+  xor: Logical.xor,
 });

@@ -67,4 +67,8 @@ trap - EXIT
 cat "$log"
 grep -qE '^(PASS|FAIL)' "$log" || echo "FAIL: no PASS or FAIL within ${sim_timeout} s"
 [ "$probe" = 0 ] || echo "FAIL: the probe of the app's server did not succeed"
-[ "$probe" = 0 ] && grep -qE '^PASS' "$log"
+# the self-test's native unmasking check must have run, not merely been skipped on the way to PASS
+xor_ran=0
+grep -qE '^native xor: [1-9][0-9]* of [0-9]+ reads' "$log" && xor_ran=1
+[ "$xor_ran" = 1 ] || echo "FAIL: the native xor check did not run"
+[ "$probe" = 0 ] && [ "$xor_ran" = 1 ] && grep -qE '^PASS' "$log"

@@ -1,10 +1,12 @@
-// The simulator's server check: a ws client sends text, binary and a 3,000-byte text to the app's
-// server on 127.0.0.1, checks the echoes and closes with 1000. Exit status 0 when all came back.
+// The simulator's server check: a ws client sends text, binary, a 3,000-byte text and a 4,000-byte
+// binary (its middle reads unmasked by the native Logical.xor) to the app's server on 127.0.0.1,
+// checks the echoes and closes with 1000. Exit status 0 when all came back.
 
 import WebSocket from "ws";
 
 const port = Number(process.argv[2]);
-const sent: (string | Buffer)[] = ["probe", Buffer.from([7, 0, 255]), "y".repeat(3000)];
+const large = Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 13 + (i >> 8)) & 0xff));
+const sent: (string | Buffer)[] = ["probe", Buffer.from([7, 0, 255]), "y".repeat(3000), large];
 const got: (string | Buffer)[] = [];
 const timer = setTimeout(() => { console.log("probe: timed out"); process.exit(1); }, 15_000);
 
@@ -20,7 +22,8 @@ function attempt(left: number): void {
   ws.on("close", () => {
     if (!opened) return;
     clearTimeout(timer);
-    const ok = got.length === 3 && got[0] === sent[0] && Buffer.compare(got[1] as Buffer, sent[1] as Buffer) === 0 && got[2] === sent[2];
+    const ok = got.length === sent.length && got[0] === sent[0] && Buffer.compare(got[1] as Buffer, sent[1] as Buffer) === 0
+      && got[2] === sent[2] && Buffer.compare(got[3] as Buffer, large) === 0;
     console.log(ok ? "probe: echoes match" : `probe: echoes differ (${got.length} received)`);
     process.exit(ok ? 0 : 1);
   });
