@@ -6,10 +6,10 @@
 import { HANDSHAKE_WAIT } from "./core/client-handshake.js";
 import type { UpgradeRequest } from "./core/handshake-server.js";
 import { type Acceptance, type HttpAnswer, ServerHandshake } from "./core/server-handshake.js";
-import type { Listener, Network } from "./io.js";
+import type { Listener, Network, TcpSocket } from "./io.js";
 import type { Platform } from "./platform.js";
-import { type ConnectionHandler, connectionSizes } from "./core/connection.js";
-import { Session } from "./session.js";
+import { connectionSizes } from "./core/connection.js";
+import { Session, type SessionHandler } from "./session.js";
 import { type ConnectionSettings, connectionSettings } from "./session-settings.js";
 
 export type { Acceptance, HttpAnswer, UpgradeRequest };
@@ -50,7 +50,8 @@ interface Link { client: ServerClient | null }
 export interface BroadcastResult { sent: number; dropped: number; closed: number }
 
 /** One connected client; assign its handlers in onConnection. */
-export type ServerClientHandler = ConnectionHandler & { onDrain?(): void };
+/** A client's handler: the session's, but for onEnd, which the server keeps for itself. */
+export type ServerClientHandler = Omit<SessionHandler, "onEnd">;
 
 export class ServerClient {
   /** Dropped broadcast messages this client was too slow for. */
@@ -146,13 +147,8 @@ export class WebSocketServer {
     const link: Link = { client: null };
     const session = this.#session(link, () => o.network.timers.clear(timer));
     const timer = o.network.timers.set(() => { if (!session.opened) session.drop(); }, o.handshakeTimeout ?? 5000);
-    let socket;
-    try {
-      socket = new o.network.socket.io({ from: raw, ...session.callbacks() });
-    } catch {
-      (raw as { close?(): void }).close?.(); // no socket to adopt it (lwIP's pool is used up): let it go
-      return session.drop();
-    }
+    const socket = this.#socketFor(raw, session);
+    if (socket === null) return;
     if (!this.#pending.has(session)) { // open connections at maxClients
       session.attach(socket, null);
       return this.#answer(session, TOO_MANY);
@@ -201,6 +197,17 @@ export class WebSocketServer {
       this.#pending.add(session);
     }
     return session;
+  }
+
+  /** The socket adopting an accepted connection; null, the connection let go, when none can be made (lwIP's pool used up). */
+  #socketFor(raw: unknown, session: Session): TcpSocket | null {
+    try {
+      return new this.#options.network.socket.io({ from: raw, ...session.callbacks() });
+    } catch {
+      (raw as { close?(): void }).close?.();
+      session.drop();
+      return null;
+    }
   }
 
   /** Answers over HTTP and ends the connection: a refusal, or a plain request's response. */
