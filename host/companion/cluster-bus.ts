@@ -65,6 +65,9 @@ export class ClusterBus implements Presence {
     this.#subscriber = subscriber;
   }
 
+  /** The command client: also for what authentication shares (cluster-auth.ts). */
+  get redis(): RedisClientType { return this.#client; }
+
   /** Connects both clients (commands, and subscriptions) and subscribes; fails if Redis cannot be reached. */
   static async connect(options: ClusterOptions): Promise<ClusterBus> {
     // no offline queue: while Redis is away commands fail at once (and are retried by the next

@@ -9,7 +9,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { apiRoutes, deviceList } from "./api-routes.js";
-import { bearer, FailureLimiter, isLoopback, Sessions } from "./auth.js";
+import { bearer, FailureLimiter, isLoopback, type Limiter, Sessions } from "./auth.js";
+import { ClusterLimiter, ClusterSessions } from "./cluster-auth.js";
 import { authRoutes } from "./auth-routes.js";
 import { dashboardFiles } from "./dashboard.js";
 import type { ClusterBus } from "./cluster-bus.js";
@@ -44,8 +45,14 @@ export interface CompanionOptions<S extends Store = SampleStore> {
   dashboard?: boolean;
   /** pino's log level, or false for none. */
   logLevel?: string | false;
-  /** Failed authentications per address per minute before 429 (10 by default). */
+  /** Failed authentications per address per minute before 429 (10 by default); counted cluster-wide in a cluster. */
   maxFailures?: number;
+  /**
+   * "loopback": a reverse proxy on this machine (nginx) forwards the clients, so a request from a
+   * loopback address takes its client's address from the last X-Forwarded-For entry (the one the
+   * proxy wrote); the rate limiter then counts clients, not the proxy. Off by default.
+   */
+  trustProxy?: "loopback";
 }
 
 /** 200 for /device or /live (with any query), 400 for a target that is not a decodable path, else 404. */
@@ -75,7 +82,7 @@ export class CompanionServer<S extends Store = SampleStore> {
   readonly live: LiveFeed;
   readonly app: FastifyInstance;
   readonly #options: CompanionOptions<S>;
-  readonly #limiter: FailureLimiter;
+  readonly #limiter: Limiter;
 
   constructor(options: CompanionOptions<S>) {
     const host = options.host ?? "127.0.0.1";
@@ -91,7 +98,8 @@ export class CompanionServer<S extends Store = SampleStore> {
       samples: (device, samples) => this.live.broadcast({ type: "samples", device, samples }),
       holding: (devices) => this.credentials.holding(devices),
     }, options.pingInterval ?? 10_000, options.commandTimeout ?? 5000);
-    this.#limiter = new FailureLimiter(options.maxFailures ?? 10);
+    const local = new FailureLimiter(options.maxFailures ?? 10);
+    this.#limiter = options.cluster ? new ClusterLimiter(options.cluster.redis, local, options.maxFailures ?? 10) : local;
     this.app = this.#build();
     options.cluster?.attach(this, options.pingInterval ?? 10_000, options.commandTimeout ?? 5000);
   }
@@ -151,6 +159,9 @@ export class CompanionServer<S extends Store = SampleStore> {
     const app = Fastify({
       logger, bodyLimit: 4096, frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) =>
         reply.code(error.statusCode ?? 400).send({ error: { code: error.code, message: error.message } }), routerOptions: { maxParamLength: 200 }, requestTimeout: 10_000, forceCloseConnections: true, return503OnClosing: true,
+      // only the proxy in front of us (hop 0) is trusted, and only on loopback: what a client wrote
+      // into X-Forwarded-For itself is never believed
+      ...(o.trustProxy === "loopback" ? { trustProxy: (address: string, hop: number) => hop === 0 && isLoopback(address) } : {}),
       ...(o.tls ? { https: { cert: o.tls.cert, key: o.tls.key } } : {}),
     } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
     // JSON only: a cross-site form or a text/plain "simple request" gets 415 instead of reaching a route
@@ -168,7 +179,8 @@ export class CompanionServer<S extends Store = SampleStore> {
     app.register(fastifyCookie);
     app.register(fastifyWebsocket, { options: { maxPayload: 1 << 16 } });
     app.register(async (scope) => {
-      authRoutes(scope, new Sessions(o.operatorToken, undefined, o.sessionSecret), this.#limiter, this.secure);
+      const shared = o.cluster ? new ClusterSessions(o.cluster.redis) : undefined;
+      authRoutes(scope, new Sessions(o.operatorToken, undefined, o.sessionSecret, shared), this.#limiter, this.secure);
       apiRoutes(scope, this);
       this.#deviceRoute(scope);
       scope.get("/live", { websocket: true }, (socket) => this.live.add(socket));
@@ -189,10 +201,10 @@ export class CompanionServer<S extends Store = SampleStore> {
         const token = bearer(request.headers.authorization);
         const device = (request.query as { device?: unknown }).device;
         let failure: ReturnType<typeof refuse> | null = null;
-        if (this.#limiter.blocked(request.ip)) failure = refuse(429, "TOO_MANY_FAILURES", "too many failed authentications: wait a minute");
+        if (await this.#limiter.blocked(request.ip)) failure = refuse(429, "TOO_MANY_FAILURES", "too many failed authentications: wait a minute");
         else if (token === undefined) failure = refuse(401, "DEVICE_TOKEN_REQUIRED", "send Authorization: Bearer <token>");
         else if (typeof device !== "string" || !(await this.credentials.check(device, token))) {
-          this.#limiter.fail(request.ip);
+          await this.#limiter.fail(request.ip);
           failure = refuse(403, "DEVICE_TOKEN_REFUSED", "not this device's token (npm run device -- add ID mints one)");
         }
         if (failure !== null) return reply.code(failure.code).header("Connection", "close").send(failure.body);
