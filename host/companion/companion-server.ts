@@ -96,6 +96,7 @@ export class CompanionServer<S extends Store = SampleStore> {
     this.links = new DeviceLinks(this.store, {
       changed: () => this.live.devicesChanged(),
       samples: (device, samples) => this.live.broadcast({ type: "samples", device, samples }),
+      watched: () => this.live.watched,
       holding: (devices) => this.credentials.holding(devices),
     }, options.pingInterval ?? 10_000, options.commandTimeout ?? 5000);
     const local = new FailureLimiter(options.maxFailures ?? 10);

@@ -47,6 +47,8 @@ export interface Presence {
 export interface LinkEvents {
   changed(device: string): void;
   samples(device: string, samples: StoredSample[]): void;
+  /** Whether any dashboard would see them: if not, samples() is not called (nothing built per batch). */
+  watched(): boolean;
   /** Which devices still hold a credential: one revoked is disconnected at the next ping. */
   holding(devices: string[]): Awaitable<Set<string>>;
 }
@@ -232,7 +234,7 @@ export class DeviceLinks {
     this.stats.duplicates += duplicates;
     const last = batch.firstSequence + batch.readings.length - 1;
     if (batch.readings.length > 0) link.ws.send(JSON.stringify({ type: "ack", boot: batch.bootId, seq: last }));
-    if (added > 0) {
+    if (added > 0 && this.#events.watched()) {
       // the new samples are the batch's last `added` (resent duplicates can only lead it)
       const fresh = batch.readings.slice(-added).map((row, k, all) => {
         const at = batch.readings.length - all.length + k;
