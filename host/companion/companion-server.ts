@@ -6,7 +6,8 @@
 import fastifyCookie from "@fastify/cookie";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { apiRoutes, deviceList } from "./api-routes.js";
 import { bearer, FailureLimiter, isLoopback, type Limiter, Sessions } from "./auth.js";
@@ -210,6 +211,20 @@ export class CompanionServer<S extends Store = SampleStore> {
         }
         if (failure !== null) return reply.code(failure.code).header("Connection", "close").send(failure.body);
       },
-    }, (socket, request) => this.links.attach(request.query.device, socket));
+    }, (socket, request) => {
+      this.#release(request.raw);
+      socket.removeAllListeners("error"); // @fastify/websocket's names the request and reply; attach() adds its own
+      this.links.attach(request.query.device, socket);
+    });
+  }
+
+  /**
+   * Lets the upgrade's HTTP objects go once the link is up: the socket keeps its ServerResponse
+   * (which holds the request, its headers and the upgrade's head) for as long as it lives, about
+   * 2 KB per idle device connection that nothing reads again.
+   */
+  #release(request: IncomingMessage): void {
+    const socket = request.socket as Socket & { _httpMessage?: ServerResponse | null };
+    socket._httpMessage?.detachSocket(socket);
   }
 }

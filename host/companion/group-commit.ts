@@ -1,6 +1,7 @@
 // Group commit: items (sample batches of many devices) that arrive while a write is in flight wait,
 // and go together in the next write, one statement and one commit for all of them. A lone item is
-// written at once, so latency stays one round trip at low load, while at high load the number of
+// written at once (or at the end of the event loop's turn, with `defer`: SQLite, whose writes do not
+// wait), so latency stays one round trip at low load, while at high load the number of
 // statements (and of WAL flushes) per second stays bounded by `maxInFlight` per round trip instead
 // of growing with the devices. Each item's promise settles only when its group's write settled:
 // an ack sent then follows the commit. A write that fails fails every item of its group.
@@ -17,11 +18,15 @@ export class GroupCommit<T, R> {
   readonly #maxInFlight: number;
   #queue: Waiting<T, R>[] = [];
   #inFlight = 0;
+  /** When set, items gather until `defer` runs the next write (SQLite: the end of the event loop's turn). */
+  readonly #defer: ((run: () => void) => void) | undefined;
+  #scheduled = false;
   /** Keys of the items in the groups in flight. */
   readonly #busy = new Set<string>();
 
   /** `write` returns one result per item, in order. */
-  constructor(write: (items: T[]) => Promise<R[]>, key: (item: T) => string, maxGroup = 2000, maxInFlight = 2) {
+  constructor(write: (items: T[]) => Promise<R[]>, key: (item: T) => string, maxGroup = 2000, maxInFlight = 2, defer?: (run: () => void) => void) {
+    this.#defer = defer;
     this.#write = write;
     this.#key = key;
     this.#maxGroup = maxGroup;
@@ -31,7 +36,13 @@ export class GroupCommit<T, R> {
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#queue.push({ item, resolve, reject });
-      this.#kick();
+      if (this.#defer === undefined) return this.#kick();
+      if (this.#scheduled) return;
+      this.#scheduled = true;
+      this.#defer(() => {
+        this.#scheduled = false;
+        this.#kick();
+      });
     });
   }
 
