@@ -17,7 +17,7 @@ import { startPostgres } from "../host/cluster/engines.js";
 import { Child, freePort } from "../host/cluster/processes.js";
 import { SampleStore } from "../host/companion/store.js";
 import { openPostgresStore } from "../host/companion/store-postgres.js";
-import { Load, rssOf } from "./fleet-load.js";
+import { cpuOf, Load, rssOf } from "./fleet-load.js";
 
 const INSTANCE = fileURLToPath(new URL("../host/cluster/instance.js", import.meta.url));
 const LEVELS = (process.env.FLEET_LEVELS ?? "100,300,1000,2000").split(",").map(Number);
@@ -27,7 +27,7 @@ const SETUPS = (process.env.FLEET_SETUPS ?? "sqlite,postgres,cluster").split(","
 const PROFILE = process.env.FLEET_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.FLEET_CPU_PROF}`] : [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Target { name: string; url: string; pids: number[]; token(id: string): Promise<string>; stop(): Promise<void> }
+interface Target { name: string; url: string; pids: number[]; engines: number[]; token(id: string): Promise<string>; stop(): Promise<void> }
 
 async function single(kind: "sqlite" | "postgres"): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), "fleet-bench-"));
@@ -41,7 +41,7 @@ async function single(kind: "sqlite" | "postgres"): Promise<Target> {
   const pgStore = pg ? await openPostgresStore(pg.url, undefined, 2) : null;
   const sqlite = pg ? null : new SampleStore(join(dir, "c.db"));
   return {
-    name: `1 instance, ${kind === "sqlite" ? "SQLite" : "PostgreSQL"}`, url: `http://127.0.0.1:${port}`, pids: [child.pid],
+    name: `1 instance, ${kind === "sqlite" ? "SQLite" : "PostgreSQL"}`, url: `http://127.0.0.1:${port}`, pids: [child.pid], engines: pg ? [pg.child.pid] : [],
     token: async (id) => (pgStore ? pgStore.credentials.add(id) : sqlite!.credentials.add(id)),
     async stop() { await child.stop(); sqlite?.close(); await pgStore?.close(); await pg?.stop(); rmSync(dir, { recursive: true, force: true }); },
   };
@@ -51,7 +51,7 @@ async function cluster(instances: number): Promise<Target & { cluster: Cluster }
   const c = await new Cluster({ instances, workerConnections: 20_000, env: { COMPANION_RETENTION: "10000" } }).start();
   const store = await openPostgresStore(c.postgres.url, undefined, 2);
   return {
-    name: `${instances} instances + nginx, PostgreSQL, Redis`, url: c.url, cluster: c, pids: [...c.instances.map((i) => i.child.pid), c.nginx.child.pid],
+    name: `${instances} instances + nginx, PostgreSQL, Redis`, url: c.url, cluster: c, pids: [...c.instances.map((i) => i.child.pid), c.nginx.child.pid], engines: [c.postgres.child.pid, c.redis.child.pid],
     token: async (id) => store.credentials.add(id),
     async stop() { await store.close(); await c.stop(); },
   };
@@ -64,14 +64,19 @@ async function sustain(target: Target): Promise<{ devices: number; samplesPerSec
   try {
     for (const level of LEVELS) {
       await load.grow(target.url, level, target.token);
-      await sleep(3000); // connects settle, first batches drain
+      // connects settle (up to 30 s), then the first batches drain
+      for (let waited = 0; waited < 30 && (await load.report()).connected < level * 0.99; waited++) await sleep(1000);
+      await sleep(2000);
       load.reset();
+      const cpu0 = [await cpuOf(target.pids), await cpuOf(target.engines), await cpuOf(load.pids)];
       await sleep(WINDOW_S * 1000);
       const report = await load.report();
+      const cpu = [await cpuOf(target.pids), await cpuOf(target.engines), await cpuOf(load.pids)].map((c, k) => (100 * (c - cpu0[k])) / WINDOW_S);
       const row = { devices: level, connected: report.connected, samplesPerSecond: report.acked / WINDOW_S, p99: report.p99 };
       rows.push(row);
       console.log(`  ${target.name}: ${level} devices (${row.connected} connected): ${row.samplesPerSecond.toFixed(0)} samples/s acked, `
-        + `p99 ack ${row.p99.toFixed(1)} ms; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+        + `p99 ack ${row.p99.toFixed(1)} ms; CPU % instances ${cpu[0].toFixed(0)}, engines ${cpu[1].toFixed(0)}, load ${cpu[2].toFixed(0)}; `
+        + `load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
       if (row.p99 >= 250 || row.connected < level * 0.99) break;
     }
   } finally {

@@ -29,16 +29,20 @@ export class Load {
   async grow(url: string, total: number, token: (id: string) => Promise<string>, periodMs = 500, batchSize = 2, perBurst = 400): Promise<void> {
     while (this.ids.length < total) {
       const burst: { id: string; token: string }[][] = this.#workers.map(() => []);
+      const minted: Promise<void>[] = [];
       for (let k = 0; k < perBurst && this.ids.length < total; k++) {
-        const id = `${this.#prefix}-${this.ids.length}`;
-        burst[this.ids.length % this.#workers.length].push({ id, token: await token(id) });
+        const id = `${this.#prefix}-${this.ids.length}`, to = burst[this.ids.length % this.#workers.length];
+        minted.push(token(id).then((t) => void to.push({ id, token: t })));
         this.ids.push(id);
       }
+      await Promise.all(minted);
       await Promise.all(this.#workers.map((w, k) => burst[k].length === 0 ? undefined
         : this.#ask(w, { type: "add", url, devices: burst[k], periodMs, batchSize }, "added")));
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+
+  get pids(): number[] { return this.#workers.map((w) => w.pid!); }
 
   /** Starts a measuring window: latencies and acked samples from now on. */
   reset(): void { for (const w of this.#workers) w.send({ type: "reset" } satisfies ToWorker); }
@@ -78,4 +82,25 @@ export async function rssOf(pid: number): Promise<number> {
   const { readFileSync } = await import("node:fs");
   const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
   return Number(kb) * 1024;
+}
+
+/** CPU seconds (user + system) used so far by each process and its children still running (Linux /proc). */
+export async function cpuOf(pids: number[]): Promise<number> {
+  const { readdirSync, readFileSync } = await import("node:fs");
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const fields = readFileSync(`/proc/${name}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+      stats.set(Number(name), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch { /* gone meanwhile */ }
+  }
+  const wanted = new Set(pids);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, s] of stats) if (!wanted.has(pid) && wanted.has(s.ppid)) { wanted.add(pid); grew = true; }
+  }
+  let ticks = 0;
+  for (const pid of wanted) ticks += stats.get(pid)?.ticks ?? 0;
+  return ticks / 100; // USER_HZ
 }
