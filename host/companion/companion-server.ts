@@ -114,7 +114,10 @@ export class CompanionServer<S extends Store = SampleStore> {
   async start(): Promise<number> {
     await this.app.ready();
     this.#guardUpgrades();
-    await this.app.listen({ port: this.#options.port, host: this.#options.host });
+    // a fleet reconnects all at once (an instance died, the network came back): with Node's default
+    // backlog of 511 the kernel drops the SYNs beyond it and those devices wait for their SYN retry
+    // (1 s, 3 s, 7 s...); 4096 is Linux's usual somaxconn, which caps it anyway
+    await this.app.listen({ port: this.#options.port, host: this.#options.host, backlog: 4096 });
     return this.port;
   }
 
