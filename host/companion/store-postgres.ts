@@ -91,57 +91,59 @@ export class PostgresStore implements Store {
 
   /**
    * One statement, so one round trip and one commit, for the batches of many devices (each device at
-   * most once). Every CTE sees the tables as they were before the statement: `held` is each boot's
+   * most once). Every CTE sees the tables as they were before the statement: a boot's max_seq is its
    * highest sequence stored by earlier statements, and the trims reach only rows of earlier ones.
    * Rows are locked in device order, so two groups in flight never wait on each other in a cycle.
+   * The arrays are only ever joined to tables (by their keys), never to each other: a prepared
+   * statement's plan cannot know their lengths, and a nested loop over two of them grew with the
+   * square of the group (seen: 1,400 batches a statement took most of a second).
    */
   async #writeGroup(items: { batch: Batch; now: number }[]): Promise<{ added: number; duplicates: number }[]> {
-    const order = items.map((_, k) => k).sort((a, b) => (items[a].batch.deviceId < items[b].batch.deviceId ? -1 : 1));
+    const sorted = [...items].sort((a, b) => (a.batch.deviceId < b.batch.deviceId ? -1 : 1));
     const dev: string[] = [], boot: number[] = [], dropped: number[] = [], last: number[] = [], size: number[] = [];
-    const at: number[] = [], seq: number[] = [], t: number[] = [], vals: string[] = [];
-    for (const k of order) {
-      const { batch } = items[k];
+    const rdev: string[] = [], rboot: number[] = [], seq: number[] = [], t: number[] = [], vals: string[] = [];
+    for (const { batch } of sorted) {
       const n = batch.readings.length;
       dev.push(batch.deviceId); boot.push(batch.bootId); dropped.push(batch.dropped); size.push(n);
       last.push(n > 0 ? batch.firstSequence + n - 1 : -1);
       batch.readings.forEach((row, r) => {
-        at.push(k); seq.push(batch.firstSequence + r); t.push(batch.timestamps[r]);
+        rdev.push(batch.deviceId); rboot.push(batch.bootId); seq.push(batch.firstSequence + r); t.push(batch.timestamps[r]);
         vals.push(JSON.stringify(row.map((v) => (Number.isFinite(v) ? v : null))));
       });
     }
     const now = Math.max(...items.map((i) => i.now));
     const keep = this.#retention.maxSamples ?? null;
     const oldest = this.#retention.maxAgeMs === undefined ? null : now - this.#retention.maxAgeMs;
-    const rows = await this.sql<{ k: number; added: number }[]>`
-      WITH b AS (SELECT * FROM unnest(${order}::int[], ${dev}::text[], ${boot}::bigint[], ${dropped}::bigint[], ${last}::bigint[], ${size}::int[])
-          AS b(k, device, boot, dropped, last, n)),
+    const inserted = await this.sql<{ device: string }[]>`
+      WITH b AS (SELECT * FROM unnest(${dev}::text[], ${boot}::bigint[], ${dropped}::bigint[], ${last}::bigint[], ${size}::int[])
+          AS b(device, boot, dropped, last, n)),
         dev AS (INSERT INTO devices (id, first_seen, last_seen) SELECT device, ${now}, ${now} FROM b ORDER BY device
           ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen),
-        held AS (SELECT b.k, COALESCE(bo.max_seq, -1) AS max_seq FROM b LEFT JOIN boots bo ON bo.device = b.device AND bo.boot = b.boot),
         bt AS (INSERT INTO boots (device, boot, dropped, max_seq, first_seen) SELECT device, boot, dropped, last, ${now} FROM b ORDER BY device
           ON CONFLICT (device, boot) DO UPDATE SET dropped = GREATEST(boots.dropped, excluded.dropped), max_seq = GREATEST(boots.max_seq, excluded.max_seq)),
         ins AS (INSERT INTO samples (device, boot, seq, t, received, vals)
-          SELECT b.device, b.boot, r.seq, r.t, ${now}, r.vals
-          FROM unnest(${at}::int[], ${seq}::bigint[], ${t}::float8[], ${vals}::text[]) AS r(k, seq, t, vals)
-          JOIN b ON b.k = r.k JOIN held ON held.k = r.k WHERE r.seq > held.max_seq
-          ORDER BY b.device, r.seq
+          SELECT r.device, r.boot, r.seq, r.t, ${now}, r.vals
+          FROM unnest(${rdev}::text[], ${rboot}::bigint[], ${seq}::bigint[], ${t}::float8[], ${vals}::text[]) AS r(device, boot, seq, t, vals)
+          LEFT JOIN boots bo ON bo.device = r.device AND bo.boot = r.boot WHERE r.seq > COALESCE(bo.max_seq, -1)
+          ORDER BY r.device, r.seq
           ON CONFLICT (device, boot, seq) DO NOTHING RETURNING device),
         -- retention by count, as SQLite's: each device keeps its newest keep rows, so of its earlier rows
         -- keep - fresh stay (fresh: the batch's samples above the boot's highest, which are the ones inserted).
         -- A device whose boots cannot hold that many rows (at most max_seq + 1 each) is skipped without a scan.
-        fresh AS (SELECT b.k, b.device, GREATEST(${keep}::bigint - GREATEST(0, LEAST(b.n, b.last - held.max_seq)), 0) AS stay
-          FROM b JOIN held ON held.k = b.k WHERE ${keep}::bigint IS NOT NULL),
+        fresh AS (SELECT b.device, GREATEST(${keep}::bigint - GREATEST(0, LEAST(b.n, b.last - COALESCE(bo.max_seq, -1))), 0) AS stay
+          FROM b LEFT JOIN boots bo ON bo.device = b.device AND bo.boot = b.boot WHERE ${keep}::bigint IS NOT NULL),
         cut AS (SELECT f.device, c.id FROM fresh f CROSS JOIN LATERAL (SELECT id FROM samples WHERE device = f.device
             ORDER BY id DESC LIMIT 1 OFFSET f.stay) c
           WHERE (SELECT COALESCE(SUM(max_seq + 1), 0) FROM boots WHERE device = f.device) > f.stay),
         by_count AS (DELETE FROM samples s USING cut WHERE s.device = cut.device AND s.id <= cut.id),
-        by_age AS (DELETE FROM samples s USING b WHERE ${oldest}::float8 IS NOT NULL AND s.device = b.device AND s.received < ${oldest}::float8),
-        counted AS (SELECT device, COUNT(*)::int AS added FROM ins GROUP BY device)
-      SELECT b.k, COALESCE(counted.added, 0) AS added FROM b LEFT JOIN counted ON counted.device = b.device`;
-    const added = new Map(rows.map((r) => [r.k, r.added]));
-    return items.map((item, k) => {
-      const n = added.get(k) ?? 0;
-      return { added: n, duplicates: item.batch.readings.length - n };
+        by_age AS (DELETE FROM samples s USING b WHERE ${oldest}::float8 IS NOT NULL AND s.device = b.device AND s.received < ${oldest}::float8)
+      SELECT device FROM ins`;
+    // data-modifying CTEs run to completion whether or not they are read; what ins returns is counted here
+    const added = new Map<string, number>();
+    for (const { device } of inserted) added.set(device, (added.get(device) ?? 0) + 1);
+    return items.map(({ batch }) => {
+      const n = added.get(batch.deviceId) ?? 0;
+      return { added: n, duplicates: batch.readings.length - n };
     });
   }
 
