@@ -95,8 +95,8 @@ export class PostgresStore implements Store {
    * highest sequence stored by earlier statements, and the trims reach only rows of earlier ones.
    * Rows are locked in device order, so two groups in flight never wait on each other in a cycle.
    * The arrays are only ever joined to tables (by their keys), never to each other: a prepared
-   * statement's plan cannot know their lengths, and a nested loop over two of them grew with the
-   * square of the group (seen: 1,400 batches a statement took most of a second).
+   * statement's plan cannot know their lengths, and a nested loop over two of them would grow with
+   * the square of the group.
    */
   async #writeGroup(items: { batch: Batch; now: number }[]): Promise<{ added: number; duplicates: number }[]> {
     const sorted = [...items].sort((a, b) => (a.batch.deviceId < b.batch.deviceId ? -1 : 1));
