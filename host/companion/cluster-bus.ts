@@ -199,12 +199,18 @@ export class ClusterBus implements Presence {
   #watch(watching: boolean): void {
     if (watching === this.#watching) return;
     this.#watching = watching;
-    this.#track(watching
+    const change = watching
       ? this.#subscriber.subscribe(LIVE, (text: string) => this.#relayed(JSON.parse(text) as { from: string; message: Record<string, unknown> | "devices" }))
-      : this.#subscriber.unsubscribe(LIVE));
+      : this.#subscriber.unsubscribe(LIVE);
+    // Redis away: not (un)subscribed after all; the next count tries again
+    this.#track(change.catch((e: unknown) => {
+      if (this.#watching === watching) this.#watching = !watching;
+      throw e;
+    }));
   }
 
   async #countWatchers(): Promise<void> {
+    this.#watch(this.#live.size > 0);
     try {
       const counts = await this.#client.pubSubNumSub(LIVE);
       this.#othersWatching = Number(counts[LIVE] ?? 0) - (this.#watching ? 1 : 0);
