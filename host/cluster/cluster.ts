@@ -70,10 +70,22 @@ export class Cluster {
     await this.instances.find((i) => i.id === id)!.child.stop("SIGKILL");
   }
 
-  /** Starts a killed instance again on its port. */
+  /**
+   * Starts a killed instance again on its port (nginx knows it by that port). The port can be busy
+   * for a moment: another process on this machine probing for a free port listens on it briefly
+   * (seen once in the full suite: EADDRINUSE, presumably such a probe), so a few attempts are made.
+   */
   async revive(id: string): Promise<void> {
     const entry = this.instances.find((i) => i.id === id)!;
-    entry.child = await this.#instance(id, entry.port);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        entry.child = await this.#instance(id, entry.port);
+        return;
+      } catch (e) {
+        if (attempt >= 10 || !/EADDRINUSE/.test((e as Error).message)) throw e;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
   }
 
   async stop(): Promise<void> {
