@@ -27,7 +27,7 @@ const SETUPS = (process.env.FLEET_SETUPS ?? "sqlite,postgres,cluster").split(","
 const PROFILE = process.env.FLEET_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.FLEET_CPU_PROF}`] : [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Target { name: string; url: string; pids: number[]; engines: number[]; token(id: string): Promise<string>; stop(): Promise<void> }
+interface Target { name: string; url: string; pids: number[]; instances: number[]; engines: number[]; token(id: string): Promise<string>; stop(): Promise<void> }
 
 async function single(kind: "sqlite" | "postgres"): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), "fleet-bench-"));
@@ -35,23 +35,23 @@ async function single(kind: "sqlite" | "postgres"): Promise<Target> {
   const port = await freePort();
   const env = { ...process.env, PORT: String(port), LOG_LEVEL: "error", COMPANION_DB: join(dir, "c.db"), COMPANION_RETENTION: "10000",
     ...(pg ? { COMPANION_POSTGRES_URL: pg.url, COMPANION_PG_POOL: "10" } : {}) };
-  const child = new Child(`instance (${kind})`, process.execPath, [...PROFILE, INSTANCE], env);
+  const child = new Child(`instance (${kind})`, process.execPath, [...PROFILE, "--expose-gc", INSTANCE], env);
   await child.ready(/listening on \d+/);
   // credentials go in the instance's own store (SQLite: WAL lets this process write beside it)
   const pgStore = pg ? await openPostgresStore(pg.url, undefined, 2) : null;
   const sqlite = pg ? null : new SampleStore(join(dir, "c.db"));
   return {
-    name: `1 instance, ${kind === "sqlite" ? "SQLite" : "PostgreSQL"}`, url: `http://127.0.0.1:${port}`, pids: [child.pid], engines: pg ? [pg.child.pid] : [],
+    name: `1 instance, ${kind === "sqlite" ? "SQLite" : "PostgreSQL"}`, url: `http://127.0.0.1:${port}`, pids: [child.pid], instances: [child.pid], engines: pg ? [pg.child.pid] : [],
     token: async (id) => (pgStore ? pgStore.credentials.add(id) : sqlite!.credentials.add(id)),
     async stop() { await child.stop(); sqlite?.close(); await pgStore?.close(); await pg?.stop(); rmSync(dir, { recursive: true, force: true }); },
   };
 }
 
 async function cluster(instances: number): Promise<Target & { cluster: Cluster }> {
-  const c = await new Cluster({ instances, workerConnections: 20_000, env: { COMPANION_RETENTION: "10000" } }).start();
+  const c = await new Cluster({ instances, workerConnections: 20_000, env: { COMPANION_RETENTION: "10000" }, nodeArgs: [...PROFILE, "--expose-gc"] }).start();
   const store = await openPostgresStore(c.postgres.url, undefined, 2);
   return {
-    name: `${instances} instances + nginx, PostgreSQL, Redis`, url: c.url, cluster: c, pids: [...c.instances.map((i) => i.child.pid), c.nginx.child.pid], engines: [c.postgres.child.pid, c.redis.child.pid],
+    name: `${instances} instances + nginx, PostgreSQL, Redis`, url: c.url, cluster: c, pids: [...c.instances.map((i) => i.child.pid), c.nginx.child.pid], instances: c.instances.map((i) => i.child.pid), engines: [c.postgres.child.pid, c.redis.child.pid],
     token: async (id) => store.credentials.add(id),
     async stop() { await store.close(); await c.stop(); },
   };
@@ -86,17 +86,33 @@ async function sustain(target: Target): Promise<{ devices: number; samplesPerSec
   return rows;
 }
 
-/** Server memory per idle device connection: RSS of the instance(s) and nginx before and after `n` idle devices. */
-async function idleMemory(target: Target, n: number): Promise<number> {
-  const before = (await Promise.all(target.pids.map(rssOf))).reduce((a, b) => a + b, 0);
+/** The RSS of the instances and nginx after the instances collected their garbage (SIGUSR2, instance.ts). */
+async function settledRss(target: Target): Promise<number> {
+  for (const pid of target.instances) process.kill(pid, "SIGUSR2");
+  await sleep(1000);
+  return (await Promise.all(target.pids.map(rssOf))).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Server memory per idle device connection: the RSS (instances and nginx, each after a GC) with none,
+ * n/2 and n idle devices. From none counts what a fresh process grows once (heap sizing) as if it were
+ * per device; from n/2 counts only what more devices add, but into heap pages already reserved. Both
+ * are printed: RSS is the operating system's figure, and the truth is in between.
+ */
+async function idleMemory(target: Target, n: number): Promise<{ fromNone: number; marginal: number }> {
   const load = new Load("idle");
-  await load.grow(target.url, n, target.token, 3_600_000, 1);
-  await sleep(3000);
-  const after = (await Promise.all(target.pids.map(rssOf))).reduce((a, b) => a + b, 0);
-  const { connected } = await load.report();
+  const settled = async (count: number) => {
+    await load.grow(target.url, count, target.token, 3_600_000, 1);
+    for (let waited = 0; waited < 30 && (await load.report()).connected < count; waited++) await sleep(1000);
+    await sleep(2000);
+    return { rss: await settledRss(target), connected: (await load.report()).connected };
+  };
+  const none = await settled(0);
+  const half = await settled(Math.floor(n / 2));
+  const full = await settled(n);
   await load.stop();
   await sleep(1000);
-  return (after - before) / Math.max(1, connected);
+  return { fromNone: (full.rss - none.rss) / Math.max(1, full.connected), marginal: (full.rss - half.rss) / Math.max(1, full.connected - half.connected) };
 }
 
 async function main(): Promise<void> {
@@ -107,8 +123,9 @@ async function main(): Promise<void> {
     const target = await makers[setup]();
     try {
       // memory first, on fresh servers: after a load their heaps stay grown and RSS would not show the idle cost
-      const perIdle = IDLE > 0 ? await idleMemory(target, IDLE) : NaN;
-      if (IDLE > 0) console.log(`  ${target.name}: ${(perIdle / 1024).toFixed(1)} KB of server memory (RSS${target.pids.length > 1 ? ", instances + nginx" : ""}) per idle device connection (${IDLE} idle)`);
+      const perIdle = IDLE > 0 ? await idleMemory(target, IDLE) : null;
+      if (perIdle !== null) console.log(`  ${target.name}: ${(perIdle.fromNone / 1024).toFixed(1)} KB of server memory (RSS${target.pids.length > 1 ? ", instances + nginx" : ""}) `
+        + `per idle device connection from none to ${IDLE}, ${(perIdle.marginal / 1024).toFixed(1)} KB from ${IDLE / 2} to ${IDLE}`);
       results[target.name] = await sustain(target);
       if ("cluster" in target) await failover(target as Target & { cluster: Cluster });
     } finally {

@@ -19,6 +19,8 @@ export interface ClusterSettings {
   /** Extra environment for every instance. */
   env?: Record<string, string>;
   workerConnections?: number;
+  /** Node flags for every instance (the bench: --expose-gc). */
+  nodeArgs?: string[];
 }
 
 export class Cluster {
@@ -52,7 +54,7 @@ export class Cluster {
   }
 
   async #instance(id: string, port: number): Promise<Child> {
-    const child = new Child(`instance ${id}`, process.execPath, [INSTANCE], {
+    const child = new Child(`instance ${id}`, process.execPath, [...(this.settings.nodeArgs ?? []), INSTANCE], {
       ...process.env, PORT: String(port), COMPANION_INSTANCE: id, COMPANION_POSTGRES_URL: this.postgres.url, COMPANION_REDIS_URL: this.redis.url,
       LOG_LEVEL: "error", COMPANION_SESSION_SECRET: this.#sessionSecret, COMPANION_TRUST_PROXY: "loopback", ...(this.settings.pingMs ? { COMPANION_PING_MS: String(this.settings.pingMs) } : {}), ...this.settings.env,
     });
