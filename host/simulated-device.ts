@@ -1,5 +1,6 @@
 // A simulated device: the firmware's DeviceApp with simulated sensors, on the host transport.
 
+import { getHeapStatistics } from "node:v8";
 import { DeviceApp, type DeviceSettings } from "../firmware/app/device-app.js";
 import { DeviceFigures, SensorSet, SimulatedClimate } from "../firmware/app/sensors.js";
 import type { Network } from "../firmware/websocket/io.js";
@@ -13,7 +14,8 @@ export function simulatedDevice(settings: DeviceSettings, network: Network = nod
   const sensors = new SensorSet([
     new SimulatedClimate(uniform, Date.now),
     new DeviceFigures({
-      heap: () => process.memoryUsage().heapUsed,
+      // V8's own figure: process.memoryUsage() also reads the RSS from /proc, a third of a load process's time at 1,500 devices
+      heap: () => getHeapStatistics().used_heap_size,
       rssi: () => Math.round(-55 + (uniform() - 0.5) * 6),
       uptime: () => Math.round((Date.now() - started) / 1000),
     }),

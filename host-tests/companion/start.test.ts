@@ -63,6 +63,7 @@ describe("npm start", function () {
   const refusals: [string, Record<string, string>, RegExp][] = [
     ["a port that is not a number", { PORT: "abc" }, /^npm start: BAD_SETTING: PORT=abc: a whole number from 0 to 65535 is needed$/m],
     ["HOST beyond loopback without an operator token", { HOST: "0.0.0.0" }, /^npm start: OPERATOR_TOKEN_REQUIRED: HOST=0\.0\.0\.0/m],
+    ["a proxy to trust other than loopback", { COMPANION_TRUST_PROXY: "0.0.0.0/0" }, /^npm start: BAD_SETTING: COMPANION_TRUST_PROXY=0\.0\.0\.0\/0: only "loopback"/m],
   ];
   for (const [what, env, message] of refusals) {
     it(`refuses ${what} with one line and exit code 2, no stack trace`, async function () {

@@ -67,7 +67,7 @@ describe("A fleet of companion instances under failures", function () {
   it("loses no acknowledged sample when Redis is killed and restarted under load; presence and routing come back by themselves", async function () {
     await streaming("redis", 30, async (apps) => {
       await allAdvance(apps, 10, 60_000, "every device streaming");
-      await fleet.cluster.redis.restart(true); // SIGKILL, then a new, empty Redis on the same port
+      await fleet.cluster.redis.restart(true); // SIGKILL, then a new Redis on the same port (from its append-only file, up to a second behind)
       await eventually(async () => (await Promise.all(apps.map((a) => holderOf(fleet, a.settings.deviceId)))).every((h) => h !== null), 20_000, "every device held again");
       await allAdvance(apps, 10, 30_000, "every device streaming after Redis came back");
       // a command through nginx, to whichever instance, reaches the device wherever it is held

@@ -84,6 +84,37 @@ describe("A fleet of companion instances behind nginx", function () {
     }
   });
 
+  it("publishes a device's live samples to Redis only while a dashboard is open on another instance", async function () {
+    // a pattern subscription sees every publish without counting as a dashboard (PUBSUB NUMSUB counts channels only)
+    const { createClient } = await import("redis");
+    const spy = createClient({ url: fleet.cluster.redis.url });
+    await spy.connect();
+    let published = 0;
+    await spy.pSubscribe("companion:live*", (text) => { if (text.includes('"dev-unwatched"')) published++; });
+    await new Promise((r) => setTimeout(r, 1500)); // a dashboard an earlier test closed is no longer counted
+    const app = await fleetDevice(fleet, "dev-unwatched", fleet.cluster.direct("i2"), { periodMs: 50, batchSize: 4 });
+    let live: WebSocket | null = null;
+    try {
+      await eventually(() => app.counts.acks >= 10, 15_000, "10 batches acknowledged");
+      assert.equal(published, 0, "nothing published while no dashboard is open");
+      const base = fleet.cluster.direct("i1");
+      const s = await session(base);
+      live = new WebSocket(`${base.replace("http", "ws")}/live`, { headers: { Cookie: s.cookie, Origin: base } });
+      await new Promise((resolve, reject) => { live!.once("open", resolve); live!.once("error", reject); });
+      await eventually(() => published >= 10, 10_000, "publishes once a dashboard is open on i1");
+      live.close();
+      await new Promise((r) => live!.once("close", r));
+      await new Promise((r) => setTimeout(r, 1500)); // the others read the count every 500 ms
+      const after = published, acks = app.counts.acks;
+      await eventually(() => app.counts.acks >= acks + 10, 15_000, "10 more batches acknowledged");
+      assert.equal(published, after, "nothing published once the dashboard closed");
+    } finally {
+      app.stop();
+      live?.close();
+      await spy.close();
+    }
+  });
+
   it("keeps only the newest connection of a device that connects to two instances: the first is closed with 4000 REPLACED", async function () {
     const token = await fleet.store.credentials.add("dev-twice");
     const open = (instance: string) => new WebSocket(`${fleet.cluster.direct(instance).replace("http", "ws")}/device?device=dev-twice`, { headers: { Authorization: `Bearer ${token}` } });

@@ -19,6 +19,8 @@ export interface ClusterSettings {
   /** Extra environment for every instance. */
   env?: Record<string, string>;
   workerConnections?: number;
+  /** Node flags for every instance (the bench: --expose-gc). */
+  nodeArgs?: string[];
 }
 
 export class Cluster {
@@ -52,9 +54,9 @@ export class Cluster {
   }
 
   async #instance(id: string, port: number): Promise<Child> {
-    const child = new Child(`instance ${id}`, process.execPath, [INSTANCE], {
+    const child = new Child(`instance ${id}`, process.execPath, [...(this.settings.nodeArgs ?? []), INSTANCE], {
       ...process.env, PORT: String(port), COMPANION_INSTANCE: id, COMPANION_POSTGRES_URL: this.postgres.url, COMPANION_REDIS_URL: this.redis.url,
-      LOG_LEVEL: "error", COMPANION_SESSION_SECRET: this.#sessionSecret, ...(this.settings.pingMs ? { COMPANION_PING_MS: String(this.settings.pingMs) } : {}), ...this.settings.env,
+      LOG_LEVEL: "error", COMPANION_SESSION_SECRET: this.#sessionSecret, COMPANION_TRUST_PROXY: "loopback", ...(this.settings.pingMs ? { COMPANION_PING_MS: String(this.settings.pingMs) } : {}), ...this.settings.env,
     });
     await child.ready(/listening on \d+/);
     return child;
@@ -70,10 +72,22 @@ export class Cluster {
     await this.instances.find((i) => i.id === id)!.child.stop("SIGKILL");
   }
 
-  /** Starts a killed instance again on its port. */
+  /**
+   * Starts a killed instance again on its port (nginx knows it by that port). The port can be busy
+   * for a moment: another process on this machine probing for a free port listens on it briefly
+   * (seen once in the full suite: EADDRINUSE, presumably such a probe), so a few attempts are made.
+   */
   async revive(id: string): Promise<void> {
     const entry = this.instances.find((i) => i.id === id)!;
-    entry.child = await this.#instance(id, entry.port);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        entry.child = await this.#instance(id, entry.port);
+        return;
+      } catch (e) {
+        if (attempt >= 10 || !/EADDRINUSE/.test((e as Error).message)) throw e;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
   }
 
   async stop(): Promise<void> {

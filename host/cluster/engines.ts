@@ -53,13 +53,16 @@ export async function startPostgres(options: { durable?: boolean; maxConnections
   return engine;
 }
 
-/** Redis without persistence (its state is presence, which the instances rebuild). */
+/**
+ * Redis with its append-only file, fsynced every second: presence the instances would rebuild, but
+ * the sessions ended by a logout must outlive a restart (else a revoked session would be good again).
+ */
 export async function startRedis(): Promise<Engine> {
   const bin = program("redis-server", ["/usr/bin/redis-server"], "redis-server");
   const dir = mkdtempSync(join(tmpdir(), "fleet-redis-"));
   const port = await freePort();
   const launch = async () => {
-    const child = new Child("redis", bin, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--maxclients", "10000"]);
+    const child = new Child("redis", bin, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", dir, "--maxclients", "10000"]);
     await child.ready(/Ready to accept connections/);
     return child;
   };

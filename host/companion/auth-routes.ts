@@ -3,14 +3,25 @@
 // page can drive the API or read the live feed). /api/session and /api/login are the way in.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { FailureLimiter, sameOrigin, SESSION_COOKIE, type Sessions } from "./auth.js";
+import { type Limiter, sameOrigin, SESSION_COOKIE, type Sessions } from "./auth.js";
 import { loginBody } from "./schemas.js";
 
 const problem = (code: string, message: string) => ({ error: { code, message } });
 const OPEN_ROUTES = new Set(["/api/session", "/api/login"]);
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function authRoutes(app: FastifyInstance, sessions: Sessions, limiter: FailureLimiter, secureCookie: boolean): void {
+interface Unavailable { status: number; code: string; message: string }
+/** The cluster could not record or tell whether a session ended (Redis away): 503, never a guess. */
+const unavailable = (e: unknown): Unavailable => {
+  const error = e as Partial<Unavailable> & Error;
+  return { status: error.status ?? 503, code: error.code ?? "CLUSTER_UNAVAILABLE", message: error.message };
+};
+
+async function sessionOf(sessions: Sessions, id: string | undefined): Promise<Awaited<ReturnType<Sessions["valid"]>> | Unavailable> {
+  return sessions.valid(id).catch(unavailable);
+}
+
+export function authRoutes(app: FastifyInstance, sessions: Sessions, limiter: Limiter, secureCookie: boolean): void {
   const setCookie = (reply: FastifyReply, id: string) =>
     reply.setCookie(SESSION_COOKIE, id, { path: "/", httpOnly: true, sameSite: "strict", secure: secureCookie });
 
@@ -21,7 +32,8 @@ export function authRoutes(app: FastifyInstance, sessions: Sessions, limiter: Fa
       return reply.code(403).send(problem("CROSS_ORIGIN", "requests from another site are refused"));
     }
     if (OPEN_ROUTES.has(path)) return;
-    const session = sessions.get(request.cookies[SESSION_COOKIE]);
+    const session = await sessionOf(sessions, request.cookies[SESSION_COOKIE]);
+    if (session !== null && "status" in session) return reply.code(session.status).send(problem(session.code, session.message));
     if (session === null) return reply.code(401).send(problem("LOGIN_REQUIRED", "log in first: POST /api/login"));
     if (!SAFE_METHODS.has(request.method) && !sessions.csrfMatches(session, request.headers["x-csrf-token"])) {
       return reply.code(403).send(problem("CSRF", "X-CSRF-Token is missing or wrong"));
@@ -30,7 +42,9 @@ export function authRoutes(app: FastifyInstance, sessions: Sessions, limiter: Fa
 
   /** Whether the caller has a session; in development mode one is handed out here, without a login. */
   app.get("/api/session", async (request: FastifyRequest, reply) => {
-    let session = sessions.get(request.cookies[SESSION_COOKIE]);
+    const found = await sessionOf(sessions, request.cookies[SESSION_COOKIE]);
+    if (found !== null && "status" in found) return reply.code(found.status).send(problem(found.code, found.message));
+    let session = found;
     if (session === null && sessions.open) {
       const created = sessions.create();
       setCookie(reply, created.id);
@@ -40,9 +54,9 @@ export function authRoutes(app: FastifyInstance, sessions: Sessions, limiter: Fa
   });
 
   app.post<{ Body: { token: string } }>("/api/login", { schema: { body: loginBody } }, async (request, reply) => {
-    if (limiter.blocked(request.ip)) return reply.code(429).send(problem("TOO_MANY_FAILURES", "too many failed logins: wait a minute"));
+    if (await limiter.blocked(request.ip)) return reply.code(429).send(problem("TOO_MANY_FAILURES", "too many failed logins: wait a minute"));
     if (!sessions.checkOperator(request.body.token)) {
-      limiter.fail(request.ip);
+      await limiter.fail(request.ip);
       return reply.code(401).send(problem("BAD_TOKEN", "not the operator token"));
     }
     const created = sessions.create();
@@ -51,8 +65,9 @@ export function authRoutes(app: FastifyInstance, sessions: Sessions, limiter: Fa
   });
 
   app.post("/api/logout", async (request, reply) => {
-    sessions.end(request.cookies[SESSION_COOKIE]);
     reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    const failed = await sessions.end(request.cookies[SESSION_COOKIE]).then(() => null, unavailable);
+    if (failed !== null) return reply.code(failed.status).send(problem(failed.code, failed.message));
     return { authenticated: false };
   });
 }

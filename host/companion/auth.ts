@@ -2,13 +2,27 @@
 // cookie) that carries a CSRF token; every request that changes something must send it back in
 // X-CSRF-Token. Without an operator token the server runs in development mode, which it allows on
 // loopback only: there a session is handed out without a login. Failed logins and device
-// authentications are counted per address and refused with 429 beyond a limit.
+// authentications are counted per address and refused with 429 beyond a limit. In a cluster,
+// ended sessions and the failure counts are shared through Redis (cluster-auth.ts).
 
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 export const SESSION_COOKIE = "companion_session";
 
 interface Session { csrf: string; expires: number }
+
+/** Where a cluster's instances record the signed sessions that ended (a logout on any of them). */
+export interface SharedSessions {
+  end(id: string, expires: number): Promise<void>;
+  /** Throws (503) when it cannot tell. */
+  ended(id: string): Promise<boolean>;
+}
+
+/** Failed authentications per key (a client address): this instance's, or a cluster's. */
+export interface Limiter {
+  blocked(key: string): boolean | Promise<boolean>;
+  fail(key: string): void | Promise<void>;
+}
 
 export class Sessions {
   readonly #sessions = new Map<string, Session>();
@@ -18,11 +32,14 @@ export class Sessions {
   readonly #secret: string | undefined;
   /** Signed sessions ended here (their signature stays valid until they expire). */
   readonly #ended = new Map<string, number>();
+  /** A cluster's record of ended sessions (with `secret`): a logout on one instance holds on all. */
+  readonly #shared: SharedSessions | undefined;
 
-  constructor(operatorToken: string | undefined, lifetimeMs = 12 * 3600_000, secret?: string) {
+  constructor(operatorToken: string | undefined, lifetimeMs = 12 * 3600_000, secret?: string, shared?: SharedSessions) {
     this.#operatorHash = operatorToken === undefined ? null : digest(operatorToken);
     this.#lifetimeMs = lifetimeMs;
     this.#secret = secret;
+    this.#shared = secret === undefined ? undefined : shared;
   }
 
   #sign(payload: string): string {
@@ -57,6 +74,13 @@ export class Sessions {
     return session;
   }
 
+  /** The session, if it is good here and was not ended on another instance of the cluster. */
+  async valid(id: string | undefined): Promise<Session | null> {
+    const session = this.get(id);
+    if (session === null || this.#shared === undefined) return session;
+    return (await this.#shared.ended(id!)) ? null : session;
+  }
+
   /** A signed session: "nonce.csrf.expires.signature", checked in constant time. */
   #signed(id: string): Session | null {
     const parts = id.split(".");
@@ -67,11 +91,14 @@ export class Sessions {
     return expires >= Date.now() ? { csrf: parts[1], expires } : null;
   }
 
-  end(id: string | undefined): void {
+  /** Ends a session here, and on every instance of the cluster. */
+  async end(id: string | undefined): Promise<void> {
     if (id === undefined) return;
     this.#sessions.delete(id);
     const signed = this.#secret === undefined ? null : this.#signed(id);
-    if (signed !== null) this.#ended.set(id, signed.expires);
+    if (signed === null) return;
+    this.#ended.set(id, signed.expires);
+    await this.#shared?.end(id, signed.expires);
   }
 
   /** Whether `sent` is the session's CSRF token. */
@@ -87,7 +114,7 @@ export class Sessions {
 }
 
 /** Counts failures per key (an address) in a sliding window; `blocked` once a key has `max` of them. */
-export class FailureLimiter {
+export class FailureLimiter implements Limiter {
   readonly #failures = new Map<string, number[]>();
   readonly #max: number;
   readonly #windowMs: number;

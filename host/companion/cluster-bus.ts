@@ -1,7 +1,10 @@
 // The instances of a cluster, joined through Redis (no relay of our own): which instance holds each
 // device is a key with an expiry that every liveness round refreshes; a command for a device held
 // elsewhere is published to the holder's channel and its reply published back to the asker's; what
-// one instance broadcasts to its dashboards is published once and delivered by every other instance.
+// one instance broadcasts to its dashboards is published once and delivered by every other instance,
+// and only while some other instance has a dashboard open: an instance subscribes to the live
+// channel only while it has dashboards, and the others read the channel's subscriber count
+// (PUBSUB NUMSUB, every `watchPollMs`) to know whether publishing reaches anyone.
 // Newest connection wins: claiming a device returns the previous holder, which is told to close its
 // link, and a holder whose refresh finds another instance's claim closes its own.
 
@@ -42,6 +45,8 @@ export interface ClusterOptions {
   claimTtl?: number;
   /** Ms to wait for a routed command's reply: the command timeout plus this margin. */
   routeMargin?: number;
+  /** Ms between reads of how many instances have dashboards open (500). */
+  watchPollMs?: number;
 }
 
 export class ClusterBus implements Presence {
@@ -55,6 +60,10 @@ export class ClusterBus implements Presence {
   #links!: DeviceLinks;
   #live!: LiveFeed;
   #ttl = 30_000;
+  /** Other instances with a dashboard open, as last read; whether this one is subscribed to LIVE. */
+  #othersWatching = 0;
+  #watching = false;
+  #watchTimer: NodeJS.Timeout | null = null;
   #commandTimeout = 5000;
   #next = 1;
 
@@ -64,6 +73,9 @@ export class ClusterBus implements Presence {
     this.#client = client;
     this.#subscriber = subscriber;
   }
+
+  /** The command client: also for what authentication shares (cluster-auth.ts). */
+  get redis(): RedisClientType { return this.#client; }
 
   /** Connects both clients (commands, and subscriptions) and subscribes; fails if Redis cannot be reached. */
   static async connect(options: ClusterOptions): Promise<ClusterBus> {
@@ -76,7 +88,6 @@ export class ClusterBus implements Presence {
     for (const c of [client, subscriber]) c.on("error", () => bus.stats.redisErrors++);
     await Promise.all([client.connect(), subscriber.connect()]);
     await subscriber.subscribe(INBOX(bus.instance), (text: string) => bus.#inbox(JSON.parse(text) as Inbox));
-    await subscriber.subscribe(LIVE, (text: string) => bus.#relayed(JSON.parse(text) as { from: string; message: Record<string, unknown> | "devices" }));
     return bus;
   }
 
@@ -88,6 +99,9 @@ export class ClusterBus implements Presence {
     this.#commandTimeout = commandTimeout;
     server.links.presence = this;
     server.live.relay = (message) => this.#track(this.#client.publish(LIVE, JSON.stringify({ from: this.instance, message })));
+    server.live.othersWatching = () => this.#othersWatching > 0;
+    server.live.onWatchers = (count) => this.#watch(count > 0);
+    this.#watchTimer = setInterval(() => void this.#countWatchers(), this.#options.watchPollMs ?? 500);
     server.app.addHook("onSend", async (_request, reply) => void reply.header("X-Companion-Instance", this.instance));
   }
 
@@ -161,6 +175,7 @@ export class ClusterBus implements Presence {
 
   /** Waits for the commands in flight (the server's releases), then leaves Redis. */
   async close(): Promise<void> {
+    if (this.#watchTimer !== null) clearInterval(this.#watchTimer);
     await Promise.allSettled([...this.#inFlight]);
     await Promise.allSettled([this.#subscriber.close(), this.#client.close()]);
   }
@@ -178,6 +193,30 @@ export class ClusterBus implements Presence {
         const f = e instanceof CommandFailure ? e : new CommandFailure("FAILED", 500, String(e));
         this.#send(from, { type: "reply", id, ok: false, code: f.code, status: f.status, message: f.message });
       }));
+  }
+
+  /** Subscribes to the live channel while this instance has dashboards, so that the others count it. */
+  #watch(watching: boolean): void {
+    if (watching === this.#watching) return;
+    this.#watching = watching;
+    const change = watching
+      ? this.#subscriber.subscribe(LIVE, (text: string) => this.#relayed(JSON.parse(text) as { from: string; message: Record<string, unknown> | "devices" }))
+      : this.#subscriber.unsubscribe(LIVE);
+    // Redis away: not (un)subscribed after all; the next count tries again
+    this.#track(change.catch((e: unknown) => {
+      if (this.#watching === watching) this.#watching = !watching;
+      throw e;
+    }));
+  }
+
+  async #countWatchers(): Promise<void> {
+    this.#watch(this.#live.size > 0);
+    try {
+      const counts = await this.#client.pubSubNumSub(LIVE);
+      this.#othersWatching = Number(counts[LIVE] ?? 0) - (this.#watching ? 1 : 0);
+    } catch {
+      // Redis away: the last count stands (publishes fail meanwhile anyway)
+    }
   }
 
   #relayed({ from, message }: { from: string; message: Record<string, unknown> | "devices" }): void {

@@ -6,10 +6,12 @@
 import fastifyCookie from "@fastify/cookie";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { apiRoutes, deviceList } from "./api-routes.js";
-import { bearer, FailureLimiter, isLoopback, Sessions } from "./auth.js";
+import { bearer, FailureLimiter, isLoopback, type Limiter, Sessions } from "./auth.js";
+import { ClusterLimiter, ClusterSessions } from "./cluster-auth.js";
 import { authRoutes } from "./auth-routes.js";
 import { dashboardFiles } from "./dashboard.js";
 import type { ClusterBus } from "./cluster-bus.js";
@@ -44,8 +46,14 @@ export interface CompanionOptions<S extends Store = SampleStore> {
   dashboard?: boolean;
   /** pino's log level, or false for none. */
   logLevel?: string | false;
-  /** Failed authentications per address per minute before 429 (10 by default). */
+  /** Failed authentications per address per minute before 429 (10 by default); counted cluster-wide in a cluster. */
   maxFailures?: number;
+  /**
+   * "loopback": a reverse proxy on this machine (nginx) forwards the clients, so a request from a
+   * loopback address takes its client's address from the last X-Forwarded-For entry (the one the
+   * proxy wrote); the rate limiter then counts clients, not the proxy. Off by default.
+   */
+  trustProxy?: "loopback";
 }
 
 /** 200 for /device or /live (with any query), 400 for a target that is not a decodable path, else 404. */
@@ -75,7 +83,7 @@ export class CompanionServer<S extends Store = SampleStore> {
   readonly live: LiveFeed;
   readonly app: FastifyInstance;
   readonly #options: CompanionOptions<S>;
-  readonly #limiter: FailureLimiter;
+  readonly #limiter: Limiter;
 
   constructor(options: CompanionOptions<S>) {
     const host = options.host ?? "127.0.0.1";
@@ -89,9 +97,11 @@ export class CompanionServer<S extends Store = SampleStore> {
     this.links = new DeviceLinks(this.store, {
       changed: () => this.live.devicesChanged(),
       samples: (device, samples) => this.live.broadcast({ type: "samples", device, samples }),
+      watched: () => this.live.watched,
       holding: (devices) => this.credentials.holding(devices),
     }, options.pingInterval ?? 10_000, options.commandTimeout ?? 5000);
-    this.#limiter = new FailureLimiter(options.maxFailures ?? 10);
+    const local = new FailureLimiter(options.maxFailures ?? 10);
+    this.#limiter = options.cluster ? new ClusterLimiter(options.cluster.redis, local, options.maxFailures ?? 10) : local;
     this.app = this.#build();
     options.cluster?.attach(this, options.pingInterval ?? 10_000, options.commandTimeout ?? 5000);
   }
@@ -104,7 +114,10 @@ export class CompanionServer<S extends Store = SampleStore> {
   async start(): Promise<number> {
     await this.app.ready();
     this.#guardUpgrades();
-    await this.app.listen({ port: this.#options.port, host: this.#options.host });
+    // a fleet reconnects all at once (an instance died, the network came back): with Node's default
+    // backlog of 511 the kernel drops the SYNs beyond it and those devices wait for their SYN retry
+    // (1 s, 3 s, 7 s...); 4096 is Linux's usual somaxconn, which caps it anyway
+    await this.app.listen({ port: this.#options.port, host: this.#options.host, backlog: 4096 });
     return this.port;
   }
 
@@ -151,6 +164,9 @@ export class CompanionServer<S extends Store = SampleStore> {
     const app = Fastify({
       logger, bodyLimit: 4096, frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) =>
         reply.code(error.statusCode ?? 400).send({ error: { code: error.code, message: error.message } }), routerOptions: { maxParamLength: 200 }, requestTimeout: 10_000, forceCloseConnections: true, return503OnClosing: true,
+      // only the proxy in front of us (hop 0) is trusted, and only on loopback: what a client wrote
+      // into X-Forwarded-For itself is never believed
+      ...(o.trustProxy === "loopback" ? { trustProxy: (address: string, hop: number) => hop === 0 && isLoopback(address) } : {}),
       ...(o.tls ? { https: { cert: o.tls.cert, key: o.tls.key } } : {}),
     } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
     // JSON only: a cross-site form or a text/plain "simple request" gets 415 instead of reaching a route
@@ -168,7 +184,8 @@ export class CompanionServer<S extends Store = SampleStore> {
     app.register(fastifyCookie);
     app.register(fastifyWebsocket, { options: { maxPayload: 1 << 16 } });
     app.register(async (scope) => {
-      authRoutes(scope, new Sessions(o.operatorToken, undefined, o.sessionSecret), this.#limiter, this.secure);
+      const shared = o.cluster ? new ClusterSessions(o.cluster.redis) : undefined;
+      authRoutes(scope, new Sessions(o.operatorToken, undefined, o.sessionSecret, shared), this.#limiter, this.secure);
       apiRoutes(scope, this);
       this.#deviceRoute(scope);
       scope.get("/live", { websocket: true }, (socket) => this.live.add(socket));
@@ -189,14 +206,28 @@ export class CompanionServer<S extends Store = SampleStore> {
         const token = bearer(request.headers.authorization);
         const device = (request.query as { device?: unknown }).device;
         let failure: ReturnType<typeof refuse> | null = null;
-        if (this.#limiter.blocked(request.ip)) failure = refuse(429, "TOO_MANY_FAILURES", "too many failed authentications: wait a minute");
+        if (await this.#limiter.blocked(request.ip)) failure = refuse(429, "TOO_MANY_FAILURES", "too many failed authentications: wait a minute");
         else if (token === undefined) failure = refuse(401, "DEVICE_TOKEN_REQUIRED", "send Authorization: Bearer <token>");
         else if (typeof device !== "string" || !(await this.credentials.check(device, token))) {
-          this.#limiter.fail(request.ip);
+          await this.#limiter.fail(request.ip);
           failure = refuse(403, "DEVICE_TOKEN_REFUSED", "not this device's token (npm run device -- add ID mints one)");
         }
         if (failure !== null) return reply.code(failure.code).header("Connection", "close").send(failure.body);
       },
-    }, (socket, request) => this.links.attach(request.query.device, socket));
+    }, (socket, request) => {
+      this.#release(request.raw);
+      socket.removeAllListeners("error"); // @fastify/websocket's names the request and reply; attach() adds its own
+      this.links.attach(request.query.device, socket);
+    });
+  }
+
+  /**
+   * Lets the upgrade's HTTP objects go once the link is up: the socket keeps its ServerResponse
+   * (which holds the request, its headers and the upgrade's head) for as long as it lives, about
+   * 2 KB per idle device connection that nothing reads again.
+   */
+  #release(request: IncomingMessage): void {
+    const socket = request.socket as Socket & { _httpMessage?: ServerResponse | null };
+    socket._httpMessage?.detachSocket(socket);
   }
 }

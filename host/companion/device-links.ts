@@ -47,6 +47,8 @@ export interface Presence {
 export interface LinkEvents {
   changed(device: string): void;
   samples(device: string, samples: StoredSample[]): void;
+  /** Whether any dashboard would see them: if not, samples() is not called (nothing built per batch). */
+  watched(): boolean;
   /** Which devices still hold a credential: one revoked is disconnected at the next ping. */
   holding(devices: string[]): Awaitable<Set<string>>;
 }
@@ -216,7 +218,8 @@ export class DeviceLinks {
       if (batch.deviceId !== device) throw new StreamFormatError("STREAM_WRONG_DEVICE", "batch from another device id");
       if (link.boot !== null && batch.bootId !== link.boot) throw new StreamFormatError("STREAM_WRONG_BOOT", "batch of another boot than the hello's");
       if (link.channels > 0 && batch.channels !== link.channels) throw new StreamFormatError("STREAM_WRONG_CHANNELS", "channels differ from the hello's");
-      this.#work(device, link, () => this.#store.add(batch, Date.now()), (result) => this.#stored(device, link, batch, result as { added: number; duplicates: number }));
+      const store = this.#store;
+      this.#work(device, link, () => (store.addGrouped ? store.addGrouped(batch, Date.now()) : store.add(batch, Date.now())), (result) => this.#stored(device, link, batch, result as { added: number; duplicates: number }));
     } catch (e) {
       this.stats.malformed++;
       const code = e instanceof StreamFormatError ? e.code : "STREAM_FAILED";
@@ -231,8 +234,8 @@ export class DeviceLinks {
     this.stats.samples += added;
     this.stats.duplicates += duplicates;
     const last = batch.firstSequence + batch.readings.length - 1;
-    if (batch.readings.length > 0) link.ws.send(JSON.stringify({ type: "ack", boot: batch.bootId, seq: last }));
-    if (added > 0) {
+    if (batch.readings.length > 0) link.ws.send(`{"type":"ack","boot":${batch.bootId},"seq":${last}}`);
+    if (added > 0 && this.#events.watched()) {
       // the new samples are the batch's last `added` (resent duplicates can only lead it)
       const fresh = batch.readings.slice(-added).map((row, k, all) => {
         const at = batch.readings.length - all.length + k;

@@ -2,7 +2,8 @@
 // (devices, new samples, command replies) instead of the dashboard polling the API. Device list
 // updates are coalesced to one per `coalesceMs`; a dashboard that reads too slowly is dropped.
 // In a cluster, `relay` (cluster-bus.ts) carries what this instance broadcasts to the others, and
-// they hand it to their dashboards with deliver().
+// they hand it to their dashboards with deliver(); only while some other instance has a dashboard
+// open (`othersWatching`): with none open anywhere, nothing is built or published per batch.
 
 import type { WebSocket } from "ws";
 
@@ -13,6 +14,10 @@ export class LiveFeed {
   readonly #devices: () => Promise<unknown>;
   /** Set by the cluster: a broadcast or a device list change made here, for the other instances. */
   relay: ((message: Record<string, unknown> | "devices") => void) | null = null;
+  /** Set by the cluster: whether a dashboard is open on another instance. */
+  othersWatching: () => boolean = () => false;
+  /** Set by the cluster: told how many dashboards are open here, on every change. */
+  onWatchers: ((count: number) => void) | null = null;
   readonly #coalesceMs: number;
   #timer: NodeJS.Timeout | null = null;
   /** A change made here is waiting for the coalesced relay to the other instances. */
@@ -25,9 +30,16 @@ export class LiveFeed {
 
   get size(): number { return this.#clients.size; }
 
+  /** Whether any dashboard, here or on another instance, would see a broadcast. */
+  get watched(): boolean { return this.#clients.size > 0 || this.othersWatching(); }
+
   add(ws: WebSocket): void {
     this.#clients.add(ws);
-    ws.on("close", () => this.#clients.delete(ws));
+    this.onWatchers?.(this.#clients.size);
+    ws.on("close", () => {
+      this.#clients.delete(ws);
+      this.onWatchers?.(this.#clients.size);
+    });
     ws.on("error", () => undefined);
     ws.on("message", () => ws.close(1008, "READ_ONLY: the live feed takes no messages"));
     void this.#devices().then((devices) => this.#send(ws, { type: "devices", devices }), () => undefined);
@@ -35,7 +47,7 @@ export class LiveFeed {
 
   /** The device list changed: every dashboard gets it, at most once per coalescing period. */
   devicesChanged(relayed = false): void {
-    if (!relayed && this.relay !== null) this.#mustRelay = true;
+    if (!relayed && this.relay !== null && this.othersWatching()) this.#mustRelay = true;
     if (this.#timer !== null || (this.#clients.size === 0 && !this.#mustRelay)) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
@@ -46,7 +58,7 @@ export class LiveFeed {
   }
 
   broadcast(message: Record<string, unknown>): void {
-    this.relay?.(message);
+    if (this.othersWatching()) this.relay?.(message);
     this.deliver(message);
   }
 

@@ -50,12 +50,16 @@ export function readSettings(env: Env): StartSettings {
     }
   }
   const days = whole(env, "COMPANION_RETENTION_DAYS", 0, 0, 36_500);
+  const proxy = env.COMPANION_TRUST_PROXY?.trim() || undefined;
+  if (proxy !== undefined && proxy !== "loopback") {
+    throw new SettingsError("BAD_SETTING", `COMPANION_TRUST_PROXY=${proxy.slice(0, 40)}: only "loopback" (a reverse proxy on this machine), or unset`);
+  }
   return {
     server: {
       port: whole(env, "PORT", 8080, 0, 65535), host, database: env.COMPANION_DB || "data/companion.db", operatorToken, tls,
       retention: { maxSamples: whole(env, "COMPANION_RETENTION", 100_000, 1, 100_000_000), ...(days > 0 ? { maxAgeMs: days * 86_400_000 } : {}) },
       pingInterval: whole(env, "COMPANION_PING_SECONDS", 10, 1, 3600) * 1000,
-      logLevel: env.LOG_LEVEL || "warn",
+      logLevel: env.LOG_LEVEL || "warn", trustProxy: proxy,
     },
     devices: whole(env, "DEVICES", 3, 0, 50),
   };

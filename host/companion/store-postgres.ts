@@ -1,12 +1,13 @@
 // Samples in PostgreSQL, for a cluster of companion instances: the same tables and semantics as
-// SQLite's store (store.ts). A batch is one statement, so one round trip: data-modifying CTEs
-// record the device and the boot, insert every new sample in one multi-row INSERT (from arrays),
-// raise the boot's highest sequence and trim retention; the statement commits on its own, and the
-// promise settles only after that commit, which is when the batch may be acknowledged.
+// SQLite's store (store.ts). Batches that arrive together, from many devices, are one statement, so
+// one round trip and one commit (group-commit.ts): data-modifying CTEs record the devices and boots,
+// insert every new sample in one multi-row INSERT (from arrays), raise each boot's highest sequence
+// and trim retention; each batch's promise settles only after that commit, which is when it may be acknowledged.
 
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import postgres, { type Sql } from "postgres";
 import type { Batch } from "../../firmware/app/stream-format.js";
+import { GroupCommit } from "./group-commit.js";
 import { migrate } from "./migrations-postgres.js";
 import type { Credentials, DeviceRow, Hello, Retention, Store, StoredSample } from "./store-types.js";
 
@@ -55,6 +56,11 @@ export class PostgresStore implements Store {
   readonly sql: Sql;
   readonly credentials: Credentials;
   readonly #retention: Retention;
+  /** Batches of many devices in one statement and one commit (group-commit.ts). */
+  readonly #groups = new GroupCommit((items: { batch: Batch; now: number }[]) => this.#writeGroup(items), (item) => item.batch.deviceId);
+
+  /** Statements written and batches in them (a group per statement). */
+  get groupStats() { return this.#groups.stats; }
 
   constructor(sql: Sql, retention: Retention) {
     this.sql = sql;
@@ -78,32 +84,67 @@ export class PostgresStore implements Store {
     return row === undefined ? null : { channels: JSON.parse(row.channels), units: JSON.parse(row.units), commands: JSON.parse(row.commands) };
   }
 
-  async add(batch: Batch, now: number): Promise<{ added: number; duplicates: number }> {
-    const { deviceId: device, bootId: boot, firstSequence: first } = batch;
-    const n = batch.readings.length;
-    const seqs = batch.readings.map((_, k) => first + k);
-    const times = batch.timestamps.slice(0, n);
-    const vals = batch.readings.map((row) => JSON.stringify(row.map((v) => (Number.isFinite(v) ? v : null))));
-    const last = n > 0 ? first + n - 1 : -1;
+  /** Settles once the batch's group (group-commit.ts: the batches of other devices that came meanwhile) is committed. */
+  add(batch: Batch, now: number): Promise<{ added: number; duplicates: number }> {
+    return this.#groups.add({ batch, now });
+  }
+
+  /**
+   * One statement, so one round trip and one commit, for the batches of many devices (each device at
+   * most once). Every CTE sees the tables as they were before the statement: a boot's max_seq is its
+   * highest sequence stored by earlier statements, and the trims reach only rows of earlier ones.
+   * Rows are locked in device order, so two groups in flight never wait on each other in a cycle.
+   * The arrays are only ever joined to tables (by their keys), never to each other: a prepared
+   * statement's plan cannot know their lengths, and a nested loop over two of them would grow with
+   * the square of the group.
+   */
+  async #writeGroup(items: { batch: Batch; now: number }[]): Promise<{ added: number; duplicates: number }[]> {
+    const sorted = [...items].sort((a, b) => (a.batch.deviceId < b.batch.deviceId ? -1 : 1));
+    const dev: string[] = [], boot: number[] = [], dropped: number[] = [], last: number[] = [], size: number[] = [];
+    const rdev: string[] = [], rboot: number[] = [], seq: number[] = [], t: number[] = [], vals: string[] = [];
+    for (const { batch } of sorted) {
+      const n = batch.readings.length;
+      dev.push(batch.deviceId); boot.push(batch.bootId); dropped.push(batch.dropped); size.push(n);
+      last.push(n > 0 ? batch.firstSequence + n - 1 : -1);
+      batch.readings.forEach((row, r) => {
+        rdev.push(batch.deviceId); rboot.push(batch.bootId); seq.push(batch.firstSequence + r); t.push(batch.timestamps[r]);
+        vals.push(JSON.stringify(row.map((v) => (Number.isFinite(v) ? v : null))));
+      });
+    }
+    const now = Math.max(...items.map((i) => i.now));
     const keep = this.#retention.maxSamples ?? null;
     const oldest = this.#retention.maxAgeMs === undefined ? null : now - this.#retention.maxAgeMs;
-    // every CTE sees the table as it was before the statement: `held` is the boot's highest sequence
-    // stored by earlier batches, and the trims reach only rows of earlier batches
-    const [row] = await this.sql<{ added: number }[]>`
-      WITH dev AS (INSERT INTO devices (id, first_seen, last_seen) VALUES (${device}, ${now}, ${now})
+    const inserted = await this.sql<{ device: string }[]>`
+      WITH b AS (SELECT * FROM unnest(${dev}::text[], ${boot}::bigint[], ${dropped}::bigint[], ${last}::bigint[], ${size}::int[])
+          AS b(device, boot, dropped, last, n)),
+        dev AS (INSERT INTO devices (id, first_seen, last_seen) SELECT device, ${now}, ${now} FROM b ORDER BY device
           ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen),
-        held AS (SELECT COALESCE((SELECT max_seq FROM boots WHERE device = ${device} AND boot = ${boot}), -1) AS max_seq),
-        bt AS (INSERT INTO boots (device, boot, dropped, max_seq, first_seen) VALUES (${device}, ${boot}, ${batch.dropped}, ${last}, ${now})
+        bt AS (INSERT INTO boots (device, boot, dropped, max_seq, first_seen) SELECT device, boot, dropped, last, ${now} FROM b ORDER BY device
           ON CONFLICT (device, boot) DO UPDATE SET dropped = GREATEST(boots.dropped, excluded.dropped), max_seq = GREATEST(boots.max_seq, excluded.max_seq)),
         ins AS (INSERT INTO samples (device, boot, seq, t, received, vals)
-          SELECT ${device}, ${boot}, r.seq, r.t, ${now}, r.vals
-          FROM unnest(${seqs}::bigint[], ${times}::float8[], ${vals}::text[]) AS r(seq, t, vals), held WHERE r.seq > held.max_seq
-          ON CONFLICT (device, boot, seq) DO NOTHING RETURNING 1),
-        by_count AS (DELETE FROM samples WHERE ${keep}::bigint IS NOT NULL AND device = ${device} AND id <= (SELECT id FROM samples
-          WHERE device = ${device} ORDER BY id DESC LIMIT 1 OFFSET GREATEST(${keep}::bigint - ${n}, 0))),
-        by_age AS (DELETE FROM samples WHERE ${oldest}::float8 IS NOT NULL AND device = ${device} AND received < ${oldest}::float8)
-      SELECT (SELECT COUNT(*) FROM ins)::int AS added`;
-    return { added: row.added, duplicates: n - row.added };
+          SELECT r.device, r.boot, r.seq, r.t, ${now}, r.vals
+          FROM unnest(${rdev}::text[], ${rboot}::bigint[], ${seq}::bigint[], ${t}::float8[], ${vals}::text[]) AS r(device, boot, seq, t, vals)
+          LEFT JOIN boots bo ON bo.device = r.device AND bo.boot = r.boot WHERE r.seq > COALESCE(bo.max_seq, -1)
+          ORDER BY r.device, r.seq
+          ON CONFLICT (device, boot, seq) DO NOTHING RETURNING device),
+        -- retention by count, as SQLite's: each device keeps its newest keep rows, so of its earlier rows
+        -- keep - fresh stay (fresh: the batch's samples above the boot's highest, which are the ones inserted).
+        -- A device whose boots cannot hold that many rows (at most max_seq + 1 each) is skipped without a scan.
+        fresh AS (SELECT b.device, GREATEST(${keep}::bigint - GREATEST(0, LEAST(b.n, b.last - COALESCE(bo.max_seq, -1))), 0) AS stay
+          FROM b LEFT JOIN boots bo ON bo.device = b.device AND bo.boot = b.boot WHERE ${keep}::bigint IS NOT NULL),
+        cut AS (SELECT f.device, c.id FROM fresh f CROSS JOIN LATERAL (SELECT id FROM samples WHERE device = f.device
+            ORDER BY id DESC LIMIT 1 OFFSET f.stay) c
+          WHERE (SELECT COALESCE(SUM(max_seq + 1), 0) FROM boots WHERE device = f.device) > f.stay),
+        by_count AS (DELETE FROM samples s USING cut WHERE s.device = cut.device AND s.id <= cut.id),
+        by_age AS (DELETE FROM samples s USING b WHERE ${oldest}::float8 IS NOT NULL AND s.device = b.device AND s.received < ${oldest}::float8)
+      SELECT device FROM ins`;
+    // data-modifying CTEs run to completion whether or not they are read; what ins returns is counted here
+    const added = new Map<string, number>();
+    for (const { device } of inserted) added.set(device, (added.get(device) ?? 0) + 1);
+    return items.map(({ batch }) => {
+      const n = added.get(batch.deviceId) ?? 0;
+      return { added: n, duplicates: batch.readings.length - n };
+    });
   }
 
   async devices(): Promise<DeviceRow[]> {

@@ -33,6 +33,8 @@ export interface Store {
   describe(device: string): Awaitable<Hello | null>;
   /** Stores a batch; settles once committed. Samples at or below the boot's highest stored sequence are duplicates. */
   add(batch: Batch, now: number): Awaitable<{ added: number; duplicates: number }>;
+  /** As add(), written together with the batches of other devices that arrive meanwhile (group commit), where add() does not already. */
+  addGrouped?(batch: Batch, now: number): Promise<{ added: number; duplicates: number }>;
   devices(): Awaitable<DeviceRow[]>;
   range(device: string, limit?: number, from?: number, to?: number): Awaitable<StoredSample[]>;
   recent(device: string, limit?: number): Awaitable<StoredSample[]>;

@@ -6,6 +6,7 @@
 import Database from "better-sqlite3";
 import type { Batch } from "../../firmware/app/stream-format.js";
 import { CredentialStore } from "./credentials.js";
+import { GroupCommit } from "./group-commit.js";
 import type { DeviceRow, Hello, Retention, Store, StoredSample } from "./store-types.js";
 
 export type { DeviceRow, Hello, Retention, StoredSample } from "./store-types.js";
@@ -39,6 +40,14 @@ export class SampleStore implements Store {
   readonly db: Database.Database;
   readonly credentials: CredentialStore;
   readonly #retention: Retention;
+  /** Written at the end of the event loop's turn (setImmediate): what arrived in the turn goes together. */
+  readonly #groups = new GroupCommit((items: { batch: Batch; now: number }[]) => {
+    try {
+      return Promise.resolve(this.db.transaction(() => items.map((i) => this.#add(i.batch, i.now)))());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }, (item) => item.batch.deviceId, 5000, 1, setImmediate);
   /** Prepared once: every batch runs them. */
   readonly #sql: Record<string, Database.Statement>;
 
@@ -89,21 +98,35 @@ export class SampleStore implements Store {
    * duplicates: they are skipped, so a sample that retention deleted never comes back.
    */
   add(batch: Batch, now: number): { added: number; duplicates: number } {
+    return this.db.transaction(() => this.#add(batch, now))();
+  }
+
+  /**
+   * The batches that arrive in one turn of the event loop, from any devices, in one transaction
+   * (group-commit.ts): one commit, so one WAL sync, for all of them instead of one each. Settles
+   * once committed; a failed transaction fails each of its batches.
+   */
+  /** Transactions written by addGrouped and batches in them. */
+  get groupStats() { return this.#groups.stats; }
+
+  addGrouped(batch: Batch, now: number): Promise<{ added: number; duplicates: number }> {
+    return this.#groups.add({ batch, now });
+  }
+
+  #add(batch: Batch, now: number): { added: number; duplicates: number } {
     let added = 0;
     const { deviceId: device, bootId: boot } = batch;
-    this.db.transaction(() => {
-      this.seen(device, now);
-      this.#sql.boot.run(device, boot, batch.dropped, now);
-      const held = (this.#sql.maxSeq.get(device, boot) as { max_seq: number }).max_seq;
-      batch.readings.forEach((row, k) => {
-        const seq = batch.firstSequence + k;
-        if (seq <= held) return;
-        const values = JSON.stringify(row.map((v) => (Number.isFinite(v) ? v : null)));
-        added += this.#sql.insert.run(device, boot, seq, batch.timestamps[k], now, values).changes;
-      });
-      if (batch.readings.length > 0) this.#sql.setMaxSeq.run(batch.firstSequence + batch.readings.length - 1, device, boot);
-      this.#trim(device, now);
-    })();
+    this.seen(device, now);
+    this.#sql.boot.run(device, boot, batch.dropped, now);
+    const held = (this.#sql.maxSeq.get(device, boot) as { max_seq: number }).max_seq;
+    batch.readings.forEach((row, k) => {
+      const seq = batch.firstSequence + k;
+      if (seq <= held) return;
+      const values = JSON.stringify(row.map((v) => (Number.isFinite(v) ? v : null)));
+      added += this.#sql.insert.run(device, boot, seq, batch.timestamps[k], now, values).changes;
+    });
+    if (batch.readings.length > 0) this.#sql.setMaxSeq.run(batch.firstSequence + batch.readings.length - 1, device, boot);
+    this.#trim(device, now);
     return { added, duplicates: batch.readings.length - added };
   }
 

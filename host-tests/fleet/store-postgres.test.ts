@@ -1,0 +1,74 @@
+// The PostgreSQL store on a real PostgreSQL (started for the test, as its own user): batches of many
+// devices that arrive together are written in one statement (group commit) with the same semantics
+// as one at a time: resent samples are duplicates, retention keeps each device's newest, and a
+// failed group fails each of its batches.
+
+import assert from "node:assert/strict";
+import type { Batch } from "../../firmware/app/stream-format.js";
+import { type Engine, startPostgres } from "../../host/cluster/engines.js";
+import { openPostgresStore, type PostgresStore } from "../../host/companion/store-postgres.js";
+
+const batch = (device: string, boot: number, first: number, n: number, dropped = 0): Batch => ({
+  deviceId: device, channels: 1, bootId: boot, firstSequence: first, dropped,
+  timestamps: Array.from({ length: n }, (_, i) => 1000 * (first + i)), readings: Array.from({ length: n }, (_, i) => [first + i]),
+});
+
+describe("The PostgreSQL store, batches of many devices committed together", function () {
+  this.timeout(60_000);
+  let pg: Engine;
+  let store: PostgresStore;
+  before(async function () {
+    pg = await startPostgres({ durable: false });
+    store = await openPostgresStore(pg.url, { maxSamples: 6 }, 4);
+  });
+  after(async function () {
+    await store?.close();
+    await pg?.stop();
+  });
+
+  it("writes 200 devices' batches sent at once in fewer statements than batches, each stored once", async function () {
+    const before = store.groupStats.writes;
+    const results = await Promise.all(Array.from({ length: 200 }, (_, d) => store.add(batch(`g-${d}`, 7, 0, 3), Date.now())));
+    assert.deepEqual(new Set(results.map((r) => `${r.added}/${r.duplicates}`)), new Set(["3/0"]));
+    const writes = store.groupStats.writes - before;
+    assert.ok(writes < 200 && writes >= 1, `${writes} statements for 200 batches`);
+    for (const d of [0, 99, 199]) assert.deepEqual((await store.boot(`g-${d}`, 7)).map((s) => s.seq), [0, 1, 2]);
+    assert.equal((await store.devices()).filter((r) => r.id.startsWith("g-")).length, 200);
+  });
+
+  it("counts resent samples as duplicates, in a group as alone, and raises each boot's highest sequence and drops", async function () {
+    const results = await Promise.all([store.add(batch("dup-a", 1, 0, 4), Date.now()), store.add(batch("dup-b", 1, 0, 2), Date.now())]);
+    assert.deepEqual(results, [{ added: 4, duplicates: 0 }, { added: 2, duplicates: 0 }]);
+    const again = await Promise.all([store.add(batch("dup-a", 1, 2, 4, 3), Date.now()), store.add(batch("dup-b", 1, 0, 2), Date.now()),
+      store.add(batch("dup-c", 1, 0, 1), Date.now())]);
+    assert.deepEqual(again, [{ added: 2, duplicates: 2 }, { added: 0, duplicates: 2 }, { added: 1, duplicates: 0 }]);
+    assert.deepEqual((await store.boot("dup-a", 1)).map((s) => s.seq), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(await store.drops("dup-a"), [{ boot: 1, dropped: 3 }]);
+  });
+
+  it("keeps each device's newest samples (retention 6) when several devices' batches share a statement", async function () {
+    for (let round = 0; round < 4; round++) {
+      await Promise.all(["keep-a", "keep-b", "keep-c"].map((d) => store.add(batch(d, 2, round * 3, 3), Date.now())));
+    }
+    for (const d of ["keep-a", "keep-b", "keep-c"]) assert.deepEqual((await store.boot(d, 2)).map((s) => s.seq), [6, 7, 8, 9, 10, 11], d);
+    // a second boot counts towards the same device's 6
+    await store.add(batch("keep-a", 3, 0, 2), Date.now());
+    assert.deepEqual((await store.recent("keep-a")).map((s) => `${s.boot}:${s.seq}`).sort(), ["2:10", "2:11", "2:8", "2:9", "3:0", "3:1"]);
+  });
+
+  it("keeps two batches of one device out of one statement: the second waits for the next and sees the first", async function () {
+    const [first, second] = await Promise.all([store.add(batch("twice", 4, 0, 3), Date.now()), store.add(batch("twice", 4, 0, 5), Date.now())]);
+    assert.deepEqual(first, { added: 3, duplicates: 0 });
+    assert.deepEqual(second, { added: 2, duplicates: 3 });
+  });
+
+  it("fails every batch of a group while PostgreSQL is away (none acknowledged), and stores them all once it is back", async function () {
+    const back = pg.restart(false, 3000); // fast shutdown, 3 s away, started again
+    await new Promise((r) => setTimeout(r, 1500));
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, (_, d) => store.add(batch(`away-${d}`, 5, 0, 1), Date.now())));
+    assert.deepEqual(outcomes.map((o) => o.status), Array(5).fill("rejected"));
+    await back;
+    const retried = await Promise.all(Array.from({ length: 5 }, (_, d) => store.add(batch(`away-${d}`, 5, 0, 1), Date.now())));
+    assert.deepEqual(retried, Array(5).fill({ added: 1, duplicates: 0 }));
+  });
+});
