@@ -5,11 +5,6 @@ import type { Xor } from "../platform.js";
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** Byte i (0..3) of a mask key held as a 32-bit number, first byte most significant. */
-export function keyByte(key: number, i: number): number {
-  return (key >>> (24 - 8 * i)) & 0xff;
-}
-
 /**
  * XORs bytes[start, end) with the key, starting at key byte `phase` (the payload offset mod 4, so
  * a frame masked in pieces comes out as if masked whole). `words`, when given, must view the same

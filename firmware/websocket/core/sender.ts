@@ -235,9 +235,10 @@ export class FrameSender {
     const words = this.words;
     const n = data.length;
     const option = words[W_TX_FRAGMENT_OPTION];
+    // a queued close has left the open state already: the state word covers it
     if (n > 125 || n + 6 > room || this.#data !== null || this.#ping !== null || words[W_TX_PONG] !== 0
-      || words[W_TX_CLOSE] !== TX_CLOSE_NONE || words[W_TX_OPCODE] >= TX_MORE
-      || (words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN || (option !== 0 && n > option)) return 0;
+      || words[W_TX_OPCODE] >= TX_MORE || (words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN
+      || (option !== 0 && n > option)) return 0;
     return this.smallFrame(data, 0, n, 0x80 | OPCODE_BINARY);
   }
 
