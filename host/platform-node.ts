@@ -1,10 +1,23 @@
-// The platform on Node: node:crypto for SHA-1 and for random bits, drawn in batches.
+// The platform on Node: node:crypto for SHA-1 and for random bits, drawn in batches, and an xor
+// with Moddable's Logical.xor contract, so that the host runs the paths a board runs.
 
 import { createHash, randomFillSync } from "node:crypto";
+import { applyMask } from "../firmware/websocket/core/mask.js";
 import type { Platform } from "../firmware/websocket/platform.js";
 
 const pool = new Uint32Array(256);
 let next = pool.length;
+
+/** dst ^= src repeated over the whole of dst; a 4-byte src (a mask key) a word at a time. */
+function xor(dst: Uint8Array, src: Uint8Array): void {
+  if (src.length === 4) {
+    const from = dst.byteOffset & ~3;
+    const words = new Uint32Array(dst.buffer, from, (dst.buffer.byteLength - from) >> 2);
+    applyMask(dst, words, 0, dst.length, ((src[0] << 24) | (src[1] << 16) | (src[2] << 8) | src[3]) >>> 0, 0);
+    return;
+  }
+  for (let i = 0; i < dst.length; i++) dst[i] ^= src[i % src.length];
+}
 
 export const nodePlatform: Platform = Object.freeze({
   sha1(data: Uint8Array): Uint8Array {
@@ -17,4 +30,5 @@ export const nodePlatform: Platform = Object.freeze({
     }
     return pool[next++];
   },
+  xor,
 });

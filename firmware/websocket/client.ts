@@ -59,6 +59,8 @@ export type ClientState = "connecting" | "open" | "closing" | "closed" | "waitin
 export const ClientStates = Object.freeze({ CONNECTING: "connecting", OPEN: "open", CLOSING: "closing", CLOSED: "closed",
   WAITING: "waiting" } as const);
 
+/** Compared with on every send: under XS a string literal is a new string each time it is evaluated (24 chunk bytes). */
+const OPEN = ClientStates.OPEN;
 const NO_RETRY_STATUS = [401, 403, 404];
 
 export class WebSocketClient {
@@ -91,7 +93,7 @@ export class WebSocketClient {
 
   /** Accepts a message (true), or refuses it (false): not open, or the queue is full (then onDrain). */
   send(data: string | Uint8Array): boolean {
-    return this.#state === "open" && this.#session !== null && this.#session.send(data);
+    return this.#state === OPEN && this.#session !== null && this.#session.send(data);
   }
 
   /**
@@ -100,11 +102,11 @@ export class WebSocketClient {
    * not open or the queue is full (then onDrain): backpressure per piece.
    */
   sendPiece(data: Uint8Array, final: boolean, binary = true): boolean {
-    return this.#state === "open" && this.#session !== null && this.#session.sendPiece(data, binary, final);
+    return this.#state === OPEN && this.#session !== null && this.#session.sendPiece(data, binary, final);
   }
 
   ping(payload?: Uint8Array): void {
-    if (this.#state === "open") this.#session?.ping(payload);
+    if (this.#state === OPEN) this.#session?.ping(payload);
   }
 
   /** Closes for good: no reconnection follows. */
@@ -187,7 +189,7 @@ export class WebSocketClient {
   #newSession(): Session {
     const o = this.#options;
     this.#session = new Session({
-      role: "client", random: o.platform.random32, timers: o.network.timers, closesFirst: false, ...connectionSettings(o),
+      role: "client", random: o.platform.random32, xor: o.platform.xor, timers: o.network.timers, closesFirst: false, ...connectionSettings(o),
     }, {
       onMessage: o.onMessage, onPiece: o.onPiece, onPong: o.onPong,
       onError: (p) => this.#report(p, p.status),

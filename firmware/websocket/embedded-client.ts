@@ -14,6 +14,9 @@ import { resolveHost } from "./resolve.js";
 import { Session } from "./session.js";
 import { IncomingPieces } from "./embedded-pieces.js";
 
+/** Compared with on every read: under XS a string literal is a new string each time it is evaluated. */
+const BUFFER = "buffer";
+
 type ByteBuffer = ArrayBuffer | Uint8Array;
 
 export interface WebSocketClientOptions {
@@ -95,7 +98,7 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
 
     /** Bytes of the current piece: all of them, `count` at most, or into `buffer` (then how many). */
     read(count?: number | Uint8Array): ArrayBuffer | number | undefined {
-      if (this.format === "buffer") return this.#incoming.read(count);
+      if (this.format === BUFFER) return this.#incoming.read(count);
       const byte = this.#incoming.read(1) as ArrayBuffer | undefined; // "number": the next byte
       return byte === undefined ? undefined : new Uint8Array(byte)[0];
     }

@@ -14,7 +14,7 @@ export interface SocketCallbacks {
 export interface TcpSocket {
   /** Reads exactly buffer.byteLength queued bytes into it; throws when fewer are queued. */
   read(buffer: Uint8Array): number | undefined | void;
-  /** Writes all of bytes or throws ("would block"); returns the room left. */
+  /** Writes all of bytes or throws ("would block"); returns the room left. The bytes are copied before it returns (lwIP's TCP_WRITE_FLAG_COPY): a direct payload is unmasked again right after. */
   write(bytes: Uint8Array): number | undefined | void;
   close(): void;
 }

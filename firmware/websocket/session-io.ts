@@ -5,7 +5,7 @@
 import type { Connection } from "./core/connection.js";
 import { HandlerErrors } from "./core/errors.js";
 import { INPUT_START, STATE_CLOSED, STATE_MASK, STATE_OPEN, W_CONN_INPUT_SIZE, W_CONN_OUTPUT_START, W_CONN_STATE,
-  W_TX_PONG } from "./core/layout.js";
+  W_TX_DIRECT, W_TX_PONG } from "./core/layout.js";
 import type { HandshakeIo } from "./handshake-io.js";
 import type { TcpSocket } from "./io.js";
 import { SendQueue } from "./send-queue.js";
@@ -141,6 +141,8 @@ export abstract class SessionIo extends SendQueue {
       for (;;) {
         let n = this.pending;
         if (n === 0) {
+          // the rest of a direct frame's payload first, straight from the app's data
+          if (conn.words[W_TX_DIRECT] !== 0 && !this.writeDirect(conn)) break;
           if (this.queue.length > 0 && conn.canSend) this.sendNext(conn);
           n = this.pending = conn.encodeNext(this.room);
           if (n === 0) break;
@@ -159,6 +161,27 @@ export abstract class SessionIo extends SendQueue {
       if (this.options.closesFirst || conn.closeInitiator === "failure") this.drop();
       else this.armCloseTimer();
     }
+  }
+
+  /** Writes a direct frame's payload (direct-payload.js) as room allows; false when the socket would block. */
+  protected writeDirect(conn: Connection): boolean {
+    const socket = this.socket as TcpSocket;
+    const xor = this.options.xor;
+    while (conn.words[W_TX_DIRECT] !== 0) {
+      const piece = conn.directPiece(this.room, xor);
+      if (piece === null) return false; // too little room: onWritable goes on
+      let room: number;
+      try {
+        room = (socket.write(piece) as number) ?? 0;
+      } catch {
+        conn.directDone(piece, false, xor);
+        this.room = 0;
+        return false;
+      }
+      conn.directDone(piece, true, xor);
+      this.room = room;
+    }
+    return true;
   }
 
   /**

@@ -5,13 +5,16 @@
 // of the opening handshake (handshake-io.js).
 
 import { Connection, type ConnectionHandler } from "./core/connection.js";
-import { INPUT_START, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_PONG } from "./core/layout.js";
+import { INPUT_START, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_DIRECT, W_TX_PONG } from "./core/layout.js";
 import { HandshakeIo } from "./handshake-io.js";
 import type { TcpSocket } from "./io.js";
 import { SessionIo } from "./session-io.js";
 import type { RawReader, SessionHandler, SessionOptions } from "./session-settings.js";
 
 export type { RawReader, SessionHandler, SessionOptions };
+
+/** Payload size from which a binary frame is written from the app's array, not copied: past the one-pass small frames. */
+const DIRECT_FROM = 126;
 
 export class Session extends SessionIo {
   #closeTimer: unknown = null;
@@ -61,7 +64,8 @@ export class Session extends SessionIo {
    */
   open(rest: Uint8Array, start: number, end: number, handler: ConnectionHandler = this.handler): void {
     // the app's handler itself (or the one the owner names): no copy, no hop on the path of every message
-    const conn = new Connection({ ...this.options, handler });
+    // binary frames past the small ones go from the app's data straight to the socket (direct-payload.js)
+    const conn = new Connection({ ...this.options, handler, directFrom: DIRECT_FROM });
     this.conn = conn;
     if (this.raw !== null && this.raw.out.length === 0) this.raw = null; // else when written
     if (end > start) {
@@ -74,16 +78,17 @@ export class Session extends SessionIo {
   }
 
   /**
-   * Accepts a message (see SendQueue.send). The commonest one, small binary data with nothing
-   * waiting, is encoded and written in one pass: an app streaming readings pays for no queue.
+   * Accepts a message (see SendQueue.send). The commonest ones, binary data in one frame with
+   * nothing waiting, are encoded and written in one pass: an app streaming readings pays for no queue.
    */
   override send(data: string | Uint8Array): boolean {
     const conn = this.conn;
-    if (data instanceof Uint8Array && data.length < 126 && conn !== null && this.pending === 0 && this.raw === null
+    if (data instanceof Uint8Array && conn !== null && this.pending === 0 && this.raw === null
       && this.queue.length === 0 && !this.over) {
-      const n = conn.encodeSmall(data, this.room);
+      const n = conn.encodeAtOnce(data, this.room);
       if (n !== 0) {
-        this.write(conn, n);
+        // a payload past the small frames follows its header straight from data; what the socket has no room for, on onWritable
+        if (this.write(conn, n) && conn.words[W_TX_DIRECT] !== 0) this.writeDirect(conn);
         return true;
       }
     }

@@ -8,7 +8,7 @@ import { CLOSE_ABNORMAL, CLOSE_NO_STATUS, MAX_CONTROL_PAYLOAD, MAX_HEADER, OPCOD
 import { UsageErrors, WebSocketUsageError, FrameErrors, type WebSocketProblem } from "./errors.js";
 import { type DataHandler, Receiver } from "./receiver.js";
 import { align4, INITIATOR_SHIFT, STATE_CLOSED, STATE_CLOSING, STATE_OPEN, TX_MORE, W_TX_OPCODE, INPUT_START, STATE_MASK, W_CONN_INPUT_SIZE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START,
-  W_CONN_STATE, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_FRAGMENT_OPTION, W_TX_REMAINING } from "./layout.js";
+  W_CONN_STATE, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_DIRECT, W_TX_DIRECT_FROM, W_TX_FRAGMENT_OPTION, W_TX_REMAINING } from "./layout.js";
 import type { Random32, Xor } from "../platform.js";
 import { UTF8_ACCEPT, utf8Decode, utf8Length, utf8Validate } from "./utf8.js";
 
@@ -39,8 +39,17 @@ export interface ConnectionOptions {
   fragmentSize?: number;
   /** Strong random 32-bit values for mask keys: required on the client side. */
   random?: Random32;
-  /** A native xor (Platform.xor): unmasks the body of large messages a server receives. */
+  /**
+   * A native xor (Platform.xor): unmasks the body of large messages a server receives, and masks a
+   * client's direct payload in place (without it a client's payload is never direct).
+   */
   xor?: Xor;
+  /**
+   * Binary payload from this many bytes on goes from the app's data straight to the transport
+   * (directPiece(), after the header encodeNext() gives); 0 (the default): never, every frame is
+   * whole in the output area. Sessions set it.
+   */
+  directFrom?: number;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -62,7 +71,7 @@ export class Connection extends Receiver {
     const client = options.role === "client";
     if (client && !(options.random instanceof Function)) throw new TypeError("a client needs options.random");
     const streaming = options.streaming === true;
-    const { maxMessage, maxFragments, inputSize, outputSize, fragmentSize } = connectionSizes(options);
+    const { maxMessage, maxFragments, inputSize, outputSize, fragmentSize, directFrom } = connectionSizes(options);
     const messageSize = streaming ? 0 : align4(maxMessage);
     // a client's output area starts 2 bytes past a word (and is 2 bytes shorter): the payload of a
     // small masked frame, after its 6-byte header, then lies on a word and is masked a word at a time
@@ -74,9 +83,10 @@ export class Connection extends Receiver {
     words[W_RX_MAX_MESSAGE] = maxMessage;
     words[W_TX_FRAGMENT_OPTION] = fragmentSize;
     words[W_RX_MAX_FRAGMENTS] = maxFragments;
+    words[W_TX_DIRECT_FROM] = directFrom;
     words[W_CONN_STATE] = STATE_OPEN;
     super(words, streaming ? null : new Uint8Array(words.buffer, INPUT_START + inputSize, messageSize), options.handler,
-      !client, client ? options.random as Random32 : null, client ? null : options.xor ?? null);
+      !client, client ? options.random as Random32 : null, options.xor ?? null);
   }
 
   /** Where a transport reads: memory[inputStart, inputStart + inputSize), then receive(memory, ...). */
@@ -87,7 +97,7 @@ export class Connection extends Receiver {
   /** A send() would be accepted now: open, and no other message being encoded. */
   get canSend(): boolean { return this.state === STATE_OPEN && !this.sending; }
   /** Payload bytes of the message being sent that are not encoded yet. */
-  get sendRemaining(): number { return this.sending ? this.words[W_TX_REMAINING] : 0; }
+  get sendRemaining(): number { return (this.sending ? this.words[W_TX_REMAINING] : 0) + this.words[W_TX_DIRECT]; }
   /** Closed and nothing left to write: the transport may be closed. */
   get done(): boolean { return this.state === STATE_CLOSED && !this.hasOutput; }
 
@@ -214,8 +224,8 @@ export class Connection extends Receiver {
  * servers call it when they are made, so that bad settings fail there and not at the first socket.
  */
 export function connectionSizes(options: Pick<ConnectionOptions, "maxMessage" | "maxFragments" | "streaming" | "inputSize"
-  | "outputSize" | "fragmentSize">): { maxMessage: number; maxFragments: number; inputSize: number; outputSize: number;
-  fragmentSize: number } {
+  | "outputSize" | "fragmentSize" | "directFrom">): { maxMessage: number; maxFragments: number; inputSize: number; outputSize: number;
+  fragmentSize: number; directFrom: number } {
   const streaming = options.streaming === true;
   return {
     // whole messages need a buffer; 0 in streaming mode means no limit
@@ -224,6 +234,7 @@ export function connectionSizes(options: Pick<ConnectionOptions, "maxMessage" | 
     inputSize: align4(size("inputSize", options.inputSize ?? 1460, 1)),
     outputSize: align4(Math.max(size("outputSize", options.outputSize ?? 1460, 0), MAX_HEADER + MAX_CONTROL_PAYLOAD)),
     fragmentSize: size("fragmentSize", options.fragmentSize ?? 0, 0),
+    directFrom: size("directFrom", options.directFrom ?? 0, 0),
   };
 }
 

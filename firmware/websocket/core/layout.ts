@@ -42,7 +42,17 @@ export const W_TX_FRAGMENT = 11;
 /** The fragmentSize option; 0: none. */
 export const W_TX_FRAGMENT_OPTION = 12;
 
-export const STATE_WORDS = 16;
+/** Payload bytes of the frame being sent still to go from the app's data straight to the socket (direct-payload.js); 0: none. */
+export const W_TX_DIRECT = 16;
+/** Where in that data the next of them is. */
+export const W_TX_DIRECT_AT = 17;
+/** A client's key for that frame, its 4 bytes in header order: the native xor's source. */
+export const W_TX_KEY = 18;
+/** Frames with at least this much binary payload go direct; 0: never (the transport writes the output area only). */
+export const W_TX_DIRECT_FROM = 19;
+/** 1 while the piece out is a masked copy in the output area (the app's data was read-only), else 0. */
+export const W_TX_COPIED = 20;
+export const STATE_WORDS = 21;
 
 /** W_TX_CLOSE: nothing to send. */
 export const TX_CLOSE_NONE = 0;

@@ -3,7 +3,8 @@
 
 import type { Xor } from "../platform.js";
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** Uint32Array words read bytes little-endian here (every target we build for): word-wise masking relies on it. */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * XORs bytes[start, end) with the key, starting at key byte `phase` (the payload offset mod 4, so

@@ -7,8 +7,8 @@
 import { MAX_CONTROL_PAYLOAD, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { frameLength, headerLength, headerProblem } from "./frame.js";
-import { CONTROL_AREA, KEY_AREA, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
-import { applyMask, nativeUnmask, type NativeUnmask } from "./mask.js";
+import { CONTROL_AREA, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
+import { applyMask } from "./mask.js";
 import type { Random32, Xor } from "../platform.js";
 import { FrameSender } from "./sender.js";
 import { UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
@@ -58,14 +58,11 @@ export abstract class Receiver extends FrameSender {
   #messageType = 0; // 0 when no data message is open
   #messageLength = 0;
   #utf8 = UTF8_ACCEPT;
-  /** Unmasks a view with the key in KEY_AREA through the platform's native xor; servers only. */
-  readonly #unmask: NativeUnmask | null;
 
   /** `words` holds the layout, and W_RX_MAX_MESSAGE (0: no limit); a server expects masked frames. */
   constructor(words: Uint32Array, message: Uint8Array | null, handler: DataHandler, expectMasked: boolean,
     random: Random32 | null, xor: Xor | null = null) {
-    super(words, random);
-    this.#unmask = xor === null ? null : nativeUnmask(xor, this.memory, KEY_AREA);
+    super(words, random, xor); // nativeMask: a server's unmasks what it receives, a client's what it sends
     this.handler = handler;
     this.#message = message;
     this.#maskBit = expectMasked ? 0x80 : 0;
@@ -100,7 +97,7 @@ export abstract class Receiver extends FrameSender {
         // The piece lies inside a data frame and does not end it: the body of a large message.
         const type = this.#messageType;
         if (this.#maskBit !== 0) {
-          if (view !== undefined && this.#unmask !== null) this.#unmask(view, this.#key, this.#phase);
+          if (view !== undefined && this.nativeMask !== null) this.nativeMask(view, this.#key, this.#phase);
           else applyMask(bytes, bytes === this.memory ? this.words : null, start, end, this.#key, this.#phase);
           this.#phase = (this.#phase + end - start) & 3;
         }

@@ -8,9 +8,10 @@ import { UsageErrors, WebSocketUsageError } from "./errors.js";
 import { encodeClose, encodeControl } from "./control-frame.js";
 import { writeHeader } from "./frame.js";
 import { applyMask } from "./mask.js";
+import { DIRECT_FRAME, DirectPayload } from "./direct-payload.js";
 import { PONG_AREA, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_FRAGMENT_OPTION, TX_MORE, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
-  W_TX_FRAGMENT, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
-import type { Random32 } from "../platform.js";
+  W_TX_DIRECT, W_TX_DIRECT_FROM, W_TX_FRAGMENT, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
+import type { Random32, Xor } from "../platform.js";
 import { utf8EncodeInto, utf8Length, utf8NativeLong } from "./utf8.js";
 
 /** The payload of a ping without one. */
@@ -20,24 +21,20 @@ const NO_PAYLOAD = new Uint8Array(0);
  * The sending half of a connection and the base of its class: the receiver and the connection
  * extend it, so that the three are one object (each object and each view costs XS slots).
  */
-export class FrameSender {
-  /** The connection's one allocation (layout.js); frames are encoded at outputStart. */
-  readonly memory: Uint8Array;
-  /** The same memory as words: state at fixed indices (layout.js, which a transport may read), and word-wise masking. */
-  readonly words: Uint32Array;
+export class FrameSender extends DirectPayload {
   readonly #random: Random32 | null;
-  /** The data message being sent; null when none is. */
-  #data: string | Uint8Array | null = null;
   /** A ping waiting, read when it is encoded. */
   #ping: Uint8Array | null = null;
   #closeReason = "";
   /** The message being sent is text held as bytes: its fragments end at character boundaries. */
   #textBytes = false;
 
-  /** `words` holds the layout (layout.js); `random` is given on the client side, which masks every frame. */
-  constructor(words: Uint32Array, random: Random32 | null) {
-    this.words = words;
-    this.memory = new Uint8Array(words.buffer);
+  /**
+   * `words` holds the layout (layout.js); `random` is given on the client side, which masks every
+   * frame, and `xor` (the platform's) lets a client's large payload go direct (direct-payload.js).
+   */
+  constructor(words: Uint32Array, random: Random32 | null, xor: Xor | null) {
+    super(words, random !== null, xor);
     this.#random = random;
   }
 
@@ -45,7 +42,7 @@ export class FrameSender {
   get outputStart(): number { return this.words[W_CONN_OUTPUT_START]; }
 
   /** A data message is still being encoded: another send() must wait. */
-  get sending(): boolean { return this.#data !== null; }
+  get sending(): boolean { return this.outgoing !== null; }
 
   /** A pong waits to be encoded: the transport writes it before it hands over more input. */
   get pongWaiting(): boolean { return this.words[W_TX_PONG] !== 0; }
@@ -54,7 +51,7 @@ export class FrameSender {
   get hasOutput(): boolean {
     const close = this.words[W_TX_CLOSE];
     if (close === TX_CLOSE_SENT) return false;
-    return this.#data !== null || this.words[W_TX_PONG] !== 0 || this.#ping !== null || close !== TX_CLOSE_NONE;
+    return this.outgoing !== null || this.words[W_TX_PONG] !== 0 || this.#ping !== null || close !== TX_CLOSE_NONE;
   }
 
   protected startText(text: string, fragmentSize: number): void {
@@ -63,7 +60,7 @@ export class FrameSender {
     if (bytes !== null) return this.startTextBytes(bytes, fragmentSize);
     // a fragment must hold the longest code point, or a tiny fragment size could never progress
     this.start(OPCODE_TEXT, utf8Length(text), 0, fragmentSize > 0 && fragmentSize < 4 ? 4 : fragmentSize);
-    this.#data = text;
+    this.outgoing = text;
   }
 
   /**
@@ -72,13 +69,13 @@ export class FrameSender {
    */
   protected startTextBytes(bytes: Uint8Array, fragmentSize: number): void {
     this.start(OPCODE_TEXT, bytes.length, 0, fragmentSize > 0 && fragmentSize < 4 ? 4 : fragmentSize);
-    this.#data = bytes;
+    this.outgoing = bytes;
     this.#textBytes = true;
   }
 
   protected startBinary(data: Uint8Array, start: number, end: number, fragmentSize: number): void {
     this.start(OPCODE_BINARY, end - start, start, fragmentSize);
-    this.#data = data;
+    this.outgoing = data;
   }
 
   /**
@@ -90,14 +87,14 @@ export class FrameSender {
     const open = this.words[W_TX_OPCODE] >= TX_MORE;
     this.start(open ? OPCODE_CONTINUATION : opcode, end - start, start, fragmentSize);
     if (!final) this.words[W_TX_OPCODE] |= TX_MORE;
-    this.#data = data;
+    this.outgoing = data;
   }
 
   /** A message sent in pieces has not had its final piece: no other message may start. */
   get piecesOpen(): boolean { return this.words[W_TX_OPCODE] >= TX_MORE; }
 
   private start(opcode: number, length: number, position: number, fragmentSize: number): void {
-    if (this.#data !== null) throw new WebSocketUsageError(UsageErrors.BUSY);
+    if (this.outgoing !== null) throw new WebSocketUsageError(UsageErrors.BUSY);
     const words = this.words;
     words[W_TX_OPCODE] = opcode;
     words[W_TX_REMAINING] = length;
@@ -138,7 +135,8 @@ export class FrameSender {
   encodeNext(limit = Number.MAX_SAFE_INTEGER): number {
     const words = this.words;
     const close = words[W_TX_CLOSE];
-    if (close === TX_CLOSE_SENT) return 0;
+    // nothing goes between a direct frame's header and the rest of its payload (directPiece())
+    if (close === TX_CLOSE_SENT || words[W_TX_DIRECT] !== 0) return 0;
     const size = words[W_CONN_OUTPUT_SIZE];
     const cap = limit < size ? limit : size;
     const pong = words[W_TX_PONG];
@@ -158,11 +156,11 @@ export class FrameSender {
         this.#random, cap);
       if (n > 0) {
         words[W_TX_CLOSE] = TX_CLOSE_SENT;
-        this.#data = null; // no data frame may follow a close
+        this.outgoing = null; // no data frame may follow a close
       }
       return n;
     }
-    return this.#data !== null ? this.fragment(cap) : 0;
+    return this.outgoing !== null ? this.fragment(cap) : 0;
   }
 
   private fragment(cap: number): number {
@@ -170,7 +168,7 @@ export class FrameSender {
     const masked = this.#random !== null;
     const remaining = words[W_TX_REMAINING];
     const fragmentSize = words[W_TX_FRAGMENT];
-    const data = this.#data as string | Uint8Array;
+    const data = this.outgoing as string | Uint8Array;
     // the commonest frame, inline: the rest of binary data (or text bytes) under 126 bytes, in one frame
     if (remaining < 126 && remaining <= fragmentSize && remaining + (masked ? 6 : 2) <= cap && data instanceof Uint8Array) {
       const opcode = words[W_TX_OPCODE];
@@ -178,10 +176,13 @@ export class FrameSender {
       const n = this.smallFrame(data, words[W_TX_POSITION], remaining, opcode < TX_MORE ? 0x80 | opcode : opcode & 0xf);
       words[W_TX_REMAINING] = 0;
       words[W_TX_OPCODE] = opcode & TX_MORE; // CONTINUATION (0), and whether pieces follow
-      this.#data = null;
+      this.outgoing = null;
       this.#textBytes = false;
       return n;
     }
+    const from = words[W_TX_DIRECT_FROM];
+    // large binary payload goes from the app's array (direct-payload.js); the message stays outgoing until its last piece is out
+    if (from !== 0 && remaining >= from && data instanceof Uint8Array && !this.#textBytes) return this.directHeader(data, remaining, cap, masked, this.nextKey());
     const want = remaining < fragmentSize ? remaining : fragmentSize;
     let n = want;
     // header sizes inline (2, 4 or 10 bytes, + 4 masked): a call costs XS about 20 steps, and this runs per frame
@@ -220,26 +221,34 @@ export class FrameSender {
     if (masked) applyMask(out, words, at, at + n, key, 0);
     words[W_TX_OPCODE] = OPCODE_CONTINUATION | (opcode & TX_MORE);
     if (fin) {
-      this.#data = null;
+      this.outgoing = null;
       this.#textBytes = false;
     }
     return at + n - start;
   }
 
   /**
-   * The commonest send in one call: a whole binary message under 126 bytes, encoded at once when the
-   * connection is open, nothing else waits to be encoded and `room` holds it. Returns the frame's
-   * length at outputStart; 0 when the general path must take it (send(), then encodeNext()).
+   * The commonest sends in one call: a whole binary message in one frame, encoded at once when the
+   * connection is open and nothing else waits to be encoded. Under 126 bytes the frame is written
+   * whole at outputStart if `room` holds it; from W_TX_DIRECT_FROM bytes to DIRECT_FRAME, its
+   * header is, and the payload goes direct (directPiece()). Returns the length at outputStart; 0
+   * when the general path must take the message (send(), then encodeNext()).
    */
-  encodeSmall(data: Uint8Array, room: number): number {
+  encodeAtOnce(data: Uint8Array, room: number): number {
     const words = this.words;
     const n = data.length;
     const option = words[W_TX_FRAGMENT_OPTION];
     // a queued close has left the open state already: the state word covers it
-    if (n > 125 || n + 6 > room || this.#data !== null || this.#ping !== null || words[W_TX_PONG] !== 0
+    if ((n < 126 ? n + 6 : 14) > room || this.outgoing !== null || this.#ping !== null || words[W_TX_PONG] !== 0
       || words[W_TX_OPCODE] >= TX_MORE || (words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN
       || (option !== 0 && n > option)) return 0;
-    return this.smallFrame(data, 0, n, 0x80 | OPCODE_BINARY);
+    if (n < 126) return this.smallFrame(data, 0, n, 0x80 | OPCODE_BINARY);
+    const from = words[W_TX_DIRECT_FROM];
+    if (from === 0 || n < from || n > DIRECT_FRAME) return 0;
+    words[W_TX_OPCODE] = OPCODE_BINARY;
+    words[W_TX_POSITION] = 0;
+    this.outgoing = data;
+    return this.directHeader(data, n, room, this.#random !== null, this.nextKey());
   }
 
   /** Writes a frame of data[position, position + n), n < 126, at outputStart (masked on a client); returns its length. */

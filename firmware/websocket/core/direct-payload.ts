@@ -1,0 +1,118 @@
+// Binary payload written from the app's own array, not copied through the output area: under XS a
+// copy (TypedArray.set) is metered at 2 steps a byte and a client's masking in script at about 4,
+// so a large frame's header is encoded into the output area as usual and its payload then handed to
+// the socket a piece per write. A client masks each piece in place with the platform's native xor
+// and unmasks it as soon as the socket has taken it: ECMA-419 writes copy (lwIP's
+// TCP_WRITE_FLAG_COPY), so the app never sees its bytes changed. Data the xor cannot write (a
+// read-only buffer in flash) is copied and masked in the output area instead, a piece at a time.
+
+import { OPCODE_CONTINUATION } from "./constants.js";
+import { writeHeader } from "./frame.js";
+import { KEY_AREA, TX_MORE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_COPIED, W_TX_DIRECT, W_TX_DIRECT_AT,
+  W_TX_DIRECT_FROM, W_TX_FRAGMENT_OPTION, W_TX_KEY, W_TX_OPCODE, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
+import { applyMask, LITTLE_ENDIAN, nativeUnmask, type NativeUnmask } from "./mask.js";
+import type { Xor } from "../platform.js";
+
+/** Largest direct frame without a fragmentSize option: a pong waits behind at most this much. */
+export const DIRECT_FRAME = 16384;
+
+/** The base of the sender (sender.js): the connection's memory, the message going out, and its direct payload. */
+export class DirectPayload {
+  /** The connection's one allocation (layout.js); frames are encoded at outputStart. */
+  readonly memory: Uint8Array;
+  /** The same memory as words: state at fixed indices (layout.js, which a transport may read), and word-wise masking. */
+  readonly words: Uint32Array;
+  /** The data message being sent (until the last piece of its last frame is out); null when none is. */
+  protected outgoing: string | Uint8Array | null = null;
+  /** A server's unmasking through the platform's xor (key in KEY_AREA); null on a client or without one. */
+  protected readonly nativeMask: NativeUnmask | null;
+  /** A client's view of W_TX_KEY's bytes, the native xor's source: made at its first direct frame. */
+  protected directKeyView: Uint8Array | null = null;
+
+  /** `xor` given on a client lets its payload go direct too (directPiece()): without it a client masks a copy in script. */
+  constructor(words: Uint32Array, client: boolean, xor: Xor | null) {
+    this.words = words;
+    this.memory = new Uint8Array(words.buffer);
+    this.nativeMask = xor !== null && !client ? nativeUnmask(xor, this.memory, KEY_AREA) : null;
+    if (client && (xor === null || !LITTLE_ENDIAN)) words[W_TX_DIRECT_FROM] = 0; // its masking needs a copy anyway
+  }
+
+  /** Payload bytes of the current frame that directPiece() has still to give: the transport writes them before anything else. */
+  get directLeft(): number { return this.words[W_TX_DIRECT]; }
+
+  /**
+   * Encodes the header of the next frame of `data` (the message's `remaining` bytes from
+   * W_TX_POSITION on), whose payload goes direct; returns its length, 0 when `cap` bytes cannot hold it.
+   */
+  protected directHeader(data: Uint8Array, remaining: number, cap: number, masked: boolean, key: number): number {
+    const words = this.words;
+    const option = words[W_TX_FRAGMENT_OPTION];
+    const max = option !== 0 ? option : DIRECT_FRAME;
+    const n = remaining < max ? remaining : max;
+    const start = words[W_CONN_OUTPUT_START];
+    if ((n < 126 ? 2 : n < 0x10000 ? 4 : 10) + (masked ? 4 : 0) > cap) return 0;
+    const opcode = words[W_TX_OPCODE];
+    const at = writeHeader(this.memory, start, remaining === n && opcode < TX_MORE, opcode & 0xf, n, masked, key);
+    const position = words[W_TX_POSITION];
+    words[W_TX_POSITION] = position + n;
+    words[W_TX_REMAINING] = remaining - n;
+    words[W_TX_OPCODE] = OPCODE_CONTINUATION | (opcode & TX_MORE);
+    words[W_TX_DIRECT] = n;
+    words[W_TX_DIRECT_AT] = position;
+    // the key's bytes in header order (big-endian) in memory, read as a little-endian word
+    words[W_TX_KEY] = (key >>> 24) | ((key >>> 8) & 0xff00) | ((key << 8) & 0xff0000) | (key << 24);
+    if (masked) this.directKeyView ??= this.memory.subarray(W_TX_KEY * 4, W_TX_KEY * 4 + 4);
+    return at - start;
+  }
+
+  /**
+   * The next piece of the direct payload for a socket write of at most `room` bytes, masked on a
+   * client with `xor` (the platform's, as given to the connection: a field for it would cost every
+   * connection a slot) in place, a multiple of 4 bytes unless it ends the frame so that the key
+   * stays in phase; null when room is too short. Hand it back to directDone() whether the write
+   * took it or threw.
+   */
+  directPiece(room: number, xor?: Xor): Uint8Array | null {
+    const words = this.words;
+    const left = words[W_TX_DIRECT];
+    const keyView = this.directKeyView;
+    const n = left <= room ? left : keyView !== null ? room & ~3 : room;
+    if (n <= 0 || left === 0) return null;
+    const data = this.outgoing as Uint8Array;
+    const at = words[W_TX_DIRECT_AT];
+    const piece = at === 0 && n === data.length ? data : data.subarray(at, at + n);
+    if (keyView === null) return piece;
+    try {
+      (xor as Xor)(piece, keyView);
+      return piece;
+    } catch {
+      return this.#maskedCopy(piece); // the data is read-only
+    }
+  }
+
+  /** A piece directPiece() gave is back: unmasked if it was masked in place, and counted if `written`. */
+  directDone(piece: Uint8Array, written: boolean, xor?: Xor): void {
+    const words = this.words;
+    const keyView = this.directKeyView;
+    if (words[W_TX_COPIED] !== 0) words[W_TX_COPIED] = 0;
+    else if (keyView !== null) (xor as Xor)(piece, keyView);
+    if (!written) return;
+    words[W_TX_DIRECT_AT] += piece.length;
+    // the message is out once its last frame's payload is
+    if ((words[W_TX_DIRECT] -= piece.length) === 0 && words[W_TX_REMAINING] === 0) this.outgoing = null;
+  }
+
+  /** The piece's first bytes, as many as the output area holds, copied there and masked. */
+  #maskedCopy(piece: Uint8Array): Uint8Array {
+    const words = this.words;
+    const out = this.memory;
+    const start = words[W_CONN_OUTPUT_START];
+    const room = words[W_CONN_OUTPUT_SIZE] & ~3;
+    const n = piece.length < room ? piece.length : room;
+    out.set(n === piece.length ? piece : piece.subarray(0, n), start);
+    const w = words[W_TX_KEY];
+    applyMask(out, words, start, start + n, ((w << 24) | ((w << 8) & 0xff0000) | ((w >>> 8) & 0xff00) | (w >>> 24)) >>> 0, 0);
+    words[W_TX_COPIED] = 1;
+    return out.subarray(start, start + n);
+  }
+}

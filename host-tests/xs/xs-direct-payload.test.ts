@@ -1,0 +1,22 @@
+import assert from "node:assert/strict";
+import { DIRECT_SIZES, type DirectEchoResult, runDirectEcho } from "../../fixtures/direct-echo.js";
+import { resultOf, runUnderXs, XS_KILL_MARGIN_MS } from "../../fixtures/xs/xs-host.js";
+import { nodePlatform } from "../../host/platform-node.js";
+
+function check(r: DirectEchoResult): void {
+  assert.deepEqual(r.echoed, DIRECT_SIZES.map(() => true), "every size echoed byte for byte");
+  assert.deepEqual(r.unchanged, DIRECT_SIZES.map(() => true), "the app's array as it was after each send");
+  assert.equal(r.openAtEnd, 0, "every socket and listener closed");
+}
+
+describe("Payload written straight from the app's array, client and server", function () {
+  this.timeout(60_000 + XS_KILL_MARGIN_MS);
+
+  it("echoes 126 B to 64 KiB byte for byte over sockets that copy, and leaves the app's arrays as they were (Node)", function () {
+    check(runDirectEcho(nodePlatform.xor!));
+  });
+
+  it("does the same under XS with the native Logical.xor masking the client's pieces in place (device engine)", async function () {
+    check(resultOf(await runUnderXs("build/host-tests/xs/direct-entry.js", { timeoutMs: 60_000 })) as DirectEchoResult);
+  });
+});
