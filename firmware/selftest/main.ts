@@ -65,9 +65,20 @@ function coreChecks(): string[] {
   return failures;
 }
 
-/** Text and binary echoed by the server at 127.0.0.1:port, through the device's sockets. */
+/**
+ * Text and binary echoed by the server at 127.0.0.1:port, through the device's sockets. The 3,000
+ * binary bytes go straight from their array to the socket, masked in place by Logical.xor and
+ * unmasked after each write (direct-payload.js): the echo and the array afterwards both must match.
+ */
 function roundTrip(port: number, done: (failure: string) => void): void {
   const got: string[] = [];
+  const large = new Uint8Array(3000);
+  for (let i = 0; i < large.length; i++) large[i] = (i * 31 + (i >> 8)) & 0xff;
+  const same = (a: Uint8Array, length: number) => {
+    if (length !== large.length) return false;
+    for (let i = 0; i < length; i++) if (a[i] !== ((i * 31 + (i >> 8)) & 0xff)) return false;
+    return true;
+  };
   const client: WebSocketClient = new WebSocketClient({
     url: `ws://127.0.0.1:${port}/selftest`, network: deviceNetwork(), platform: devicePlatform,
     reconnect: false, connectTimeout: 5000, maxMessage: 4096,
@@ -75,13 +86,16 @@ function roundTrip(port: number, done: (failure: string) => void): void {
       client.send("héllo from XS");
       client.send(Uint8Array.of(1, 2, 3, 250));
       client.send("x".repeat(3000)); // several frames through 1,460-byte buffers
+      client.send(large);
     },
     onMessage(type, data, length) {
-      got.push(type === 1 ? `${length}` : Array.from(data.subarray(0, length)).join(","));
-      if (got.length === 3) client.close(1000, "done");
+      got.push(type === 1 ? `${length}` : length > 4 ? `${same(data, length) ? "same" : "different"} ${length}` : Array.from(data.subarray(0, length)).join(","));
+      if (got.length === 4) client.close(1000, "done");
     },
     onClose(code, _reason, clean) {
-      done(got.join("|") === "14|1,2,3,250|3000" && code === 1000 && clean ? "" : `round trip: got ${got.join("|")} close ${code} ${clean}`);
+      const sent = same(large, large.length) ? "" : " (the sent array changed)";
+      done(got.join("|") === "14|1,2,3,250|3000|same 3000" && sent === "" && code === 1000 && clean ? ""
+        : `round trip: got ${got.join("|")}${sent} close ${code} ${clean}`);
     },
   });
 }

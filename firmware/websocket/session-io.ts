@@ -51,60 +51,60 @@ export abstract class SessionIo extends SendQueue {
 
   /**
    * Reads into the input area and hands the bytes over, stopping while a ping's pong waits for
-   * room: a peer that floods pings and never reads fills its own TCP window, not our memory.
+   * room: a peer that floods pings and never reads fills its own TCP window, not our memory. One
+   * try for the read and the handing over (XS charges about 23 steps a try, and this runs per read).
    */
   protected pump(): void {
     const conn = this.conn;
     if (conn === null) return this.#pumpHandshake();
     const memory = conn.memory;
     const words = conn.words;
-    while (!this.over) {
-      if (words[W_TX_PONG] !== 0) {
-        this.flush(); // a pong first, every ping its own
-        if (words[W_TX_PONG] !== 0 || this.over) return; // no room: onWritable resumes
-      }
-      let from = this.heldFrom;
-      let to = this.heldTo;
-      let view: Uint8Array | undefined; // a fresh read's view: exactly memory[from, to)
-      if (from === to) {
-        const count = this.unread;
-        const socket = this.socket;
-        if (count <= 0 || socket === null) return;
-        const size = words[W_CONN_INPUT_SIZE];
-        const n = count < size ? count : size;
-        view = this.#readView ?? undefined;
-        if (view === undefined || view.length !== n) {
-          // the two sizes read last are kept, the newer first: a view costs XS 4 slots
-          const other = this.#readOther;
-          this.#readOther = view ?? null;
-          view = this.#readView = other !== null && other.length === n ? other : memory.subarray(INPUT_START, INPUT_START + n);
+    let reading = false;
+    try {
+      while (!this.over) {
+        if (words[W_TX_PONG] !== 0) {
+          this.flush(); // a pong first, every ping its own
+          if (words[W_TX_PONG] !== 0 || this.over) return; // no room: onWritable resumes
         }
-        try {
+        let from = this.heldFrom;
+        let to = this.heldTo;
+        let fresh: Uint8Array | undefined; // a fresh read's view: exactly memory[from, to)
+        if (from === to) {
+          const count = this.unread;
+          const socket = this.socket;
+          if (count <= 0 || socket === null) return;
+          const size = words[W_CONN_INPUT_SIZE];
+          const n = count < size ? count : size;
+          let view = this.#readView;
+          if (view === null || view.length !== n) {
+            // the two sizes read last are kept, the newer first: a view costs XS 4 slots
+            const other = this.#readOther;
+            this.#readOther = view;
+            view = this.#readView = other !== null && other.length === n ? other : memory.subarray(INPUT_START, INPUT_START + n);
+          }
+          reading = true;
           socket.read(view);
-        } catch {
-          return this.drop(); // the socket refused the read: it is broken
-        }
-        this.unread = count - n;
-        from = INPUT_START;
-        to = INPUT_START + n;
-      } else this.heldFrom = to;
-      let stop: number;
-      try {
-        stop = conn.receive(memory, from, to, view);
-      } catch (error) {
-        // the app's callback threw: an app bug, reported as such and closed with 1011, not a flaky link
-        conn.handlerFailed(HandlerErrors.THREW, error);
-        this.armCloseTimer();
-        this.flush();
-        return;
+          reading = false;
+          this.unread = count - n;
+          fresh = view;
+          from = INPUT_START;
+          to = INPUT_START + n;
+        } else this.heldFrom = to;
+        const stop = conn.receive(memory, from, to, fresh);
+        // once a close starts nothing may wait forever: an echo the socket never takes, a peer
+        // that never closes TCP, a socket that stops calling back
+        if ((words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) this.armCloseTimer();
+        if (stop < to) {
+          this.heldFrom = stop; // behind a ping: its pong goes out first
+          this.heldTo = to;
+        } else if (this.unread <= 0) return; // all read and handed over: the commonest end
       }
-      // once a close starts nothing may wait forever: an echo the socket never takes, a peer
-      // that never closes TCP, a socket that stops calling back
-      if ((words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) this.armCloseTimer();
-      if (stop < to) {
-        this.heldFrom = stop; // behind a ping: its pong goes out first
-        this.heldTo = to;
-      }
+    } catch (error) {
+      if (reading) return this.drop(); // the socket refused the read: it is broken
+      // the app's callback threw: an app bug, reported as such and closed with 1011, not a flaky link
+      conn.handlerFailed(HandlerErrors.THREW, error);
+      this.armCloseTimer();
+      this.flush();
     }
   }
 
