@@ -94,8 +94,10 @@ export class DirectPayload {
   directDone(piece: Uint8Array, written: boolean, xor?: Xor): void {
     const words = this.words;
     const keyView = this.directKeyView;
-    if (words[W_TX_COPIED] !== 0) words[W_TX_COPIED] = 0;
-    else if (keyView !== null) (xor as Xor)(piece, keyView);
+    if (keyView !== null) {
+      if (words[W_TX_COPIED] === 0) (xor as Xor)(piece, keyView);
+      else words[W_TX_COPIED] = 0;
+    }
     if (!written) return;
     words[W_TX_DIRECT_AT] += piece.length;
     // the message is out once its last frame's payload is
