@@ -45,6 +45,28 @@ describe("Operators log in, devices hold their own credentials", function () {
     await server.stop();
   });
 
+  it("closes a dashboard's live feed with 1008 LOGGED_OUT when its session logs out, and only that session's feed", async function () {
+    const server = await companion({ operatorToken: OPERATOR });
+    const base = `http://127.0.0.1:${server.port}`;
+    const feed = (cookie: string) => new Promise<{ ws: WebSocket; closed: Promise<[number, string]> }>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/live`, { headers: { Cookie: cookie, Origin: base } });
+      const closed = new Promise<[number, string]>((done) => ws.once("close", (code, reason) => done([code, reason.toString()])));
+      ws.once("message", () => resolve({ ws, closed })); // the device list: the feed is live
+      ws.once("error", reject);
+    });
+    const leaving = await session(base, OPERATOR);
+    const staying = await session(base, OPERATOR);
+    const [gone, kept] = [await feed(leaving.cookie), await feed(staying.cookie)];
+    assert.equal((await fetch(`${base}/api/logout`, { method: "POST", headers: leaving.headers, body: "{}" })).status, 200);
+    const [code, reason] = await gone.closed;
+    assert.equal(code, 1008);
+    assert.match(reason, /^LOGGED_OUT/);
+    await sleep(100);
+    assert.equal(kept.ws.readyState, WebSocket.OPEN, "another session's feed stays");
+    kept.ws.close();
+    await server.stop();
+  });
+
   it("rate limits failed logins per address: 429 even for the right token once over the limit", async function () {
     const server = await companion({ operatorToken: OPERATOR, maxFailures: 3 });
     const login = (token: string) => fetch(`http://127.0.0.1:${server.port}/api/login`, { method: "POST",

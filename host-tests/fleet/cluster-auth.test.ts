@@ -14,7 +14,8 @@ const problemOf = async (r: Response) => ((await r.json()) as { error: { code: s
 describe("Operator sessions and the failure limiter across a cluster behind nginx", function () {
   this.timeout(60_000);
   let fleet: Fleet;
-  before(async function () { fleet = await startFleet({ instances: 3, env: { COMPANION_OPERATOR_TOKEN: OPERATOR } }); });
+  // feeds' sessions checked again every 300 ms: a logout on another instance closes them that soon
+  before(async function () { fleet = await startFleet({ instances: 3, env: { COMPANION_OPERATOR_TOKEN: OPERATOR, COMPANION_LIVE_RECHECK_MS: "300" } }); });
   after(async function () { await fleet?.stop(); });
 
   async function login(base: string): Promise<Record<string, string>> {
@@ -40,6 +41,21 @@ describe("Operator sessions and the failure limiter across a cluster behind ngin
     await fleet.cluster.revive("i3");
     assert.equal(await devicesStatus(fleet.cluster.direct("i3"), headers), 401, "the revived instance");
     assert.equal(await devicesStatus(fleet.cluster.direct("i3"), await login(fleet.cluster.direct("i3"))), 200, "a new session is good there");
+  });
+
+  it("closes a live feed on one instance with 1008 LOGGED_OUT when its session logs out on another", async function () {
+    const headers = await login(fleet.cluster.url);
+    const base = fleet.cluster.direct("i1");
+    const ws = new WebSocket(`${base.replace("http", "ws")}/live`, { headers: { Cookie: headers.Cookie, Origin: base } });
+    const closed = new Promise<[number, string, number]>((done) => ws.once("close", (code, reason) => done([code, reason.toString(), Date.now()])));
+    await new Promise((resolve, reject) => { ws.once("message", resolve); ws.once("error", reject); });
+    const out = await fetch(`${fleet.cluster.direct("i3")}/api/logout`, { method: "POST", headers, body: "{}" });
+    assert.equal(out.status, 200);
+    const loggedOut = Date.now();
+    const [code, reason, at] = await closed;
+    assert.equal(code, 1008);
+    assert.match(reason, /^LOGGED_OUT/);
+    assert.ok(at - loggedOut < 5_000, `closed ${at - loggedOut} ms after the logout (rechecked every 300 ms)`);
   });
 
   it("answers 503 CLUSTER_UNAVAILABLE while Redis cannot say whether a session ended, and serves it again once Redis is back", async function () {

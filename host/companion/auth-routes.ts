@@ -21,7 +21,9 @@ async function sessionOf(sessions: Sessions, id: string | undefined): Promise<Aw
   return sessions.valid(id).catch(unavailable);
 }
 
-export function authRoutes(app: FastifyInstance, sessions: Sessions, limiter: Limiter, secureCookie: boolean): void {
+/** `onLogout` hears each session ended by a logout here (its live feeds close). */
+export function authRoutes(app: FastifyInstance, sessions: Sessions, limiter: Limiter, secureCookie: boolean,
+  onLogout: (id: string | undefined) => void = () => undefined): void {
   const setCookie = (reply: FastifyReply, id: string) =>
     reply.setCookie(SESSION_COOKIE, id, { path: "/", httpOnly: true, sameSite: "strict", secure: secureCookie });
 
@@ -66,7 +68,9 @@ export function authRoutes(app: FastifyInstance, sessions: Sessions, limiter: Li
 
   app.post("/api/logout", async (request, reply) => {
     reply.clearCookie(SESSION_COOKIE, { path: "/" });
-    const failed = await sessions.end(request.cookies[SESSION_COOKIE]).then(() => null, unavailable);
+    const id = request.cookies[SESSION_COOKIE];
+    onLogout(id); // its feeds here close at once, whether or not the cluster hears of it
+    const failed = await sessions.end(id).then(() => null, unavailable);
     if (failed !== null) return reply.code(failed.status).send(problem(failed.code, failed.message));
     return { authenticated: false };
   });

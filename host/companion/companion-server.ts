@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { apiRoutes, deviceList } from "./api-routes.js";
-import { bearer, FailureLimiter, isLoopback, type Limiter, Sessions } from "./auth.js";
+import { bearer, FailureLimiter, isLoopback, type Limiter, SESSION_COOKIE, Sessions } from "./auth.js";
 import { ClusterLimiter, ClusterSessions } from "./cluster-auth.js";
 import { authRoutes } from "./auth-routes.js";
 import { dashboardFiles } from "./dashboard.js";
@@ -38,6 +38,8 @@ export interface CompanionOptions<S extends Store = SampleStore> {
   operatorToken?: string;
   /** Ms between pings to each device; silent for twice this is offline. 10,000 by default. */
   pingInterval?: number;
+  /** Ms between checks that each open live feed's operator session still holds (a logout elsewhere, an expiry). 5,000 by default. */
+  liveRecheckMs?: number;
   /** Ms to wait for a device's reply to a command. */
   commandTimeout?: number;
   /** PEM certificate and key: the server speaks https and wss. */
@@ -93,7 +95,7 @@ export class CompanionServer<S extends Store = SampleStore> {
     this.#options = { ...options, host };
     this.store = options.store ?? (new SampleStore(options.database, options.retention) as unknown as S);
     this.credentials = this.store.credentials;
-    this.live = new LiveFeed(() => deviceList(this));
+    this.live = new LiveFeed(() => deviceList(this), undefined, options.liveRecheckMs);
     this.links = new DeviceLinks(this.store, {
       changed: () => this.live.devicesChanged(),
       samples: (device, samples) => this.live.broadcast({ type: "samples", device, samples }),
@@ -185,10 +187,13 @@ export class CompanionServer<S extends Store = SampleStore> {
     app.register(fastifyWebsocket, { options: { maxPayload: 1 << 16 } });
     app.register(async (scope) => {
       const shared = o.cluster ? new ClusterSessions(o.cluster.redis) : undefined;
-      authRoutes(scope, new Sessions(o.operatorToken, undefined, o.sessionSecret, shared), this.#limiter, this.secure);
+      const sessions = new Sessions(o.operatorToken, undefined, o.sessionSecret, shared);
+      authRoutes(scope, sessions, this.#limiter, this.secure, (id) => this.live.sessionEnded(id));
       apiRoutes(scope, this);
       this.#deviceRoute(scope);
-      scope.get("/live", { websocket: true }, (socket) => this.live.add(socket));
+      // a feed lasts as long as its session: the onRequest hook let it in, the feed checks again later
+      this.live.sessionValid = sessions.open ? null : async (id) => (await sessions.valid(id)) !== null;
+      scope.get("/live", { websocket: true }, (socket, request) => this.live.add(socket, request.cookies[SESSION_COOKIE]));
       if (o.dashboard !== false) dashboardFiles(scope);
     });
     return app;

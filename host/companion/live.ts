@@ -4,13 +4,25 @@
 // In a cluster, `relay` (cluster-bus.ts) carries what this instance broadcasts to the others, and
 // they hand it to their dashboards with deliver(); only while some other instance has a dashboard
 // open (`othersWatching`): with none open anywhere, nothing is built or published per batch.
+// Each feed lives only as long as the operator session that opened it: a logout here closes its
+// feeds at once, and every `recheckMs` each feed's session is checked again (`sessionValid`), so a
+// logout on another instance of the cluster or an expiry closes it too.
 
 import type { WebSocket } from "ws";
 
 const MAX_BUFFERED = 4 << 20;
+/** The close a feed gets when its session has ended (logout or expiry): the dashboard must log in again. */
+export const LOGGED_OUT = { code: 1008, reason: "LOGGED_OUT: the operator session ended" };
+/** ... and when the cluster cannot tell whether it has (Redis away): never a guess. */
+export const SESSION_UNKNOWN = { code: 1013, reason: "CLUSTER_UNAVAILABLE: whether the session ended is unknown" };
 
 export class LiveFeed {
-  readonly #clients = new Set<WebSocket>();
+  /** Each open dashboard's socket, with the session cookie it was opened with. */
+  readonly #clients = new Map<WebSocket, string | undefined>();
+  /** Set by the server: whether a session is still good (ended on no instance, not expired); rejects when unknown. */
+  sessionValid: ((id: string | undefined) => Promise<boolean>) | null = null;
+  readonly #recheckMs: number;
+  #recheck: NodeJS.Timeout | null = null;
   readonly #devices: () => Promise<unknown>;
   /** Set by the cluster: a broadcast or a device list change made here, for the other instances. */
   relay: ((message: Record<string, unknown> | "devices") => void) | null = null;
@@ -23,9 +35,10 @@ export class LiveFeed {
   /** A change made here is waiting for the coalesced relay to the other instances. */
   #mustRelay = false;
 
-  constructor(devices: () => Promise<unknown>, coalesceMs = 250) {
+  constructor(devices: () => Promise<unknown>, coalesceMs = 250, recheckMs = 5000) {
     this.#devices = devices;
     this.#coalesceMs = coalesceMs;
+    this.#recheckMs = recheckMs;
   }
 
   get size(): number { return this.#clients.size; }
@@ -33,16 +46,36 @@ export class LiveFeed {
   /** Whether any dashboard, here or on another instance, would see a broadcast. */
   get watched(): boolean { return this.#clients.size > 0 || this.othersWatching(); }
 
-  add(ws: WebSocket): void {
-    this.#clients.add(ws);
+  /** A dashboard's feed, opened with the operator session `session` (its cookie). */
+  add(ws: WebSocket, session?: string): void {
+    this.#clients.set(ws, session);
     this.onWatchers?.(this.#clients.size);
+    this.#recheck ??= setInterval(() => this.#checkSessions(), this.#recheckMs).unref();
     ws.on("close", () => {
       this.#clients.delete(ws);
       this.onWatchers?.(this.#clients.size);
+      if (this.#clients.size === 0 && this.#recheck !== null) {
+        clearInterval(this.#recheck);
+        this.#recheck = null;
+      }
     });
     ws.on("error", () => undefined);
     ws.on("message", () => ws.close(1008, "READ_ONLY: the live feed takes no messages"));
     void this.#devices().then((devices) => this.#send(ws, { type: "devices", devices }), () => undefined);
+  }
+
+  /** The session ended here (a logout): its feeds close now. */
+  sessionEnded(id: string | undefined): void {
+    if (id === undefined) return;
+    for (const [ws, session] of this.#clients) if (session === id) ws.close(LOGGED_OUT.code, LOGGED_OUT.reason);
+  }
+
+  async #checkSessions(): Promise<void> {
+    const valid = this.sessionValid;
+    if (valid === null) return;
+    await Promise.all([...this.#clients].map(([ws, id]) => valid(id).then(
+      (good) => { if (!good) ws.close(LOGGED_OUT.code, LOGGED_OUT.reason); },
+      () => ws.close(SESSION_UNKNOWN.code, SESSION_UNKNOWN.reason))));
   }
 
   /** The device list changed: every dashboard gets it, at most once per coalescing period. */
@@ -66,12 +99,13 @@ export class LiveFeed {
   deliver(message: Record<string, unknown>): void {
     if (this.#clients.size === 0) return;
     const text = JSON.stringify(message);
-    for (const ws of this.#clients) this.#send(ws, text);
+    for (const ws of this.#clients.keys()) this.#send(ws, text);
   }
 
   close(): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
-    for (const ws of this.#clients) ws.close(1001, "STOPPING: server stopping");
+    if (this.#recheck !== null) clearInterval(this.#recheck);
+    for (const ws of this.#clients.keys()) ws.close(1001, "STOPPING: server stopping");
     this.#clients.clear();
   }
 

@@ -59,6 +59,7 @@ export function readSettings(env: Env): StartSettings {
       port: whole(env, "PORT", 8080, 0, 65535), host, database: env.COMPANION_DB || "data/companion.db", operatorToken, tls,
       retention: { maxSamples: whole(env, "COMPANION_RETENTION", 100_000, 1, 100_000_000), ...(days > 0 ? { maxAgeMs: days * 86_400_000 } : {}) },
       pingInterval: whole(env, "COMPANION_PING_SECONDS", 10, 1, 3600) * 1000,
+      liveRecheckMs: whole(env, "COMPANION_LIVE_RECHECK_MS", 5000, 100, 3_600_000),
       logLevel: env.LOG_LEVEL || "warn", trustProxy: proxy,
     },
     devices: whole(env, "DEVICES", 3, 0, 50),
