@@ -13,6 +13,7 @@ import { enter, leave } from "./probe.js";
 
 /** The sizes every run uses: TCP-segment input and output areas, pieces delivered in place. */
 export const SETTINGS = { inputSize: 1460, outputSize: 1460, streaming: true } as const;
+export type ConnectionSizes = { inputSize: number; outputSize: number; streaming: true };
 
 export interface Endpoint {
   socket: FakeSocket;
@@ -43,11 +44,11 @@ export function answerFor(request: string): Uint8Array {
     + `Sec-WebSocket-Accept: ${acceptFor(key, sha1)}\r\n\r\n`);
 }
 
-export function openClient(socket: FakeSocket): { endpoint: Endpoint; client: WebSocketClient } {
+export function openClient(socket: FakeSocket, settings: ConnectionSizes = SETTINGS): { endpoint: Endpoint; client: WebSocketClient } {
   let pieces = 0;
   const network: Network = { socket: { io: socketClass(() => socket) as unknown as SocketConstructor }, timers };
   const client = new WebSocketClient({
-    url: "ws://127.0.0.1:80/bench", network, platform, reconnect: false, ...SETTINGS,
+    url: "ws://127.0.0.1:80/bench", network, platform, reconnect: false, ...settings,
     onPiece(_type, _data, _start, _end, _offset, final) { if (final) pieces++; },
   });
   socket.ack(); // connected: room to write the request
@@ -69,14 +70,15 @@ class FakeListener {
   close(): void {}
 }
 
-export function startServer(): WebSocketServer {
+/** A server over fake sockets; the last one started is the one acceptOnServer() connects to. */
+export function startServer(settings: ConnectionSizes = SETTINGS): WebSocketServer {
   let current: FakeSocket | null = null;
   const network: Network = {
     socket: { io: socketClass(() => current as FakeSocket) as unknown as SocketConstructor },
     listener: { io: FakeListener as unknown as NonNullable<Network["listener"]>["io"] },
     timers,
   };
-  const server = new WebSocketServer({ port: 80, network, platform, ...SETTINGS, maxClients: 64,
+  const server = new WebSocketServer({ port: 80, network, platform, ...settings, maxClients: 64,
     onConnection: (client) => onConnection(client) });
   acceptOn = (socket) => { current = socket; FakeListener.next = socket; FakeListener.onReadable?.(1); };
   return server;

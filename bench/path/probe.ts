@@ -74,6 +74,7 @@ export function perUnit(pass: (passes: number) => void, units: number): Cost {
 
 /** Live heap after a full collection, for fixed bytes held between two moments. */
 export function live(): { slots: number; chunks: number } {
+  collectGarbage(); // twice: a collected chunk's space may be freed when the next one compacts
   collectGarbage();
   return { slots: heapSlots(), chunks: heapChunks() };
 }

@@ -52,7 +52,9 @@ export const W_TX_KEY = 18;
 export const W_TX_DIRECT_FROM = 19;
 /** 1 while the piece out is a masked copy in the output area (the app's data was read-only), else 0. */
 export const W_TX_COPIED = 20;
-export const STATE_WORDS = 21;
+/** 1 while the message being sent is text held as UTF-8 bytes (its fragments end at character boundaries), else 0. */
+export const W_TX_TEXT_BYTES = 21;
+export const STATE_WORDS = 22;
 
 /** W_TX_CLOSE: nothing to send. */
 export const TX_CLOSE_NONE = 0;

@@ -10,7 +10,7 @@ import { writeHeader } from "./frame.js";
 import { applyMask } from "./mask.js";
 import { DIRECT_FRAME, DirectPayload } from "./direct-payload.js";
 import { PONG_AREA, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_FRAGMENT_OPTION, TX_MORE, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
-  W_TX_DIRECT, W_TX_DIRECT_FROM, W_TX_FRAGMENT, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
+  W_TX_DIRECT, W_TX_DIRECT_FROM, W_TX_FRAGMENT, W_TX_TEXT_BYTES, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
 import type { Random32, Xor } from "../platform.js";
 import { utf8EncodeInto, utf8Length, utf8NativeLong } from "./utf8.js";
 
@@ -26,8 +26,6 @@ export class FrameSender extends DirectPayload {
   /** A ping waiting, read when it is encoded. */
   #ping: Uint8Array | null = null;
   #closeReason = "";
-  /** The message being sent is text held as bytes: its fragments end at character boundaries. */
-  #textBytes = false;
 
   /**
    * `words` holds the layout (layout.js); `random` is given on the client side, which masks every
@@ -70,7 +68,7 @@ export class FrameSender extends DirectPayload {
   protected startTextBytes(bytes: Uint8Array, fragmentSize: number): void {
     this.start(OPCODE_TEXT, bytes.length, 0, fragmentSize > 0 && fragmentSize < 4 ? 4 : fragmentSize);
     this.outgoing = bytes;
-    this.#textBytes = true;
+    this.words[W_TX_TEXT_BYTES] = 1;
   }
 
   protected startBinary(data: Uint8Array, start: number, end: number, fragmentSize: number): void {
@@ -100,7 +98,7 @@ export class FrameSender extends DirectPayload {
     words[W_TX_REMAINING] = length;
     words[W_TX_POSITION] = position;
     words[W_TX_FRAGMENT] = fragmentSize > 0 ? fragmentSize : words[W_CONN_OUTPUT_SIZE];
-    this.#textBytes = false; // startTextBytes sets it after
+    words[W_TX_TEXT_BYTES] = 0; // startTextBytes sets it after
   }
 
   /**
@@ -177,12 +175,12 @@ export class FrameSender extends DirectPayload {
       words[W_TX_REMAINING] = 0;
       words[W_TX_OPCODE] = opcode & TX_MORE; // CONTINUATION (0), and whether pieces follow
       this.outgoing = null;
-      this.#textBytes = false;
+      words[W_TX_TEXT_BYTES] = 0;
       return n;
     }
     const from = words[W_TX_DIRECT_FROM];
     // large binary payload goes from the app's array (direct-payload.js); the message stays outgoing until its last piece is out
-    if (from !== 0 && remaining >= from && data instanceof Uint8Array && !this.#textBytes) return this.directHeader(data, remaining, cap, masked, this.nextKey());
+    if (from !== 0 && remaining >= from && data instanceof Uint8Array && words[W_TX_TEXT_BYTES] === 0) return this.directHeader(data, remaining, cap, masked, this.nextKey());
     const want = remaining < fragmentSize ? remaining : fragmentSize;
     let n = want;
     // header sizes inline (2, 4 or 10 bytes, + 4 masked): a call costs XS about 20 steps, and this runs per frame
@@ -190,7 +188,7 @@ export class FrameSender extends DirectPayload {
     if (n + (n < 126 ? 2 : n < 0x10000 ? 4 : 10) + keyBytes > cap) n = cap - (cap < 126 ? 2 : cap < 0x10000 ? 4 : 10) - keyBytes;
     if (n <= 0 && want > 0) return 0;
     const position = words[W_TX_POSITION];
-    if (this.#textBytes && n < remaining) {
+    if (words[W_TX_TEXT_BYTES] !== 0 && n < remaining) {
       // text fragments end where a character does, as the script path cuts them: the same frames on
       // every engine (RFC 6455 would allow a split character, but not every peer's decoder does)
       while (n > 0 && ((data as Uint8Array)[position + n] & 0xc0) === 0x80) n--;
@@ -222,7 +220,7 @@ export class FrameSender extends DirectPayload {
     words[W_TX_OPCODE] = OPCODE_CONTINUATION | (opcode & TX_MORE);
     if (fin) {
       this.outgoing = null;
-      this.#textBytes = false;
+      words[W_TX_TEXT_BYTES] = 0;
     }
     return at + n - start;
   }
