@@ -6,7 +6,7 @@ import "./shims/globals.js";
 import { calibrateDriver, type CellResult, floorPerDelivery, payload, perPass, type Segmenting, receiveCell, segmentsFor, sendCell, textOf } from "./cells.js";
 import { FakeSocket } from "./fake-socket.js";
 import { type ModdableClass, openModdable, textBuffers } from "./moddable.js";
-import { acceptOnServer, type Endpoint, openClient, SETTINGS, startServer } from "./ours.js";
+import { acceptOnServer, type Endpoint, openClient, startServer } from "./ours.js";
 import { calibrate, live } from "./probe.js";
 
 const bracket = calibrate();
@@ -19,10 +19,11 @@ const Moddable: ModdableClass | null = await import("./moddable-client.js" as st
  * (none for Moddable's), after full collections. Ours are opened with small areas for this: this XS
  * may hold a large buffer outside the chunk bytes it counts, which would blur the difference.
  */
-function fixed(open: () => unknown, buffers: number, count = 4): { slots: number; chunks: number; deviceBytes: number } {
+function fixed(open: (socket: FakeSocket) => unknown, buffers: number, count = 4): { slots: number; chunks: number; deviceBytes: number } {
   const held: unknown[] = [null, null, null, null];
+  const sockets = [new FakeSocket(), new FakeSocket(), new FakeSocket(), new FakeSocket()]; // the fake's, not counted
   const before = live();
-  for (let i = 0; i < count; i++) held[i] = open();
+  for (let i = 0; i < count; i++) held[i] = open(sockets[i]);
   const after = live();
   const slots = (after.slots - before.slots) / count;
   const chunks = (after.chunks - before.chunks) / count - buffers;
@@ -39,12 +40,12 @@ const small = startServer(SMALL); // from here on acceptOnServer() connects to i
 acceptOnServer(small, new FakeSocket());
 openClient(new FakeSocket(), SMALL);
 const idle: Record<string, { slots: number; chunks: number; deviceBytes: number }> = {
-  "connected idle client (ours)": fixed(() => openClient(new FakeSocket(), SMALL), SMALL.inputSize + SMALL.outputSize),
-  "accepted connection on a server (ours)": fixed(() => acceptOnServer(small, new FakeSocket()), SMALL.inputSize + SMALL.outputSize),
+  "connected idle client (ours)": fixed((socket) => openClient(socket, SMALL), SMALL.inputSize + SMALL.outputSize),
+  "accepted connection on a server (ours)": fixed((socket) => acceptOnServer(small, socket), SMALL.inputSize + SMALL.outputSize),
 };
 if (Moddable !== null) {
   endpoints.moddable = openModdable(Moddable, new FakeSocket());
-  idle["connected idle client (Moddable's)"] = fixed(() => openModdable(Moddable, new FakeSocket()), 0);
+  idle["connected idle client (Moddable's)"] = fixed((socket) => openModdable(Moddable, socket), 0);
 }
 
 interface Row { dir: "receive" | "send"; type: "text" | "binary"; size: number; cut?: Segmenting; ours: Record<string, CellResult>; moddable?: CellResult }

@@ -9,7 +9,7 @@ import type { Network, SocketOptions } from "./io.js";
 import type { Platform } from "./platform.js";
 import { connectionSizes } from "./core/connection.js";
 import { resolveHost } from "./resolve.js";
-import { type RawReader, Session } from "./session.js";
+import { type RawReader, Session, type SessionHandler } from "./session.js";
 import { type ConnectionSettings, connectionSettings } from "./session-settings.js";
 import { isIpAddress, parseWebSocketUrl, type WebSocketUrl } from "./url.js";
 
@@ -63,7 +63,25 @@ export const ClientStates = Object.freeze({ CONNECTING: "connecting", OPEN: "ope
 const OPEN = ClientStates.OPEN;
 const NO_RETRY_STATUS = [401, 403, 404];
 
+/** A session's handler for a client: the app's message functions as its own, the lifecycle on its prototype. */
+interface ClientEvents extends SessionHandler { client: WebSocketClient }
+/** The lifecycle half of every client's session handler: one shared object, no closures per connection (XS: ~10 slots each). */
+let CLIENT_EVENTS: object;
+
 export class WebSocketClient {
+  static {
+    // made in the class body, so that they may use its private members
+    CLIENT_EVENTS = {
+      onError(this: ClientEvents, p: WebSocketProblem) { this.client.#report(p, p.status); },
+      onClose(this: ClientEvents, code: number, reason: string, clean: boolean) {
+        const client = this.client;
+        if (client.#opened()) client.#options.onClose?.(code, reason, clean);
+      },
+      onDrain(this: ClientEvents) { this.client.#options.onDrain?.(); },
+      onEnd(this: ClientEvents) { this.client.#ended(); },
+    };
+  }
+
   readonly #options: ClientOptions;
   readonly #url: WebSocketUrl;
   #session: Session | null = null;
@@ -129,7 +147,6 @@ export class WebSocketClient {
       origin: o.origin, protocols: o.protocols, headers: o.headers, maxHeader: o.maxHeader,
       proxyHeaders: o.proxy ? o.proxy.headers ?? {} : undefined }, o.platform.random32, o.platform.sha1);
     const session = this.#newSession();
-    let connected = false; // the socket's first onWritable: TCP is up, the handshake is what is late
     const raw = (bytes: Uint8Array, count: number): void => {
       const end = handshake.feed(bytes, 0, count);
       if (end === HANDSHAKE_FAILED) return this.#refuse(handshake.problem as WebSocketProblem, handshake.status);
@@ -144,15 +161,15 @@ export class WebSocketClient {
     };
     this.#deadline = o.network.timers.set(() => {
       this.#deadline = null;
-      this.#report(connected ? HandshakeErrors.HANDSHAKE_TIMEOUT : HandshakeErrors.CONNECT_TIMEOUT, 0);
+      this.#report(session.connected ? HandshakeErrors.HANDSHAKE_TIMEOUT : HandshakeErrors.CONNECT_TIMEOUT, 0);
       session.drop();
     }, o.connectTimeout ?? 10000);
     const target = o.proxy ?? url;
     resolveHost(o.network.dns, target.host, (address, host) => {
       if (session.ended) return;
-      const callbacks = session.callbacks();
-      this.#openSocket(session, raw, { address, host, port: target.port, ...callbacks,
-        onWritable: (n: number) => { connected = true; callbacks.onWritable(n); } });
+      // the session's own callbacks, no wrapper: a closure made here would hold this attempt's
+      // handshake (and all of this scope) for as long as the socket lives
+      this.#openSocket(session, raw, { address, host, port: target.port, ...session.callbacks() });
       this.#write(session, handshake);
     }, () => {
       this.#report({ code: "WS_ERR_DNS", status: 0, message: `cannot resolve ${target.host}` }, 0);
@@ -190,13 +207,7 @@ export class WebSocketClient {
     const o = this.#options;
     this.#session = new Session({
       role: "client", random: o.platform.random32, xor: o.platform.xor, timers: o.network.timers, closesFirst: false, ...connectionSettings(o),
-    }, {
-      onMessage: o.onMessage, onPiece: o.onPiece, onPong: o.onPong,
-      onError: (p) => this.#report(p, p.status),
-      onClose: (code, reason, clean) => this.#opened() && o.onClose?.(code, reason, clean),
-      onDrain: () => o.onDrain?.(),
-      onEnd: () => this.#ended(),
-    });
+    }, Object.assign(Object.create(CLIENT_EVENTS) as ClientEvents, { onMessage: o.onMessage, onPiece: o.onPiece, onPong: o.onPong, client: this }));
     return this.#session;
   }
 

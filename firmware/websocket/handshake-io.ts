@@ -15,6 +15,8 @@ export class HandshakeIo {
   readonly out: Uint8Array[] = [];
   /** The socket ends once `out` is written: an HTTP answer. */
   endAfter = false;
+  /** The socket has called onWritable: TCP is up (a late handshake is then the server's, not the network's). */
+  connected = false;
   #buffer: Uint8Array | null = null;
   readonly #size: number;
 

@@ -45,7 +45,13 @@ const TOO_MANY: HttpAnswer = Object.freeze({ status: 503, headers: { "Retry-Afte
 const UPGRADE_ONLY: HttpAnswer = Object.freeze({ status: 426, body: "WebSocket only" });
 
 /** A session's client, set when its upgrade is accepted: its handler gets the session's events. */
-interface Link { client: ServerClient | null }
+/**
+ * A session's own handler on a server (its messages go to the client's handler): what it needs as
+ * fields, the methods on one shared prototype. Closures made in #accept would hold its whole scope,
+ * the handshake included, for as long as the connection lives (XS: ~10 slots a closure).
+ */
+interface ServerEvents extends SessionHandler { server: WebSocketServer; session: Session | null; client: ServerClient | null; timer: unknown }
+let SERVER_EVENTS: object;
 
 export interface BroadcastResult { sent: number; dropped: number; closed: number }
 
@@ -85,6 +91,19 @@ export class ServerClient {
 }
 
 export class WebSocketServer {
+  static {
+    // made in the class body, so that they may use its private members
+    SERVER_EVENTS = {
+      onDrain(this: ServerEvents) { this.client?.handler.onDrain?.(); },
+      onEnd(this: ServerEvents) {
+        const server = this.server;
+        server.#options.network.timers.clear(this.timer);
+        server.#pending.delete(this.session as Session);
+        if (this.client !== null) server.clients.delete(this.client);
+      },
+    };
+  }
+
   readonly clients = new Set<ServerClient>();
   /** Counters for the operator: upgrades accepted and refused (4xx, 5xx), plain HTTP answered, slow-client outcomes. */
   readonly stats = { accepted: 0, refused: 0, http: 0, dropped: 0, closedSlow: 0, evicted: 0 };
@@ -144,9 +163,11 @@ export class WebSocketServer {
     if (raw === undefined || raw === null) return;
     const o = this.#options;
     const handshake = new ServerHandshake(o.maxHeader ?? 2048);
-    const link: Link = { client: null };
-    const session = this.#session(link, () => o.network.timers.clear(timer));
-    const timer = o.network.timers.set(() => { if (!session.opened) session.drop(); }, o.handshakeTimeout ?? 5000);
+    const fields: Pick<ServerEvents, "server" | "session" | "client" | "timer"> = { server: this, session: null, client: null, timer: null };
+    const events = Object.assign(Object.create(SERVER_EVENTS) as ServerEvents, fields);
+    const session = this.#session(events);
+    events.session = session;
+    events.timer = o.network.timers.set(() => { if (!session.opened) session.drop(); }, o.handshakeTimeout ?? 5000);
     const socket = this.#socketFor(raw, session);
     if (socket === null) return;
     if (!this.#pending.has(session)) { // open connections at maxClients
@@ -166,9 +187,9 @@ export class WebSocketServer {
       this.stats.accepted++;
       session.writeRaw(handshake.accept(o.platform.sha1, decision));
       const client = new ServerClient(session, request, decision.protocol ?? "");
-      link.client = client;
+      events.client = client;
       this.clients.add(client);
-      o.network.timers.clear(timer);
+      o.network.timers.clear(events.timer);
       o.onConnection?.(client, request);
       session.open(bytes, end, count, client.handler);
     });
@@ -178,17 +199,10 @@ export class WebSocketServer {
    * A session pending while there is room; once open its connection calls the client's handler
    * itself, and the session's own handler hears only onDrain and onEnd.
    */
-  #session(link: Link, ended: () => void): Session {
+  #session(events: ServerEvents): Session {
     const o = this.#options;
     const session: Session = new Session({ role: "server", xor: o.platform.xor, timers: o.network.timers, closesFirst: true,
-      ...connectionSettings(o) }, {
-      onDrain: () => link.client?.handler.onDrain?.(),
-      onEnd: () => {
-        ended();
-        this.#pending.delete(session);
-        if (link.client !== null) this.clients.delete(link.client);
-      },
-    });
+      ...connectionSettings(o) }, events);
     if (this.clients.size < (o.maxClients ?? 8)) {
       if (this.#pending.size >= (o.maxPending ?? 4)) {
         this.stats.evicted++;

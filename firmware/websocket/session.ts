@@ -43,6 +43,9 @@ export class Session extends SessionIo {
     (this.raw ??= this.#handshakeIo(raw)).reader = raw;
   }
 
+  /** TCP came up: the socket has had room to write once. */
+  get connected(): boolean { return this.conn !== null || this.raw?.connected === true; }
+
   /** The handshake succeeded (the connection is made then, and kept after it ends). */
   get opened(): boolean { return this.conn !== null; }
   get ended(): boolean { return this.over; }
@@ -123,6 +126,8 @@ export class Session extends SessionIo {
 
   writable(count: number): void {
     this.room = count;
+    const raw = this.raw;
+    if (raw !== null) raw.connected = true;
     this.flush();
     // a pong that had no room is out now: the input behind it, and the socket's, can go on
     if (this.heldFrom < this.heldTo || this.unread > 0) {
