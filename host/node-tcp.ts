@@ -25,6 +25,8 @@ export const DEVICE_WINDOW = 5744;
 export const openSockets = new Map<object, string>();
 
 export class NodeTCP implements TcpSocket {
+  /** ECMA-419's `target` option, as given: callbacks are called with this socket as `this`. */
+  readonly target: unknown;
   readonly #socket: net.Socket;
   readonly #options: NodeSocketOptions;
   readonly #receiveWindow: number;
@@ -39,6 +41,7 @@ export class NodeTCP implements TcpSocket {
 
   constructor(options: NodeSocketOptions) {
     this.#options = options;
+    this.target = options.target;
     this.#receiveWindow = options.receiveWindow ?? DEVICE_WINDOW;
     this.#sendWindow = options.sendWindow ?? DEVICE_WINDOW;
     if (options.from instanceof net.Socket) {
@@ -128,11 +131,11 @@ export class NodeTCP implements TcpSocket {
     this.#queued += data.length;
     if (this.#queued >= this.#receiveWindow) this.#socket.pause();
     // 'data' never fires inside a call into this socket, so the callback can run at once
-    if (!this.#closed) this.#options.onReadable?.(this.#queued);
+    if (!this.#closed) this.#options.onReadable?.call(this, this.#queued);
   }
 
   #writable(): void {
-    if (!this.#closed && !this.#ended) this.#options.onWritable?.(this.#sendWindow - this.#inFlight);
+    if (!this.#closed && !this.#ended) this.#options.onWritable?.call(this, this.#sendWindow - this.#inFlight);
   }
 
   #end(): void {
@@ -148,7 +151,7 @@ export class NodeTCP implements TcpSocket {
   #reportEnd(): void {
     if (this.#closed || this.#reported) return;
     this.#reported = true;
-    this.#options.onError?.();
+    this.#options.onError?.call(this);
   }
 }
 

@@ -9,6 +9,7 @@ import { enter, leave } from "./probe.js";
 import { FrameSink } from "./frame-sink.js";
 
 export interface Callbacks {
+  target?: unknown;
   onReadable?(count: number): void;
   onWritable?(count: number): void;
   onError?(): void;
@@ -19,6 +20,8 @@ export const ROOM = 5744;
 
 export class FakeSocket {
   callbacks: Callbacks = {};
+  /** ECMA-419's `target` option, as given. */
+  target: unknown = undefined;
   /** "buffer" or "number", as Moddable's TCP socket has it. */
   format = "buffer";
   /** Writes before the WebSocket opens, as text, for the scripted peer; null once frames flow. */
@@ -34,6 +37,7 @@ export class FakeSocket {
   bind(options: Callbacks): this {
     enter();
     this.callbacks = options;
+    this.target = options.target;
     this.format = "buffer";
     leave();
     return this;
@@ -104,7 +108,7 @@ export class FakeSocket {
     this.#at = 0;
     this.deliveries++;
     leave();
-    this.callbacks.onReadable?.(segment.length);
+    this.callbacks.onReadable?.call(this, segment.length); // ECMA-419: the socket is `this`
   }
 
   /** The peer acknowledged everything written: the room is whole again. */
@@ -113,7 +117,7 @@ export class FakeSocket {
     this.room = room;
     this.deliveries++;
     leave();
-    this.callbacks.onWritable?.(room);
+    this.callbacks.onWritable?.call(this, room);
   }
 
   /** The sink's message count once the next message is out. */

@@ -168,8 +168,9 @@ export class WebSocketClient {
     resolveHost(o.network.dns, target.host, (address, host) => {
       if (session.ended) return;
       // the session's own callbacks, no wrapper: a closure made here would hold this attempt's
-      // handshake (and all of this scope) for as long as the socket lives
-      this.#openSocket(session, raw, { address, host, port: target.port, ...session.callbacks() });
+      // handshake (and all of this scope) for as long as the socket lives. Moddable's TLSSocket
+      // example calls back without itself as `this`: it gets closures
+      this.#openSocket(session, raw, { address, host, port: target.port, ...(url.secure ? session.closures() : session.callbacks()) });
       this.#write(session, handshake);
     }, () => {
       this.#report({ code: "WS_ERR_DNS", status: 0, message: `cannot resolve ${target.host}` }, 0);

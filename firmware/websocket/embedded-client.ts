@@ -178,7 +178,7 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
     /** The socket, seen through a wrapper that counts what of our frames the socket took. */
     #socket(io: SocketConstructor | undefined, options: Record<string, unknown>): TcpSocket {
       if (io === undefined) throw new TypeError("options.socket.io is required");
-      const callbacks = this.#session.callbacks();
+      const callbacks = this.#session.closures(); // whatever socket the app hands over: no `target` form assumed
       const socket = new io({ ...options, onReadable: callbacks.onReadable, onError: callbacks.onError,
         onWritable: (count: number) => {
           this.#room = count;

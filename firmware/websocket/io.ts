@@ -2,7 +2,13 @@
 // device these are Moddable's own classes, on Node the adapters in host/node-tcp.js. Constructors
 // are injected, so nothing here imports a device-only module.
 
+/**
+ * Callbacks are called with the socket as `this` (ECMA-419), and `target`, given in the options, is
+ * the socket's `target` property: a session passes itself there and shared functions as callbacks,
+ * so that a socket costs no closures (see Session.callbacks).
+ */
 export interface SocketCallbacks {
+  target?: unknown;
   /** Bytes are queued for read(). */
   onReadable?(count: number): void;
   /** Room to write: on connect, and as the peer acknowledges. */
