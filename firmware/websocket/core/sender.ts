@@ -227,8 +227,8 @@ export class FrameSender extends DirectPayload {
 
   /**
    * The commonest sends in one call: a whole binary message in one frame, encoded at once when the
-   * connection is open and nothing else waits to be encoded. Under 126 bytes the frame is written
-   * whole at outputStart if `room` holds it; from W_TX_DIRECT_FROM bytes to DIRECT_FRAME, its
+   * connection is open, nothing else waits to be encoded and `room` holds it all. Under 126 bytes
+   * the frame is written whole at outputStart; from W_TX_DIRECT_FROM bytes to DIRECT_FRAME its
    * header is, and the payload goes direct (directPiece()). Returns the length at outputStart; 0
    * when the general path must take the message (send(), then encodeNext()).
    */
@@ -237,7 +237,7 @@ export class FrameSender extends DirectPayload {
     const n = data.length;
     const option = words[W_TX_FRAGMENT_OPTION];
     // a queued close has left the open state already: the state word covers it
-    if ((n < 126 ? n + 6 : 14) > room || this.outgoing !== null || this.#ping !== null || words[W_TX_PONG] !== 0
+    if (n + 6 > room || this.outgoing !== null || this.#ping !== null || words[W_TX_PONG] !== 0
       || words[W_TX_OPCODE] >= TX_MORE || (words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN
       || (option !== 0 && n > option)) return 0;
     if (n < 126) return this.smallFrame(data, 0, n, 0x80 | OPCODE_BINARY);
