@@ -9,7 +9,7 @@ import { type Acceptance, type HttpAnswer, ServerHandshake } from "./core/server
 import type { Listener, Network, TcpSocket } from "./io.js";
 import type { Platform } from "./platform.js";
 import { connectionSizes } from "./core/connection.js";
-import { Session, type SessionHandler } from "./session.js";
+import { Session, type SessionHandler, type SessionOptions } from "./session.js";
 import { type ConnectionSettings, connectionSettings } from "./session-settings.js";
 
 export type { Acceptance, HttpAnswer, UpgradeRequest };
@@ -111,12 +111,16 @@ export class WebSocketServer {
   readonly #listener: Listener;
   /** Sessions still in their handshake, oldest first. */
   readonly #pending = new Set<Session>();
+  /** One options object for every session (never changed by one): not 14 XS slots per connection. */
+  readonly #sessionOptions: SessionOptions;
   #closed = false;
 
   constructor(options: ServerOptions) {
     if (!options.network.listener) throw new TypeError("a server needs network.listener");
     connectionSizes(options);
     this.#options = options;
+    this.#sessionOptions = Object.freeze({ role: "server", xor: options.platform.xor, timers: options.network.timers, closesFirst: true,
+      ...connectionSettings(options) });
     this.#listener = new options.network.listener.io({
       port: options.port, address: options.address,
       onReadable: (count: number) => { for (let i = 0; i < count; i++) this.#accept(); },
@@ -201,8 +205,7 @@ export class WebSocketServer {
    */
   #session(events: ServerEvents): Session {
     const o = this.#options;
-    const session: Session = new Session({ role: "server", xor: o.platform.xor, timers: o.network.timers, closesFirst: true,
-      ...connectionSettings(o) }, events);
+    const session: Session = new Session(this.#sessionOptions, events);
     if (this.clients.size < (o.maxClients ?? 8)) {
       if (this.#pending.size >= (o.maxPending ?? 4)) {
         this.stats.evicted++;
