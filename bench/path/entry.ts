@@ -20,8 +20,9 @@ const Moddable: ModdableClass | null = await import("./moddable-client.js" as st
  * may hold a large buffer outside the chunk bytes it counts, which would blur the difference.
  */
 function fixed(open: (socket: FakeSocket) => unknown, buffers: number, count = 4): { slots: number; chunks: number; deviceBytes: number } {
-  const held: unknown[] = [null, null, null, null];
-  const sockets = [new FakeSocket(), new FakeSocket(), new FakeSocket(), new FakeSocket()]; // the fake's, not counted
+  const held: unknown[] = [];
+  const sockets: FakeSocket[] = [];
+  for (let i = 0; i < count; i++) { held.push(null); sockets.push(new FakeSocket()); } // made before: the fake's, not counted
   const before = live();
   for (let i = 0; i < count; i++) held[i] = open(sockets[i]);
   const after = live();

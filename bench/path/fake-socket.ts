@@ -19,7 +19,9 @@ export interface Callbacks {
 export const ROOM = 5744;
 
 export class FakeSocket {
-  callbacks: Callbacks = {};
+  /** The callbacks only, as Moddable's TCP keeps them: the options object they came in is let go. */
+  #onReadable: Callbacks["onReadable"] = undefined;
+  #onWritable: Callbacks["onWritable"] = undefined;
   /** ECMA-419's `target` option, as given. */
   target: unknown = undefined;
   /** "buffer" or "number", as Moddable's TCP socket has it. */
@@ -36,7 +38,8 @@ export class FakeSocket {
   /** Binds callbacks as a socket constructor would (Moddable's TCP takes them in its options). */
   bind(options: Callbacks): this {
     enter();
-    this.callbacks = options;
+    this.#onReadable = options.onReadable;
+    this.#onWritable = options.onWritable;
     this.target = options.target;
     this.format = "buffer";
     leave();
@@ -108,7 +111,7 @@ export class FakeSocket {
     this.#at = 0;
     this.deliveries++;
     leave();
-    this.callbacks.onReadable?.call(this, segment.length); // ECMA-419: the socket is `this`
+    this.#onReadable?.call(this, segment.length); // ECMA-419: the socket is `this`
   }
 
   /** The peer acknowledged everything written: the room is whole again. */
@@ -117,7 +120,7 @@ export class FakeSocket {
     this.room = room;
     this.deliveries++;
     leave();
-    this.callbacks.onWritable?.call(this, room);
+    this.#onWritable?.call(this, room);
   }
 
   /** The sink's message count once the next message is out. */

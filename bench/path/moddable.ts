@@ -20,11 +20,17 @@ class Resolver {
 
 const TEXT = { binary: false };
 
+/** One resolver and socket class for every client (the bench's objects, not counted as the client's). */
+let nextSocket: FakeSocket | null = null;
+const DNS = { io: Resolver };
+const SOCKET = { io: socketClass(() => nextSocket as FakeSocket) };
+
 export function openModdable(Client: ModdableClass, socket: FakeSocket): Endpoint {
   let messages = 0;
+  nextSocket = socket;
   const client = new Client({
     host: "127.0.0.1", path: "/bench", port: 80,
-    dns: { io: Resolver }, socket: { io: socketClass(() => socket) },
+    dns: DNS, socket: SOCKET,
     onReadable(this: ModdableClient, count: number, options: { more: boolean }) {
       this.read(count);
       if (!options.more) messages++;

@@ -44,9 +44,14 @@ export function answerFor(request: string): Uint8Array {
     + `Sec-WebSocket-Accept: ${acceptFor(key, sha1)}\r\n\r\n`);
 }
 
+/** The socket the next client's constructor call gets: one network for every client, not the bench's objects per client. */
+let nextClientSocket: FakeSocket | null = null;
+const clientNetwork: Network = { socket: { io: socketClass(() => nextClientSocket as FakeSocket) as unknown as SocketConstructor }, timers };
+
 export function openClient(socket: FakeSocket, settings: ConnectionSizes = SETTINGS): { endpoint: Endpoint; client: WebSocketClient } {
   let pieces = 0;
-  const network: Network = { socket: { io: socketClass(() => socket) as unknown as SocketConstructor }, timers };
+  nextClientSocket = socket;
+  const network = clientNetwork;
   const client = new WebSocketClient({
     url: "ws://127.0.0.1:80/bench", network, platform, reconnect: false, ...settings,
     onPiece(_type, _data, _start, _end, _offset, final) { if (final) pieces++; },

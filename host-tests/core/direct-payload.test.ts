@@ -124,6 +124,17 @@ describe("Direct payload", function () {
     assert.deepEqual([again.byteOffset, again.length], [0, 300]);
   });
 
+  it("lets a direct frame go when the transport ends mid-payload: nothing left counted as sending", function () {
+    const conn = direct("client");
+    conn.send(data(5000));
+    conn.encodeNext();
+    const piece = conn.directPiece(1000, xor)!;
+    conn.directDone(piece, true, xor);
+    assert.deepEqual([conn.sending, conn.sendRemaining > 0], [true, true]);
+    conn.end();
+    assert.deepEqual([conn.sending, conn.sendRemaining, conn.directLeft], [false, 0, 0]);
+  });
+
   it("sends nothing between a direct frame's header and the end of its payload", function () {
     const conn = direct("server");
     conn.send(data(200));

@@ -71,6 +71,25 @@ describe("Operator sessions and the failure limiter across a cluster behind ngin
     await eventually(async () => (await devicesStatus(fleet.cluster.direct("i1"), headers)) === 200, 10_000, "the session good again");
   });
 
+  it("keeps a live feed open while Redis cannot say whether its session ended: an outage logs no one out", async function () {
+    const headers = await login(fleet.cluster.url);
+    const base = fleet.cluster.direct("i2");
+    const ws = new WebSocket(`${base.replace("http", "ws")}/live`, { headers: { Cookie: headers.Cookie, Origin: base } });
+    let closed: number | null = null;
+    ws.once("close", (code) => (closed = code));
+    await new Promise((resolve, reject) => { ws.once("message", resolve); ws.once("error", reject); });
+    await fleet.cluster.redis.child.stop("SIGKILL");
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1200)); // four rechecks at 300 ms, none able to tell
+      assert.equal(closed, null, "the feed stayed open");
+    } finally {
+      await fleet.cluster.redis.restart();
+    }
+    await eventually(async () => (await devicesStatus(base, headers)) === 200, 10_000, "the session good again");
+    assert.equal(ws.readyState, WebSocket.OPEN);
+    ws.close();
+  });
+
   it("limits two clients behind nginx apart, by their own addresses, across the instances; a forged X-Forwarded-For changes nothing", async function () {
     const token = await fleet.store.credentials.add("limited-dev");
     const attempt = (from: string, bearer: string, forged?: string) => new Promise<{ status: number; instance: string | null }>((resolve) => {

@@ -6,15 +6,14 @@
 // open (`othersWatching`): with none open anywhere, nothing is built or published per batch.
 // Each feed lives only as long as the operator session that opened it: a logout here closes its
 // feeds at once, and every `recheckMs` each feed's session is checked again (`sessionValid`), so a
-// logout on another instance of the cluster or an expiry closes it too.
+// logout on another instance of the cluster or an expiry closes it too. While the cluster cannot tell
+// (Redis away) a feed stays: the next check that can tell closes it, and a short outage logs no one out.
 
 import type { WebSocket } from "ws";
 
 const MAX_BUFFERED = 4 << 20;
 /** The close a feed gets when its session has ended (logout or expiry): the dashboard must log in again. */
 export const LOGGED_OUT = { code: 1008, reason: "LOGGED_OUT: the operator session ended" };
-/** ... and when the cluster cannot tell whether it has (Redis away): never a guess. */
-export const SESSION_UNKNOWN = { code: 1013, reason: "CLUSTER_UNAVAILABLE: whether the session ended is unknown" };
 
 export class LiveFeed {
   /** Each open dashboard's socket, with the session cookie it was opened with. */
@@ -23,6 +22,8 @@ export class LiveFeed {
   sessionValid: ((id: string | undefined) => Promise<boolean>) | null = null;
   readonly #recheckMs: number;
   #recheck: NodeJS.Timeout | null = null;
+  /** A check is under way: a slow store (a half-open Redis link) gets no second one on top. */
+  #checking = false;
   readonly #devices: () => Promise<unknown>;
   /** Set by the cluster: a broadcast or a device list change made here, for the other instances. */
   relay: ((message: Record<string, unknown> | "devices") => void) | null = null;
@@ -50,7 +51,7 @@ export class LiveFeed {
   add(ws: WebSocket, session?: string): void {
     this.#clients.set(ws, session);
     this.onWatchers?.(this.#clients.size);
-    this.#recheck ??= setInterval(() => this.#checkSessions(), this.#recheckMs).unref();
+    if (this.sessionValid !== null) this.#recheck ??= setInterval(() => void this.#checkSessions(), this.#recheckMs).unref();
     ws.on("close", () => {
       this.#clients.delete(ws);
       this.onWatchers?.(this.#clients.size);
@@ -72,10 +73,15 @@ export class LiveFeed {
 
   async #checkSessions(): Promise<void> {
     const valid = this.sessionValid;
-    if (valid === null) return;
-    await Promise.all([...this.#clients].map(([ws, id]) => valid(id).then(
-      (good) => { if (!good) ws.close(LOGGED_OUT.code, LOGGED_OUT.reason); },
-      () => ws.close(SESSION_UNKNOWN.code, SESSION_UNKNOWN.reason))));
+    if (valid === null || this.#checking) return;
+    this.#checking = true;
+    try {
+      await Promise.all([...this.#clients].map(([ws, id]) => valid(id).then(
+        (good) => { if (!good) ws.close(LOGGED_OUT.code, LOGGED_OUT.reason); },
+        () => undefined))); // unknown (Redis away): kept until a check can tell
+    } finally {
+      this.#checking = false;
+    }
   }
 
   /** The device list changed: every dashboard gets it, at most once per coalescing period. */
@@ -105,6 +111,7 @@ export class LiveFeed {
   close(): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
     if (this.#recheck !== null) clearInterval(this.#recheck);
+    this.#recheck = null;
     for (const ws of this.#clients.keys()) ws.close(1001, "STOPPING: server stopping");
     this.#clients.clear();
   }

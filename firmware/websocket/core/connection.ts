@@ -96,13 +96,14 @@ export class Connection extends Receiver {
   get closeInitiator(): CloseInitiator { return INITIATORS[this.words[W_CONN_STATE] >> INITIATOR_SHIFT]; }
   /** A send() would be accepted now: open, and no other message being encoded. */
   get canSend(): boolean { return this.state === STATE_OPEN && !this.sending; }
-  /** Payload bytes of the message being sent that are not encoded yet. */
+  /** Payload bytes of the message being sent that are not encoded yet, or that a direct frame has still to give. */
   get sendRemaining(): number { return (this.sending ? this.words[W_TX_REMAINING] : 0) + this.words[W_TX_DIRECT]; }
   /** Closed and nothing left to write: the transport may be closed. */
   get done(): boolean { return this.state === STATE_CLOSED && !this.hasOutput; }
 
   /** The transport ended (end of stream or reset): without a closing handshake that is 1006. */
   end(): void {
+    this.abandonOutgoing(); // nothing more goes out: bufferedAmount and sending say so
     if (this.state === STATE_CLOSED) return;
     this.stop();
     this.closed("lost", CLOSE_ABNORMAL, "", false);

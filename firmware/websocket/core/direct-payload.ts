@@ -37,6 +37,13 @@ export class DirectPayload {
     if (client && (xor === null || !LITTLE_ENDIAN)) words[W_TX_DIRECT_FROM] = 0; // its masking needs a copy anyway
   }
 
+  /** The transport is gone: the message being sent, and its direct frame, are let go. */
+  protected abandonOutgoing(): void {
+    this.outgoing = null;
+    this.words[W_TX_REMAINING] = 0;
+    this.words[W_TX_DIRECT] = 0;
+  }
+
   /** Payload bytes of the current frame that directPiece() has still to give: the transport writes them before anything else. */
   get directLeft(): number { return this.words[W_TX_DIRECT]; }
 

@@ -179,8 +179,11 @@ export class FrameSender extends DirectPayload {
       return n;
     }
     const from = words[W_TX_DIRECT_FROM];
-    // large binary payload goes from the app's array (direct-payload.js); the message stays outgoing until its last piece is out
-    if (from !== 0 && remaining >= from && data instanceof Uint8Array && words[W_TX_TEXT_BYTES] === 0) return this.directHeader(data, remaining, cap, masked, this.nextKey());
+    // a large binary frame's payload goes from the app's array (direct-payload.js): the frame's size,
+    // not the message's, decides; the message stays outgoing until its last piece is out
+    const option = words[W_TX_FRAGMENT_OPTION];
+    if (from !== 0 && remaining >= from && (option === 0 || option >= from) && data instanceof Uint8Array
+      && words[W_TX_TEXT_BYTES] === 0) return this.directHeader(data, remaining, cap, masked, this.nextKey());
     const want = remaining < fragmentSize ? remaining : fragmentSize;
     let n = want;
     // header sizes inline (2, 4 or 10 bytes, + 4 masked): a call costs XS about 20 steps, and this runs per frame
@@ -237,11 +240,13 @@ export class FrameSender extends DirectPayload {
     const n = data.length;
     const option = words[W_TX_FRAGMENT_OPTION];
     // a queued close has left the open state already: the state word covers it
-    if (n + 6 > room || this.outgoing !== null || this.#ping !== null || words[W_TX_PONG] !== 0
+    // room for the largest header either kind writes here (a client's 8 bytes for 126 and more)
+    if (n + 8 > room || this.outgoing !== null || this.#ping !== null || words[W_TX_PONG] !== 0
       || words[W_TX_OPCODE] >= TX_MORE || (words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN
       || (option !== 0 && n > option)) return 0;
     if (n < 126) return this.smallFrame(data, 0, n, 0x80 | OPCODE_BINARY);
     const from = words[W_TX_DIRECT_FROM];
+    // the whole frame fits (checked above), so directHeader cannot refuse it once outgoing is set
     if (from === 0 || n < from || n > DIRECT_FRAME) return 0;
     words[W_TX_OPCODE] = OPCODE_BINARY;
     words[W_TX_POSITION] = 0;

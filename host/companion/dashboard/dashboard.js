@@ -47,7 +47,11 @@ function connect() {
     $("retry").textContent = `(next try in ${Math.round(state.retryMs / 1000)} s)`;
     setTimeout(async () => {
       // a session that ended (a server restart without development mode) needs a login again
-      try { const s = await (await fetch("/api/session")).json(); if (!s.authenticated) return showLogin(); state.csrf = s.csrf; } catch { /* still down */ }
+      // a 503 (the cluster cannot tell, Redis away) is "still down", not a logout: try again later
+      try {
+        const r = await fetch("/api/session");
+        if (r.ok) { const s = await r.json(); if (!s.authenticated) return showLogin(); state.csrf = s.csrf; }
+      } catch { /* still down */ }
       connect();
     }, state.retryMs);
     state.retryMs = Math.min(state.retryMs * 2, 10_000);
