@@ -122,6 +122,34 @@ describe("Server with ws clients over TCP", function () {
     ws.close();
   });
 
+  it("closes with 1011 WS_ERR_HANDLER_THREW when the app's callback throws, the error as its cause, and serves others on", async function () {
+    const problems: { code: string; status: number; cause: unknown }[] = [];
+    const bug = new Error("app bug");
+    server = await ourEchoServer({
+      onConnection(client) {
+        client.handler = {
+          onMessage(_type, data, length) {
+            if (Buffer.from(data.subarray(0, length)).toString() === "throw") throw bug;
+            client.send(data.slice(0, length));
+          },
+          onError(p) { problems.push(p as unknown as { code: string; status: number; cause: unknown }); },
+        };
+      },
+    });
+    const faulty = wsClient(server.port);
+    await faulty.opened;
+    const closed = new Promise<number>((resolve) => faulty.ws.once("close", (code) => resolve(code)));
+    faulty.ws.send("throw");
+    assert.equal(await closed, 1011);
+    assert.deepEqual(problems.map((p) => [p.code, p.status, p.cause === bug]), [["WS_ERR_HANDLER_THREW", 1011, true]]);
+    const good = wsClient(server.port);
+    await good.opened;
+    good.ws.send("still here");
+    await until(() => good.got.length === 1);
+    assert.equal(good.got[0].data.toString(), "still here");
+    good.ws.close();
+  });
+
   it("routes by path, checks a token and chooses a subprotocol, refusing with 401, 403 and 404", async function () {
     server = await ourEchoServer({
       onUpgrade(request) {
