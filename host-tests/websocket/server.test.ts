@@ -60,6 +60,27 @@ describe("Server with ws clients over TCP", function () {
     ws.close();
   });
 
+  it("answers ws's pings between the frames of a 1 MiB message it writes from the app's array, never inside one", async function () {
+    const big = payload(1 << 20);
+    server = await ourEchoServer({
+      onConnection(client) {
+        client.handler = { onMessage() { client.send(big); } }; // 64 frames of 16 KiB, each its header then the app's bytes
+      },
+    });
+    const { ws, got, opened } = wsClient(server.port);
+    await opened;
+    let pongs = 0;
+    ws.on("pong", () => { pongs++; if (got.length === 0 && pongs < 200) ws.ping(); });
+    ws.send("go");
+    ws.ping(); // ws fails the connection on a control frame inside a data frame: its parser is the check
+    await until(() => got.length === 1, 10_000, "the 1 MiB message");
+    assert.deepEqual(got[0].data, big);
+    // a second ping goes only when the first pong came before the message had: one pong went between its frames
+    assert.ok(pongs >= 2, `pongs answered while the message went out: ${pongs}`);
+    await until(() => pongs >= 1 && ws.readyState === WebSocket.OPEN);
+    ws.close();
+  });
+
   it("assembles ws's fragments and closes with 1009 past its limit", async function () {
     server = await ourEchoServer({ maxMessage: 1000 });
     const { ws, got, opened } = wsClient(server.port);
