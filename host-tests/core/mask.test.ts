@@ -1,10 +1,24 @@
 import assert from "node:assert/strict";
-import { applyMask } from "../../firmware/websocket/core/mask.js";
+import { applyMask, keyThenMask } from "../../firmware/websocket/core/mask.js";
 
 describe("Masking", function () {
   const key = Uint8Array.from([0x37, 0xfa, 0x21, 0x3d]);
   const key32 = 0x37fa213d;
   const reference = (src: Uint8Array, phase: number) => src.map((b, i) => b ^ key[(i + phase) & 3]);
+
+  it("writes a small frame's key on a word and masks the bytes after it like byte-wise XOR, every length to 40", function () {
+    const words = new Uint32Array(16);
+    const bytes = new Uint8Array(words.buffer);
+    for (let length = 0; length <= 40; length++) {
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) & 0xff;
+      const before = bytes.slice();
+      keyThenMask(bytes, words, 4, length, key32);
+      const expected = before.slice();
+      expected.set(key, 4);
+      expected.set(reference(before.subarray(8, 8 + length), 0), 8);
+      assert.deepEqual(bytes, expected, `length ${length}`);
+    }
+  });
 
   it("matches byte-wise XOR for every start alignment, length and key phase, word-wise or not", function () {
     const words = new Uint32Array(64);

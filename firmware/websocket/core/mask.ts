@@ -42,6 +42,21 @@ export function applyMask(bytes: Uint8Array, words: Uint32Array | null, start: n
   }
 }
 
+/**
+ * A client's small frame: writes the key at bytes[at, at + 4) and masks the n bytes after it, where
+ * `at` lies on a word of `words` (the same memory from offset 0; the client's output area starts 2
+ * bytes past a word so that after a 2-byte header the key and payload do). The key is one word write
+ * and the payload whole words then up to 3 bytes: no alignment to find. Little-endian hosts only.
+ */
+export function keyThenMask(bytes: Uint8Array, words: Uint32Array, at: number, n: number, key: number): void {
+  // the key's bytes in header order (big-endian) in memory, read as a little-endian word
+  const w = (key >>> 24) | ((key >>> 8) & 0xff00) | ((key << 8) & 0xff0000) | (key << 24);
+  let j = at >> 2;
+  words[j++] = w;
+  for (const last = j + (n >> 2); j < last; j++) words[j] ^= w;
+  for (let i = j << 2, k = w, end = at + 4 + n; i < end; i++, k >>>= 8) bytes[i] ^= k & 0xff;
+}
+
 /** XORs a whole view with a key from `phase` on, in one native call. */
 export type NativeUnmask = (view: Uint8Array, key: number, phase: number) => void;
 

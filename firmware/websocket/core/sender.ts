@@ -7,7 +7,7 @@ import { MAX_CONTROL_PAYLOAD, OPCODE_BINARY, OPCODE_CONTINUATION, OPCODE_PING, O
 import { UsageErrors, WebSocketUsageError } from "./errors.js";
 import { encodeClose, encodeControl } from "./control-frame.js";
 import { writeHeader } from "./frame.js";
-import { applyMask } from "./mask.js";
+import { applyMask, keyThenMask, LITTLE_ENDIAN } from "./mask.js";
 import { DIRECT_FRAME, DirectPayload } from "./direct-payload.js";
 import { PONG_AREA, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_FRAGMENT_OPTION, TX_MORE, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
   W_TX_DIRECT, W_TX_DIRECT_FROM, W_TX_FRAGMENT, W_TX_TEXT_BYTES, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
@@ -266,11 +266,11 @@ export class FrameSender extends DirectPayload {
     if (random !== null) {
       const key = random() >>> 0;
       out[start + 1] = 0x80 | n;
-      out[start + 2] = key >>> 24;
-      out[start + 3] = key >>> 16;
-      out[start + 4] = key >>> 8;
-      out[start + 5] = key;
-      applyMask(out, this.words, start + 6, start + 6 + n, key, 0);
+      if (LITTLE_ENDIAN) keyThenMask(out, this.words, start + 2, n, key); // key and payload lie on words
+      else {
+        writeHeader(out, start, (first & 0x80) !== 0, first & 0xf, n, true, key);
+        applyMask(out, this.words, start + 6, start + 6 + n, key, 0);
+      }
     } else out[start + 1] = n;
     return n + h;
   }
