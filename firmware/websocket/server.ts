@@ -44,7 +44,6 @@ export interface ServerOptions extends ConnectionSettings {
 const TOO_MANY: HttpAnswer = Object.freeze({ status: 503, headers: { "Retry-After": "5" }, body: "too many clients" });
 const UPGRADE_ONLY: HttpAnswer = Object.freeze({ status: 426, body: "WebSocket only" });
 
-/** A session's client, set when its upgrade is accepted: its handler gets the session's events. */
 /**
  * A session's own handler on a server (its messages go to the client's handler): what it needs as
  * fields, the methods on one shared prototype. Closures made in #accept would hold its whole scope,
