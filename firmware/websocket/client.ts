@@ -111,7 +111,8 @@ export class WebSocketClient {
 
   /** Accepts a message (true), or refuses it (false): not open, or the queue is full (then onDrain). */
   send(data: string | Uint8Array): boolean {
-    return this.#state === OPEN && this.#session !== null && this.#session.send(data);
+    // open implies a session: #ended() clears the session and leaves the open state together
+    return this.#state === OPEN && (this.#session as Session).send(data);
   }
 
   /**

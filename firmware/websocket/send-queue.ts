@@ -6,7 +6,7 @@
 import { type Connection, STATE_OPEN } from "./core/connection.js";
 import { STATE_MASK, W_CONN_STATE } from "./core/layout.js";
 import { UsageErrors, WebSocketUsageError } from "./core/errors.js";
-import { utf8Length, utf8NativeLong } from "./core/utf8.js";
+import { utf8Length, utf8Native } from "./core/utf8.js";
 
 /** What a queue entry is: a whole message, text held as its UTF-8 bytes, or a piece (| PIECE_* flags). */
 const ENTRY_MESSAGE = 0;
@@ -37,19 +37,30 @@ export abstract class SendQueue {
 
   /**
    * Accepts a message (true) or refuses it when the queue is full (false, then onDrain). Throws
-   * WS_ERR_PIECES_OPEN while a message sent in pieces waits for its final piece.
+   * WS_ERR_PIECES_OPEN while a message sent in pieces waits for its final piece. `utf8`: data is
+   * the UTF-8 bytes of a text message (valid: utf8Native's). A device converts text natively
+   * here, once, whether it goes out now or waits in the queue.
    */
-  send(data: string | Uint8Array): boolean {
+  send(data: string | Uint8Array, utf8 = false): boolean {
     const conn = this.connection;
     // the state word read as it is: a getter call costs XS about 20 steps a message
     if (conn === null || (conn.words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) return false;
+    let entry = data;
+    if (!(data instanceof Uint8Array)) {
+      const bytes = utf8Native(data);
+      if (bytes !== null) {
+        entry = bytes;
+        utf8 = true;
+      }
+    }
     if (this.queue.length === 0 && !conn.sending) {
-      conn.send(data); // throws WS_ERR_PIECES_OPEN itself
+      if (utf8) conn.sendText(entry as Uint8Array);
+      else conn.send(entry); // throws WS_ERR_PIECES_OPEN itself
       this.flush();
       return true;
     }
     if (this.#piecesOpen(conn)) throw new WebSocketUsageError(UsageErrors.PIECES_OPEN);
-    return this.#enqueue(data, ENTRY_MESSAGE);
+    return this.#enqueue(entry, utf8 ? ENTRY_TEXT_BYTES : ENTRY_MESSAGE);
   }
 
   /**
@@ -94,23 +105,13 @@ export abstract class SendQueue {
 
   /** Queues a message or a piece behind what is buffered, or refuses it (false) past maxQueue. */
   #enqueue(data: string | Uint8Array, kind: number): boolean {
-    // a device's long text is queued as its bytes: counting them from a UTF-8 string walks it per index
-    let entry = data;
-    let size: number;
-    if (data instanceof Uint8Array) size = data.length;
-    else {
-      const bytes = utf8NativeLong(data);
-      if (bytes !== null) {
-        entry = bytes;
-        kind = ENTRY_TEXT_BYTES;
-      }
-      size = bytes !== null ? bytes.length : utf8Length(data);
-    }
+    // a device's text comes as its bytes (send()); a string is counted in script where there is no native
+    const size = data instanceof Uint8Array ? data.length : utf8Length(data);
     if (this.bufferedAmount + size > this.#maxQueue) {
       this.refused = true;
       return false;
     }
-    this.queue.push(entry);
+    this.queue.push(data);
     this.#sizes.push(size * 16 + kind);
     this.queued += size;
     return true;

@@ -9,6 +9,8 @@ import { INPUT_START, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_DIRECT, W_TX_PO
 import { HandshakeIo } from "./handshake-io.js";
 import type { SocketCallbacks, TcpSocket } from "./io.js";
 import { SessionIo } from "./session-io.js";
+import { utf8Native } from "./core/utf8.js";
+import { OPCODE_BINARY, OPCODE_TEXT } from "./core/constants.js";
 import type { RawReader, SessionHandler, SessionOptions } from "./session-settings.js";
 
 export type { RawReader, SessionHandler, SessionOptions };
@@ -95,9 +97,14 @@ export class Session extends SessionIo {
    */
   override send(data: string | Uint8Array): boolean {
     const conn = this.conn;
-    if (data instanceof Uint8Array && conn !== null && this.pending === 0 && this.raw === null
-      && this.queue.length === 0 && !this.over) {
-      const n = conn.encodeAtOnce(data, this.room);
+    if (conn !== null && this.pending === 0 && this.raw === null && this.queue.length === 0 && !this.over) {
+      if (!(data instanceof Uint8Array)) {
+        // a device's text as its UTF-8 bytes, converted natively once (null on Node: the general path encodes it)
+        const bytes = utf8Native(data);
+        if (bytes === null) return super.send(data);
+        return this.#textAtOnce(conn, bytes) || super.send(bytes, true);
+      }
+      const n = conn.encodeAtOnce(data, this.room, OPCODE_BINARY);
       if (n !== 0) {
         // a payload past the small frames follows its header straight from data; what the socket has no room for, on onWritable
         if (this.write(conn, n) && conn.words[W_TX_DIRECT] !== 0) this.writeDirect(conn);
@@ -105,6 +112,17 @@ export class Session extends SessionIo {
       }
     }
     return super.send(data);
+  }
+
+  /**
+   * A text's UTF-8 bytes encoded and written at once, as binary data is; false when the general path
+   * must take them. (No `super` in here: XS, SDK 8.2.3 included, resolves super.x in a #method to this class's own x.)
+   */
+  #textAtOnce(conn: Connection, bytes: Uint8Array): boolean {
+    const n = conn.encodeAtOnce(bytes, this.room, OPCODE_TEXT);
+    if (n === 0) return false;
+    if (this.write(conn, n) && conn.words[W_TX_DIRECT] !== 0) this.writeDirect(conn);
+    return true;
   }
 
   /** Starts the closing handshake; the socket is dropped if the peer does not answer in time. */

@@ -27,7 +27,7 @@ const results: Record<string, { slots: number; chunks: number }> = {};
 for (const role of ["client", "server"] as const) {
   for (const type of ["text", "binary"] as const) {
     for (const size of [16, 1024, 65536]) {
-      const count = size > 4096 ? 1 : 64; // 64 KiB of text takes XS a second to send (see README)
+      const count = size > 4096 ? 1 : 64;
       results[`receive ${role} ${type} ${size}`] = allocations(receiving({ role, type, size }), count);
       results[`send ${role} ${type} ${size}`] = allocations(sending({ role, type, size }), count);
     }

@@ -23,6 +23,9 @@ const natives = ArrayBuffer.fromString === undefined || String.fromArrayBuffer =
   badContinuation: decoded([0xc3, 0x41]),
   surrogateBytes: decoded([0xed, 0xa0, 0x80]),
   roundTrip: String.fromArrayBuffer(ArrayBuffer.fromString("x" + astral + "\u0000y")) === "x" + astral + "\u0000y",
+  // SDK 8.2.3's String.prototype.isWellFormed: plain, astral, U+0000, lone, a pair joined at run time
+  wellFormed: ["abc", astral, "a\u0000b", "x" + lone, String.fromCharCode(0xd83d) + String.fromCharCode(0xde00)]
+    .map((t) => (String.prototype as { isWellFormed?: () => boolean }).isWellFormed?.call(t)),
 };
 
 function xored(dst: Uint8Array, src: number | string | ArrayBuffer | ArrayBufferView, count?: number): number[] | string {

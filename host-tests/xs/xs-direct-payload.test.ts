@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { DIRECT_SIZES, type DirectEchoResult, runDirectEcho } from "../../fixtures/direct-echo.js";
+import { DIRECT_SIZES, DIRECT_TEXTS, type DirectEchoResult, runDirectEcho } from "../../fixtures/direct-echo.js";
 import { resultOf, runUnderXs, XS_KILL_MARGIN_MS } from "../../fixtures/xs/xs-host.js";
 import { nodePlatform } from "../../host/platform-node.js";
 
 function check(r: DirectEchoResult): void {
   assert.deepEqual(r.echoed, DIRECT_SIZES.map(() => true), "every size echoed byte for byte");
+  assert.deepEqual(r.texts, DIRECT_TEXTS.map(() => true), "every text echoed as text, the same string");
   assert.deepEqual(r.unchanged, DIRECT_SIZES.map(() => true), "the app's array as it was after each send");
   assert.equal(r.openAtEnd, 0, "every socket and listener closed");
 }

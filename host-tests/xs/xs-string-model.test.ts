@@ -48,6 +48,8 @@ describe("The string model of the two XS test engines", function () {
     assert.equal(n.badContinuation, "TypeError: invalid UTF-8");
     assert.deepEqual(n.surrogateBytes, [0xd800], "no validator: a surrogate's bytes (invalid UTF-8) decode to it");
     assert.equal(n.roundTrip, true);
+    // XS keeps a pair joined at run time as two surrogates (ED A0 BD ED B8 80): the SDK's isWellFormed says false, and such text is encoded in JS
+    assert.deepEqual(n.wellFormed, [true, true, true, false, false], "isWellFormed: false for a surrogate kept in the string");
   });
 
   for (const engine of ["device", "cesu8"] as const) {

@@ -9,7 +9,7 @@
 import { OPCODE_CONTINUATION } from "./constants.js";
 import { writeHeader } from "./frame.js";
 import { KEY_AREA, TX_MORE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_COPIED, W_TX_DIRECT, W_TX_DIRECT_AT,
-  W_TX_DIRECT_FROM, W_TX_FRAGMENT_OPTION, W_TX_KEY, W_TX_OPCODE, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
+  W_TX_DIRECT_FROM, W_TX_FRAGMENT_OPTION, W_TX_KEY, W_TX_OPCODE, W_TX_POSITION, W_TX_REMAINING, W_TX_TEXT_BYTES } from "./layout.js";
 import { applyMask, LITTLE_ENDIAN, nativeUnmask, type NativeUnmask } from "./mask.js";
 import type { Xor } from "../platform.js";
 
@@ -55,12 +55,17 @@ export class DirectPayload {
     const words = this.words;
     const option = words[W_TX_FRAGMENT_OPTION];
     const max = option !== 0 ? option : DIRECT_FRAME;
-    const n = remaining < max ? remaining : max;
+    const position = words[W_TX_POSITION];
+    let n = remaining;
+    if (remaining > max) {
+      n = max;
+      // a text's frames end where a character does, as the script encoder cuts them
+      if (words[W_TX_TEXT_BYTES] !== 0) while ((data[position + n] & 0xc0) === 0x80) n--;
+    }
     const start = words[W_CONN_OUTPUT_START];
     if ((n < 126 ? 2 : n < 0x10000 ? 4 : 10) + (masked ? 4 : 0) > cap) return 0;
     const opcode = words[W_TX_OPCODE];
     const at = writeHeader(this.memory, start, remaining === n && opcode < TX_MORE, opcode & 0xf, n, masked, key);
-    const position = words[W_TX_POSITION];
     words[W_TX_POSITION] = position + n;
     words[W_TX_REMAINING] = remaining - n;
     words[W_TX_OPCODE] = OPCODE_CONTINUATION | (opcode & TX_MORE);

@@ -12,7 +12,7 @@ import { DIRECT_FRAME, DirectPayload } from "./direct-payload.js";
 import { PONG_AREA, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_FRAGMENT_OPTION, TX_MORE, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
   W_TX_DIRECT, W_TX_DIRECT_FROM, W_TX_FRAGMENT, W_TX_TEXT_BYTES, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
 import type { Random32, Xor } from "../platform.js";
-import { utf8EncodeInto, utf8Length, utf8NativeLong } from "./utf8.js";
+import { utf8EncodeInto, utf8Length, utf8Native } from "./utf8.js";
 
 /** The payload of a ping without one. */
 const NO_PAYLOAD = new Uint8Array(0);
@@ -54,7 +54,7 @@ export class FrameSender extends DirectPayload {
 
   protected startText(text: string, fragmentSize: number): void {
     // on a device the native conversion, once: encoding from an index would walk the string each time
-    const bytes = utf8NativeLong(text);
+    const bytes = utf8Native(text);
     if (bytes !== null) return this.startTextBytes(bytes, fragmentSize);
     // a fragment must hold the longest code point, or a tiny fragment size could never progress
     this.start(OPCODE_TEXT, utf8Length(text), 0, fragmentSize > 0 && fragmentSize < 4 ? 4 : fragmentSize);
@@ -182,8 +182,9 @@ export class FrameSender extends DirectPayload {
     // a large binary frame's payload goes from the app's array (direct-payload.js): the frame's size,
     // not the message's, decides; the message stays outgoing until its last piece is out
     const option = words[W_TX_FRAGMENT_OPTION];
-    if (from !== 0 && remaining >= from && (option === 0 || option >= from) && data instanceof Uint8Array
-      && words[W_TX_TEXT_BYTES] === 0) return this.directHeader(data, remaining, cap, masked, this.nextKey());
+    if (from !== 0 && remaining >= from && (option === 0 || option >= from) && data instanceof Uint8Array) {
+      return this.directHeader(data, remaining, cap, masked, this.nextKey());
+    }
     const want = remaining < fragmentSize ? remaining : fragmentSize;
     let n = want;
     // header sizes inline (2, 4 or 10 bytes, + 4 masked): a call costs XS about 20 steps, and this runs per frame
@@ -229,13 +230,14 @@ export class FrameSender extends DirectPayload {
   }
 
   /**
-   * The commonest sends in one call: a whole binary message in one frame, encoded at once when the
-   * connection is open, nothing else waits to be encoded and `room` holds it all. Under 126 bytes
+   * The commonest sends in one call: a whole message in one frame (`opcode` binary, or text given
+   * as its UTF-8 bytes), encoded at once when the connection is open, nothing else waits to be encoded and
+   * `room` holds it all. Under 126 bytes
    * the frame is written whole at outputStart; from W_TX_DIRECT_FROM bytes to DIRECT_FRAME its
    * header is, and the payload goes direct (directPiece()). Returns the length at outputStart; 0
    * when the general path must take the message (send(), then encodeNext()).
    */
-  encodeAtOnce(data: Uint8Array, room: number): number {
+  encodeAtOnce(data: Uint8Array, room: number, opcode: number): number {
     const words = this.words;
     const n = data.length;
     const option = words[W_TX_FRAGMENT_OPTION];
@@ -244,11 +246,11 @@ export class FrameSender extends DirectPayload {
     if (n + 8 > room || this.outgoing !== null || this.#ping !== null || words[W_TX_PONG] !== 0
       || words[W_TX_OPCODE] >= TX_MORE || (words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN
       || (option !== 0 && n > option)) return 0;
-    if (n < 126) return this.smallFrame(data, 0, n, 0x80 | OPCODE_BINARY);
+    if (n < 126) return this.smallFrame(data, 0, n, 0x80 | opcode);
     const from = words[W_TX_DIRECT_FROM];
     // the whole frame fits (checked above), so directHeader cannot refuse it once outgoing is set
     if (from === 0 || n < from || n > DIRECT_FRAME) return 0;
-    words[W_TX_OPCODE] = OPCODE_BINARY;
+    words[W_TX_OPCODE] = opcode;
     words[W_TX_POSITION] = 0;
     this.outgoing = data;
     return this.directHeader(data, n, room, this.#random !== null, this.nextKey());

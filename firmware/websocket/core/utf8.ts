@@ -142,10 +142,22 @@ const nativeFromArrayBuffer = (String as unknown as
   { fromArrayBuffer?: (buffer: ArrayBufferLike, offset: number, length: number) => string }).fromArrayBuffer;
 const nativeFromString = (ArrayBuffer as unknown as { fromString?: (text: string) => ArrayBuffer }).fromString;
 
+/** fromArrayBuffer reads a 0 byte as U+0000 (SDK 8.2.3) instead of stopping there (XS 13): asked once. */
+const ZEROS_READ = /* @__PURE__ */ readsZeros();
+
+function readsZeros(): boolean {
+  try {
+    return nativeFromArrayBuffer?.(new Uint8Array([0x61, 0, 0x62]).buffer, 0, 3) === "a\u0000b";
+  } catch {
+    return false;
+  }
+}
+
 /** Decodes bytes that were validated as UTF-8 into a string (allocates: for the app, not the core). */
 export function utf8Decode(bytes: Uint8Array, start: number, end: number): string {
   if (nativeFromArrayBuffer !== undefined && end > start) {
-    // XS 13's native call stops at a zero byte (SDK 8.2.3's reads it as U+0000): such text takes the script path
+    if (ZEROS_READ) return nativeFromArrayBuffer(bytes.buffer, bytes.byteOffset + start, end - start);
+    // XS 13's native call stops at a zero byte: such text takes the script path (indexOf: ~8 steps a byte)
     const zero = bytes.indexOf(0, start);
     if (zero < 0 || zero >= end) return nativeFromArrayBuffer(bytes.buffer, bytes.byteOffset + start, end - start);
   }
@@ -187,35 +199,29 @@ export function utf8DecodeScript(bytes: Uint8Array, start: number, end: number):
   return points.length ? out + String.fromCodePoint.apply(null, points) : out;
 }
 
+// Where XS has String.prototype.isWellFormed (SDK 8.2.3's XS 17; not the XS 13 xsnap ships), one native
+// call tells whether a string holds a surrogate that would come out of fromString as ED A0..BF xx.
+const nativeIsWellFormed = (String.prototype as unknown as { isWellFormed?: () => boolean }).isWellFormed;
+
+/** fromString writes U+0000 as one 0 byte (SDK 8.2.3), not as XS's internal C0 80 (XS 13): asked once. */
+const NULLS_MAPPED = nativeFromString !== undefined
+  && new Uint8Array(nativeFromString.call(ArrayBuffer, "\u0000")).length === 1;
+
 /**
- * The UTF-8 bytes of `text` from the engine's native conversion, or null where it has none (Node,
- * xsnap) or where they are not UTF-8: XS keeps a lone surrogate as ED A0..BF xx (and XS 13 U+0000 as
- * C0 80), which two native scans find (C0 never starts valid UTF-8; after ED valid UTF-8 has 80..9F). Such
- * text takes the script path, which writes U+0000 and U+FFFD. On a device this is the way to text:
- * indexing a UTF-8 string walks it from its start, so a loop over charCodeAt is quadratic there.
+ * The UTF-8 bytes of `text` from the engine's native conversion, in one new buffer (it allocates:
+ * a loop over charCodeAt costs XS ~80 steps a character, and on a device, where indexing a UTF-8
+ * string walks it from its start, it is quadratic too), or null where the engine has none (Node,
+ * xsnap) or where its bytes would not be UTF-8: XS keeps a lone surrogate as ED A0..BF xx (and XS 13
+ * U+0000 as C0 80). isWellFormed finds the first in one native call; without it, or for C0 80, the
+ * bytes are validated. Such text takes the script path, which writes U+FFFD and U+0000.
  */
 export function utf8Native(text: string): Uint8Array | null {
   if (nativeFromString === undefined) return null;
+  if (nativeIsWellFormed !== undefined && !nativeIsWellFormed.call(text)) return null;
   // with ArrayBuffer as its this: the native makes its result with `new this(length)`
   const bytes = new Uint8Array(nativeFromString.call(ArrayBuffer, text));
-  if (bytes.indexOf(0xc0) >= 0) return null;
-  for (let i = bytes.indexOf(0xed); i >= 0; i = bytes.indexOf(0xed, i + 1)) if (bytes[i + 1] >= 0xa0) return null;
-  return bytes;
-}
-
-/**
- * Characters past which a device's text goes out through utf8Native (one buffer of its UTF-8
- * length, allocated per message) instead of the script encoder: walking a UTF-8 string by index
- * costs a device about length^2 / 2 byte visits in C, a few ms at this length and seconds at 64 KiB.
- */
-export const NATIVE_TEXT_FROM = 1024;
-
-/** utf8Native for text long enough to be worth its allocation; null for short text and on Node. */
-export function utf8NativeLong(text: string): Uint8Array | null {
-  if (nativeFromString === undefined) return null;
-  // a character at that index or not (NaN), read without text.length, which boxes the string on XS (2 slots)
-  const c = charCodeAt.call(text, NATIVE_TEXT_FROM);
-  return c === c ? utf8Native(text) : null;
+  if (NULLS_MAPPED && nativeIsWellFormed !== undefined) return bytes;
+  return utf8Validate(UTF8_ACCEPT, bytes, 0, bytes.length) === UTF8_ACCEPT ? bytes : null;
 }
 
 /** Encodes a whole string to a new Uint8Array (allocates: for handshakes and the app). */
