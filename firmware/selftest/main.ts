@@ -69,6 +69,7 @@ function coreChecks(): string[] {
  * Text and binary echoed by the server at 127.0.0.1:port, through the device's sockets. The 3,000
  * binary bytes go straight from their array to the socket, masked in place by Logical.xor and
  * unmasked after each write (direct-payload.js): the echo and the array afterwards both must match.
+ * The 20,000 bytes of text go out as their native UTF-8 bytes, direct too, and must come back as text.
  */
 function roundTrip(port: number, done: (failure: string) => void): void {
   const got: string[] = [];
@@ -79,22 +80,26 @@ function roundTrip(port: number, done: (failure: string) => void): void {
     for (let i = 0; i < length; i++) if (a[i] !== ((i * 31 + (i >> 8)) & 0xff)) return false;
     return true;
   };
+  // 20,000 bytes of 1- to 4-byte characters: its native UTF-8 bytes go in two direct frames, the first cut where a character ends
+  const wide = "a\u00e4\u20ac\u{1f600}".repeat(2000);
   const client: WebSocketClient = new WebSocketClient({
     url: `ws://127.0.0.1:${port}/selftest`, network: deviceNetwork(), platform: devicePlatform,
-    reconnect: false, connectTimeout: 5000, maxMessage: 4096,
+    reconnect: false, connectTimeout: 5000, maxMessage: 24576, maxQueue: 32768, // all five sent at once
     onOpen() {
       client.send("héllo from XS");
       client.send(Uint8Array.of(1, 2, 3, 250));
       client.send("x".repeat(3000)); // several frames through 1,460-byte buffers
       client.send(large);
+      client.send(wide);
     },
     onMessage(type, data, length) {
-      got.push(type === 1 ? `${length}` : length > 4 ? `${same(data, length) ? "same" : "different"} ${length}` : Array.from(data.subarray(0, length)).join(","));
-      if (got.length === 4) client.close(1000, "done");
+      if (type === 1 && length === 20000) got.push(utf8Decode(data, 0, length) === wide ? "wide" : "wide differs");
+      else got.push(type === 1 ? `${length}` : length > 4 ? `${same(data, length) ? "same" : "different"} ${length}` : Array.from(data.subarray(0, length)).join(","));
+      if (got.length === 5) client.close(1000, "done");
     },
     onClose(code, _reason, clean) {
       const sent = same(large, large.length) ? "" : " (the sent array changed)";
-      done(got.join("|") === "14|1,2,3,250|3000|same 3000" && sent === "" && code === 1000 && clean ? ""
+      done(got.join("|") === "14|1,2,3,250|3000|same 3000|wide" && sent === "" && code === 1000 && clean ? ""
         : `round trip: got ${got.join("|")}${sent} close ${code} ${clean}`);
     },
   });
