@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { applyMask, keyThenMask } from "../../firmware/websocket/core/mask.js";
+import { applyMask, keyThenMask, unmaskWords } from "../../firmware/websocket/core/mask.js";
 
 describe("Masking", function () {
   const key = Uint8Array.from([0x37, 0xfa, 0x21, 0x3d]);
@@ -17,6 +17,22 @@ describe("Masking", function () {
       expected.set(key, 4);
       expected.set(reference(before.subarray(8, 8 + length), 0), 8);
       assert.deepEqual(bytes, expected, `length ${length}`);
+    }
+  });
+
+  it("unmasks a small frame by whole words like byte-wise XOR, every offset to 8 and length to 40, bytes around it untouched", function () {
+    const words = new Uint32Array(16);
+    const bytes = new Uint8Array(words.buffer);
+    for (let from = 4; from < 12; from++) {
+      for (let length = 1; length <= 40; length++) {
+        for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) & 0xff;
+        bytes.set(key, from - 4); // the key just before the payload, as in a frame's header
+        const before = bytes.slice();
+        unmaskWords(bytes, words, from, from + length, from - 4);
+        const expected = before.slice();
+        expected.set(reference(before.subarray(from, from + length), 0), from);
+        assert.deepEqual(bytes, expected, `from ${from} length ${length}`);
+      }
     }
   });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UTF8_ACCEPT, UTF8_REJECT, utf8Decode, utf8EncodeInto, utf8Length, utf8Validate } from "../../firmware/websocket/core/utf8.js";
+import { asciiWords, UTF8_ACCEPT, UTF8_REJECT, utf8Decode, utf8EncodeInto, utf8Length, utf8Validate } from "../../firmware/websocket/core/utf8.js";
 import { fromHex } from "../../fixtures/hex.js";
 
 const validate = (hex: string) => {
@@ -53,6 +53,23 @@ describe("UTF-8", function () {
         const end = start + text.length;
         assert.equal(utf8Validate(UTF8_ACCEPT, bytes, start, end, words), utf8Validate(UTF8_ACCEPT, bytes, start, end),
           `start ${start} bad ${bad}`);
+      }
+    }
+  });
+
+  it("tells ASCII by whole words, every offset to 8 and length to 40, a high bit anywhere in or just outside the range", function () {
+    const words = new Uint32Array(16);
+    const bytes = new Uint8Array(words.buffer);
+    for (let from = 0; from < 8; from++) {
+      for (let length = 1; length <= 40; length++) {
+        bytes.fill(0x41);
+        assert.equal(asciiWords(words, from, from + length), true, `from ${from} length ${length}`);
+        for (let at = Math.max(0, from - 4); at < Math.min(bytes.length, from + length + 4); at++) {
+          bytes.fill(0x41);
+          bytes[at] = 0x80;
+          const inside = at >= from && at < from + length;
+          assert.equal(asciiWords(words, from, from + length), !inside, `from ${from} length ${length} high bit at ${at}`);
+        }
       }
     }
   });

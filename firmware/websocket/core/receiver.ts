@@ -8,10 +8,10 @@ import { MAX_CONTROL_PAYLOAD, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { frameLength, headerLength, headerProblem } from "./frame.js";
 import { CONTROL_AREA, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
-import { applyMask } from "./mask.js";
+import { applyMask, LITTLE_ENDIAN, unmaskWords } from "./mask.js";
 import type { Random32, Xor } from "../platform.js";
 import { FrameSender } from "./sender.js";
-import { UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
+import { asciiWords, UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
 
 /** The app's side: whole messages, or pieces in streaming mode. */
 export interface DataHandler {
@@ -125,11 +125,13 @@ export abstract class Receiver extends FrameSender {
         const from = i + 2 + (this.#maskBit >> 5);
         const to = from + length;
         if (to > end) break;
-        if (this.#maskBit !== 0) {
-          words = bytes === this.memory ? this.words : null;
-          applyMask(bytes, words, from, to, ((bytes[i + 2] << 24) | (bytes[i + 3] << 16) | (bytes[i + 4] << 8) | bytes[i + 5]) >>> 0, 0);
+        if (this.#maskBit !== 0 && length !== 0) {
+          // in the connection's memory a word at a time (unmaskWords), else where the bytes lie
+          if (bytes === this.memory && LITTLE_ENDIAN) unmaskWords(bytes, this.words, from, to, i + 2);
+          else applyMask(bytes, null, from, to, ((bytes[i + 2] << 24) | (bytes[i + 3] << 16) | (bytes[i + 4] << 8) | bytes[i + 5]) >>> 0, 0);
         }
-        if (type === OPCODE_TEXT && utf8Validate(UTF8_ACCEPT, bytes, from, to, bytes === this.memory ? this.words : null) !== UTF8_ACCEPT) {
+        if (type === OPCODE_TEXT && !(bytes === this.memory && length !== 0 && LITTLE_ENDIAN && asciiWords(this.words, from, to))
+          && utf8Validate(UTF8_ACCEPT, bytes, from, to, bytes === this.memory ? this.words : null) !== UTF8_ACCEPT) {
           return this.stopWith(FrameErrors.INVALID_UTF8, end);
         }
         i = to;

@@ -60,6 +60,22 @@ export function utf8Validate(state: number, bytes: Uint8Array, start: number, en
   return state;
 }
 
+/**
+ * Whether bytes[from, to) (to > from) are all ASCII, read as whole words of `words`, which views the
+ * same memory from offset 0: the bytes of the first and last word outside the range are masked off.
+ * A small text frame's check without utf8Validate's alignment search (16 B: ~100 steps fewer).
+ */
+export function asciiWords(words: Uint32Array, from: number, to: number): boolean {
+  let j = from >> 2;
+  const last = (to - 1) >> 2;
+  const tail = 0x80808080 >>> ((3 - ((to - 1) & 3)) << 3);
+  const head = 0x80808080 << ((from & 3) << 3);
+  if (j === last) return (words[j] & head & tail) === 0;
+  let high = words[j++] & head;
+  for (; j < last; j++) high |= words[j];
+  return ((high & 0x80808080) | (words[j] & tail)) === 0;
+}
+
 // Under XS, `text.charCodeAt(i)` and `text.length` box the string on every access (2 slots each);
 // calling the cached method with the string as `this` does not, and a read past the end gives NaN.
 const charCodeAt = String.prototype.charCodeAt;
