@@ -57,6 +57,19 @@ describe("UTF-8", function () {
     }
   });
 
+  it("finds a high byte anywhere in a long ASCII run word-wise (eight words a test), at every alignment", function () {
+    const words = new Uint32Array(64);
+    const bytes = new Uint8Array(words.buffer);
+    for (let start = 0; start < 8; start++) {
+      for (let bad = -1; bad < 120; bad++) {
+        bytes.fill(0x41);
+        if (bad >= 0) bytes[start + bad] = 0x80;
+        const verdict = utf8Validate(UTF8_ACCEPT, bytes, start, start + 120, words);
+        assert.equal(verdict, bad < 0 ? UTF8_ACCEPT : UTF8_REJECT, `start ${start} bad ${bad}`);
+      }
+    }
+  });
+
   it("tells ASCII by whole words, every offset to 8 and length to 40, a high bit anywhere in or just outside the range", function () {
     const words = new Uint32Array(16);
     const bytes = new Uint8Array(words.buffer);
