@@ -72,13 +72,13 @@ export class WebSocketClient {
   static {
     // made in the class body, so that they may use its private members
     CLIENT_EVENTS = {
-      onError(this: ClientEvents, p: WebSocketProblem) { this.client.#report(p, p.status); },
+      onError(this: ClientEvents, p: WebSocketProblem) { this.client.report(p, p.status); },
       onClose(this: ClientEvents, code: number, reason: string, clean: boolean) {
         const client = this.client;
-        if (client.#opened()) client.#options.onClose?.(code, reason, clean);
+        if (client.opened()) client.#options.onClose?.(code, reason, clean);
       },
       onDrain(this: ClientEvents) { this.client.#options.onDrain?.(); },
-      onEnd(this: ClientEvents) { this.client.#ended(); },
+      onEnd(this: ClientEvents) { this.client.ended(); },
     };
   }
 
@@ -100,7 +100,7 @@ export class WebSocketClient {
     if (this.#url.secure && options.proxy) throw new TypeError("wss:// through a proxy is not supported");
     if (this.#url.secure && !options.network.tls) throw new TypeError("wss:// needs network.tls");
     connectionSizes(options);
-    this.#connect();
+    this.connect();
   }
 
   get state(): ClientState { return this.#state; }
@@ -111,7 +111,7 @@ export class WebSocketClient {
 
   /** Accepts a message (true), or refuses it (false): not open, or the queue is full (then onDrain). */
   send(data: string | Uint8Array): boolean {
-    // open implies a session: #ended() clears the session and leaves the open state together
+    // open implies a session: ended() clears the session and leaves the open state together
     return this.#state === OPEN && (this.#session as Session).send(data);
   }
 
@@ -131,7 +131,7 @@ export class WebSocketClient {
   /** Closes for good: no reconnection follows. */
   close(code = 1000, reason = ""): void {
     this.#deliberate = true;
-    this.#clear("#timer");
+    this.clear("#timer");
     if (this.#session === null || this.#session.ended) {
       this.#state = "closed";
       return;
@@ -140,29 +140,29 @@ export class WebSocketClient {
     this.#session.close(code, reason);
   }
 
-  #connect(): void {
+  private connect(): void {
     const o = this.#options;
     const url = this.#url;
     this.#state = "connecting";
     const handshake = new ClientHandshake({ host: url.host, port: url.port, path: url.path, secure: url.secure,
       origin: o.origin, protocols: o.protocols, headers: o.headers, maxHeader: o.maxHeader,
       proxyHeaders: o.proxy ? o.proxy.headers ?? {} : undefined }, o.platform.random32, o.platform.sha1);
-    const session = this.#newSession();
+    const session = this.newSession();
     const raw = (bytes: Uint8Array, count: number): void => {
       const end = handshake.feed(bytes, 0, count);
-      if (end === HANDSHAKE_FAILED) return this.#refuse(handshake.problem as WebSocketProblem, handshake.status);
-      if (end === HANDSHAKE_WAIT) return void this.#write(session, handshake); // the upgrade, once a proxy's tunnel stands
-      this.#clear("#deadline");
+      if (end === HANDSHAKE_FAILED) return this.refuse(handshake.problem as WebSocketProblem, handshake.status);
+      if (end === HANDSHAKE_WAIT) return void this.write(session, handshake); // the upgrade, once a proxy's tunnel stands
+      this.clear("#deadline");
       this.#protocol = handshake.protocol;
       this.#state = "open";
       this.#attempt = 0;
       session.open(bytes, end, count);
-      this.#startHeartbeat();
+      this.startHeartbeat();
       o.onOpen?.(handshake.protocol);
     };
     this.#deadline = o.network.timers.set(() => {
       this.#deadline = null;
-      this.#report(session.connected ? HandshakeErrors.HANDSHAKE_TIMEOUT : HandshakeErrors.CONNECT_TIMEOUT, 0);
+      this.report(session.connected ? HandshakeErrors.HANDSHAKE_TIMEOUT : HandshakeErrors.CONNECT_TIMEOUT, 0);
       session.drop();
     }, o.connectTimeout ?? 10000);
     const target = o.proxy ?? url;
@@ -171,16 +171,16 @@ export class WebSocketClient {
       // the session's own callbacks, no wrapper: a closure made here would hold this attempt's
       // handshake (and all of this scope) for as long as the socket lives. Moddable's TLSSocket
       // example calls back without itself as `this`: it gets closures
-      this.#openSocket(session, raw, { address, host, port: target.port, ...(url.secure ? session.closures() : session.callbacks()) });
-      this.#write(session, handshake);
+      this.openSocket(session, raw, { address, host, port: target.port, ...(url.secure ? session.closures() : session.callbacks()) });
+      this.write(session, handshake);
     }, () => {
-      this.#report({ code: "WS_ERR_DNS", status: 0, message: `cannot resolve ${target.host}` }, 0);
+      this.report({ code: "WS_ERR_DNS", status: 0, message: `cannot resolve ${target.host}` }, 0);
       session.drop();
     });
   }
 
   /** The TCP or TLS socket for one attempt, handed to its session. */
-  #openSocket(session: Session, raw: RawReader, options: SocketOptions): void {
+  private openSocket(session: Session, raw: RawReader, options: SocketOptions): void {
     const url = this.#url;
     const io = url.secure ? this.#options.network.tls!.io : this.#options.network.socket.io;
     try {
@@ -189,13 +189,13 @@ export class WebSocketClient {
         ? { ...(isIpAddress(url.host) ? {} : { servername: url.host }), ...this.#options.secure } : undefined }), raw);
     } catch (error) {
       // refused at once (a device with no route, no socket free), or a bug: said, never swallowed
-      this.#report({ code: "WS_ERR_SOCKET", message: `no socket: ${error instanceof Error ? error.message : String(error)}` }, 0);
+      this.report({ code: "WS_ERR_SOCKET", message: `no socket: ${error instanceof Error ? error.message : String(error)}` }, 0);
       session.drop();
     }
   }
 
   /** Writes what the handshake has to send now: the proxy's CONNECT or the upgrade. */
-  #write(session: Session, handshake: ClientHandshake): void {
+  private write(session: Session, handshake: ClientHandshake): void {
     const bytes = handshake.next();
     if (bytes !== null) session.writeRaw(bytes);
   }
@@ -205,7 +205,7 @@ export class WebSocketClient {
    * of every message (called as methods of this handler object); any bytes from the server count as
    * a sign of life for the heartbeat (Session.heard, set once per read).
    */
-  #newSession(): Session {
+  private newSession(): Session {
     const o = this.#options;
     this.#session = new Session({
       role: "client", random: o.platform.random32, xor: o.platform.xor, timers: o.network.timers, closesFirst: false, ...connectionSettings(o),
@@ -214,26 +214,26 @@ export class WebSocketClient {
   }
 
   /** The server (or proxy, or our own check) refused the handshake. */
-  #refuse(problem: WebSocketProblem, status: number): void {
-    this.#report(problem, status);
+  private refuse(problem: WebSocketProblem, status: number): void {
+    this.report(problem, status);
     if (NO_RETRY_STATUS.indexOf(status) >= 0 && !(this.#options.reconnect && this.#options.reconnect.onRefusal)) {
       this.#retry = false;
     }
     this.#session?.drop();
   }
 
-  #report(p: { code: string; message: string; status?: number }, status: number): void {
+  private report(p: { code: string; message: string; status?: number }, status: number): void {
     this.#options.onError?.({ code: p.code, status, message: p.message });
   }
 
   /** Only a session that opened reports its close to the app; failed attempts report onError. */
-  #opened(): boolean {
+  private opened(): boolean {
     return this.#session?.opened === true;
   }
 
-  #ended(): void {
-    this.#clear("#deadline");
-    this.#clear("#heartbeat");
+  private ended(): void {
+    this.clear("#deadline");
+    this.clear("#heartbeat");
     const wasOpen = this.#session?.opened === true;
     if (!wasOpen) this.#options.onClose?.(1006, "", false); // never opened: also when close() came first
     this.#session = null;
@@ -249,11 +249,11 @@ export class WebSocketClient {
     this.#options.onReconnect?.(this.#attempt, delay);
     this.#timer = this.#options.network.timers.set(() => {
       this.#timer = null;
-      this.#connect();
+      this.connect();
     }, delay);
   }
 
-  #startHeartbeat(): void {
+  private startHeartbeat(): void {
     const beat = this.#options.heartbeat;
     if (beat === undefined) return;
     const timers = this.#options.network.timers;
@@ -272,7 +272,7 @@ export class WebSocketClient {
     this.#heartbeat = timers.set(tick, beat.interval);
   }
 
-  #clear(which: "#timer" | "#heartbeat" | "#deadline"): void {
+  private clear(which: "#timer" | "#heartbeat" | "#deadline"): void {
     const timers = this.#options.network.timers;
     if (which === "#timer" && this.#timer !== null) { timers.clear(this.#timer); this.#timer = null; }
     if (which === "#heartbeat" && this.#heartbeat !== null) { timers.clear(this.#heartbeat); this.#heartbeat = null; }

@@ -63,7 +63,7 @@ export class IncomingPieces {
     const into = count instanceof Uint8Array ? count : null;
     const n = Math.min(end - at, into !== null ? into.length : (count as number | undefined) ?? end - at);
     if (live) this.#at += n;
-    else if ((this.#held[0].at += n) === end) this.#next();
+    else if ((this.#held[0].at += n) === end) this.next();
     if (into !== null) {
       into.set(source.subarray(at, at + n));
       return n;
@@ -80,7 +80,7 @@ export class IncomingPieces {
   }
 
   /** The held piece is read: the next held one is announced from a timer, not inside this read(). */
-  #next(): void {
+  private next(): void {
     this.#held.shift();
     if (this.#held.length === 0 || this.#timer !== null) return;
     this.#timer = this.#timers.set(() => {
@@ -89,7 +89,7 @@ export class IncomingPieces {
       if (this.#stopped || head === undefined) return;
       head.announced = true;
       this.#announce(head.bytes.length - head.at, head.binary, head.more);
-      if (head.bytes.length === 0) this.#next(); // an empty message has nothing to read
+      if (head.bytes.length === 0) this.next(); // an empty message has nothing to read
     }, 0);
   }
 }

@@ -59,8 +59,8 @@ export abstract class SendQueue {
       this.flush();
       return true;
     }
-    if (this.#piecesOpen(conn)) throw new WebSocketUsageError(UsageErrors.PIECES_OPEN);
-    return this.#enqueue(entry, utf8 ? ENTRY_TEXT_BYTES : ENTRY_MESSAGE);
+    if (this.piecesOpen(conn)) throw new WebSocketUsageError(UsageErrors.PIECES_OPEN);
+    return this.enqueue(entry, utf8 ? ENTRY_TEXT_BYTES : ENTRY_MESSAGE);
   }
 
   /**
@@ -74,7 +74,7 @@ export abstract class SendQueue {
     if (this.queue.length === 0 && !conn.sending) {
       conn.sendPiece(data, 0, data.length, binary, final);
       this.flush();
-    } else if (!this.#enqueue(data, ENTRY_PIECE | (binary ? 0 : PIECE_TEXT) | (final ? PIECE_FINAL : 0))) {
+    } else if (!this.enqueue(data, ENTRY_PIECE | (binary ? 0 : PIECE_TEXT) | (final ? PIECE_FINAL : 0))) {
       return false;
     }
     return true;
@@ -96,7 +96,7 @@ export abstract class SendQueue {
   }
 
   /** The app has sent pieces of a message and not its final one: the newest queued entry says, or the connection. */
-  #piecesOpen(conn: Connection): boolean {
+  private piecesOpen(conn: Connection): boolean {
     const n = this.#sizes.length;
     if (n === 0) return conn.piecesOpen;
     const kind = this.#sizes[n - 1] & 15;
@@ -104,7 +104,7 @@ export abstract class SendQueue {
   }
 
   /** Queues a message or a piece behind what is buffered, or refuses it (false) past maxQueue. */
-  #enqueue(data: string | Uint8Array, kind: number): boolean {
+  private enqueue(data: string | Uint8Array, kind: number): boolean {
     // a device's text comes as its bytes (send()); a string is counted in script where there is no native
     const size = data instanceof Uint8Array ? data.length : utf8Length(data);
     if (this.bufferedAmount + size > this.#maxQueue) {

@@ -46,7 +46,7 @@ const UPGRADE_ONLY: HttpAnswer = Object.freeze({ status: 426, body: "WebSocket o
 
 /**
  * A session's own handler on a server (its messages go to the client's handler): what it needs as
- * fields, the methods on one shared prototype. Closures made in #accept would hold its whole scope,
+ * fields, the methods on one shared prototype. Closures made in accept would hold its whole scope,
  * the handshake included, for as long as the connection lives (XS: ~10 slots a closure).
  */
 interface ServerEvents extends SessionHandler { server: WebSocketServer; session: Session | null; client: ServerClient | null; timer: unknown }
@@ -122,7 +122,7 @@ export class WebSocketServer {
       ...connectionSettings(options) });
     this.#listener = new options.network.listener.io({
       port: options.port, address: options.address,
-      onReadable: (count: number) => { for (let i = 0; i < count; i++) this.#accept(); },
+      onReadable: (count: number) => { for (let i = 0; i < count; i++) this.accept(); },
     });
   }
 
@@ -161,7 +161,7 @@ export class WebSocketServer {
     for (const session of this.#pending) session.drop();
   }
 
-  #accept(): void {
+  private accept(): void {
     const raw = this.#listener.read();
     if (raw === undefined || raw === null) return;
     const o = this.#options;
@@ -171,11 +171,11 @@ export class WebSocketServer {
     const session = this.#session(events);
     events.session = session;
     events.timer = o.network.timers.set(() => { if (!session.opened) session.drop(); }, o.handshakeTimeout ?? 5000);
-    const socket = this.#socketFor(raw, session);
+    const socket = this.socketFor(raw, session);
     if (socket === null) return;
     if (!this.#pending.has(session)) { // open connections at maxClients
       session.attach(socket, null);
-      return this.#answer(session, TOO_MANY);
+      return this.answer(session, TOO_MANY);
     }
     session.attach(socket, (bytes, count) => {
       const end = handshake.feed(bytes, 0, count);
@@ -185,7 +185,7 @@ export class WebSocketServer {
         ?? (!request.upgrade ? o.onRequest?.(request) ?? UPGRADE_ONLY
           : this.clients.size >= (o.maxClients ?? 8) ? TOO_MANY // filled while it was pending
             : o.onUpgrade?.(request) ?? {});
-      if ("status" in decision) return this.#answer(session, decision);
+      if ("status" in decision) return this.answer(session, decision);
       this.#pending.delete(session);
       this.stats.accepted++;
       session.writeRaw(handshake.accept(o.platform.sha1, decision));
@@ -216,7 +216,7 @@ export class WebSocketServer {
   }
 
   /** The socket adopting an accepted connection; null, the connection let go, when none can be made (lwIP's pool used up). */
-  #socketFor(raw: unknown, session: Session): TcpSocket | null {
+  private socketFor(raw: unknown, session: Session): TcpSocket | null {
     try {
       return new this.#options.network.socket.io({ from: raw, ...session.callbacks() });
     } catch {
@@ -227,7 +227,7 @@ export class WebSocketServer {
   }
 
   /** Answers over HTTP and ends the connection: a refusal, or a plain request's response. */
-  #answer(session: Session, a: HttpAnswer): void {
+  private answer(session: Session, a: HttpAnswer): void {
     this.#pending.delete(session);
     if (a.status >= 400) this.stats.refused++;
     else this.stats.http++;

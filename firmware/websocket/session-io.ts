@@ -56,7 +56,7 @@ export abstract class SessionIo extends SendQueue {
    */
   protected pump(): void {
     const conn = this.conn;
-    if (conn === null) return this.#pumpHandshake();
+    if (conn === null) return this.pumpHandshake();
     const memory = conn.memory;
     const words = conn.words;
     let reading = false;
@@ -109,7 +109,7 @@ export abstract class SessionIo extends SendQueue {
   }
 
   /** The opening handshake: small reads into the session's own buffer, for the head reader. */
-  #pumpHandshake(): void {
+  private pumpHandshake(): void {
     while (!this.over && this.conn === null) {
       const count = this.unread;
       const socket = this.socket;

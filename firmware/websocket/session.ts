@@ -51,7 +51,7 @@ export class Session extends SessionIo {
       return;
     }
     this.socket = socket;
-    (this.raw ??= this.#handshakeIo(raw)).reader = raw;
+    (this.raw ??= this.handshakeIo(raw)).reader = raw;
   }
 
   /** TCP came up: the socket has had room to write once. */
@@ -65,7 +65,7 @@ export class Session extends SessionIo {
 
   /** Writes raw bytes (a handshake or HTTP response) as room allows; `last` ends the socket after. */
   writeRaw(bytes: Uint8Array, last = false): void {
-    const io = this.raw ??= this.#handshakeIo(null);
+    const io = this.raw ??= this.handshakeIo(null);
     io.out.push(bytes);
     io.endAfter = last;
     this.flush();
@@ -78,7 +78,7 @@ export class Session extends SessionIo {
    */
   open(rest: Uint8Array, start: number, end: number, handler: ConnectionHandler = this.handler): void {
     // the app's handler itself (or the one the owner names): no copy, no hop on the path of every message
-    // binary frames past the small ones go from the app's data straight to the socket (direct-payload.js)
+    // frames past the small ones go from the app's data (or a device's text bytes) straight to the socket (direct-payload.js)
     const conn = new Connection({ ...this.options, handler, directFrom: DIRECT_FROM });
     this.conn = conn;
     if (this.raw !== null && this.raw.out.length === 0) this.raw = null; // else when written
@@ -92,8 +92,9 @@ export class Session extends SessionIo {
   }
 
   /**
-   * Accepts a message (see SendQueue.send). The commonest ones, binary data in one frame with
-   * nothing waiting, are encoded and written in one pass: an app streaming readings pays for no queue.
+   * Accepts a message (see SendQueue.send). The commonest ones, binary data (or a device's text, as
+   * its native UTF-8 bytes) in one frame with nothing waiting, are encoded and written in one pass: an
+   * app streaming readings pays for no queue.
    */
   override send(data: string | Uint8Array): boolean {
     const conn = this.conn;
@@ -102,7 +103,7 @@ export class Session extends SessionIo {
         // a device's text as its UTF-8 bytes, converted natively once (null on Node: the general path encodes it)
         const bytes = utf8Native(data);
         if (bytes === null) return super.send(data);
-        return this.#textAtOnce(conn, bytes) || super.send(bytes, true);
+        return this.textAtOnce(conn, bytes) || super.send(bytes, true);
       }
       const n = conn.encodeAtOnce(data, this.room, OPCODE_BINARY);
       if (n !== 0) {
@@ -116,9 +117,9 @@ export class Session extends SessionIo {
 
   /**
    * A text's UTF-8 bytes encoded and written at once, as binary data is; false when the general path
-   * must take them. (No `super` in here: XS, SDK 8.2.3 included, resolves super.x in a #method to this class's own x.)
+   * must take them.
    */
-  #textAtOnce(conn: Connection, bytes: Uint8Array): boolean {
+  private textAtOnce(conn: Connection, bytes: Uint8Array): boolean {
     const n = conn.encodeAtOnce(bytes, this.room, OPCODE_TEXT);
     if (n === 0) return false;
     if (this.write(conn, n) && conn.words[W_TX_DIRECT] !== 0) this.writeDirect(conn);
@@ -167,7 +168,7 @@ export class Session extends SessionIo {
   lost(): void {
     if (this.over) return;
     this.over = true;
-    this.#clearCloseTimer();
+    this.clearCloseTimer();
     const socket = this.socket;
     this.socket = null;
     try {
@@ -180,7 +181,7 @@ export class Session extends SessionIo {
     this.handler.onEnd?.();
   }
 
-  #handshakeIo(reader: RawReader | null): HandshakeIo {
+  private handshakeIo(reader: RawReader | null): HandshakeIo {
     return new HandshakeIo(reader, this.options.inputSize);
   }
 
@@ -193,7 +194,7 @@ export class Session extends SessionIo {
     }, this.options.closeTimeout ?? 5000);
   }
 
-  #clearCloseTimer(): void {
+  private clearCloseTimer(): void {
     if (this.#closeTimer !== null) {
       this.options.timers.clear(this.#closeTimer);
       this.#closeTimer = null;

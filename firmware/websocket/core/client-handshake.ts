@@ -71,13 +71,13 @@ export class ClientHandshake {
     if (this.#done || this.problem !== null) return HANDSHAKE_WAIT;
     const at = this.#reader.feed(bytes, start, end);
     if (at === HEAD_INCOMPLETE) return HANDSHAKE_WAIT;
-    if (at === HEAD_FAILED) return this.#fail(this.#reader.problem as WebSocketProblem, 0);
+    if (at === HEAD_FAILED) return this.fail(this.#reader.problem as WebSocketProblem, 0);
     const head = this.#reader.head!;
     if (this.#tunnel) {
       // the proxy's answer: any HTTP/1.x 200 opens the tunnel, and the upgrade goes through it
       const line = parseStatusLine(head.startLine);
       const status = line === null ? 0 : line.status;
-      if (status !== 200) return this.#fail(HandshakeErrors.BAD_STATUS, status);
+      if (status !== 200) return this.fail(HandshakeErrors.BAD_STATUS, status);
       this.status = status;
       this.#tunnel = false;
       this.#reader = new HttpHeadReader(this.#maxHeader);
@@ -85,14 +85,14 @@ export class ClientHandshake {
       return HANDSHAKE_WAIT; // a proxy sends nothing more before the request it forwards
     }
     const answer = checkServerAnswer(head, this.#key, this.#offered, this.#sha1);
-    if (answer.problem !== null) return this.#fail(answer.problem, answer.status);
+    if (answer.problem !== null) return this.fail(answer.problem, answer.status);
     this.status = answer.status;
     this.protocol = answer.protocol;
     this.#done = true;
     return at;
   }
 
-  #fail(problem: WebSocketProblem, status: number): number {
+  private fail(problem: WebSocketProblem, status: number): number {
     this.problem = problem;
     this.status = status;
     return HANDSHAKE_FAILED;

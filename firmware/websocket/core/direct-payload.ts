@@ -1,6 +1,6 @@
-// Binary payload written from the app's own array, not copied through the output area: under XS a
-// copy (TypedArray.set) is metered at 2 steps a byte and a client's masking in script at about 4,
-// so a large frame's header is encoded into the output area as usual and its payload then handed to
+// Binary payload (or a device's text, as its native UTF-8 bytes) written from its own array, not
+// copied through the output area: under XS a copy (TypedArray.set) is metered at 2 steps a byte and a
+// client's masking in script at about 4, so a large frame's header is encoded into the output area as usual and its payload then handed to
 // the socket a piece per write. A client masks each piece in place with the platform's native xor
 // and unmasks it as soon as the socket has taken it: ECMA-419 writes copy (lwIP's
 // TCP_WRITE_FLAG_COPY), so the app never sees its bytes changed. Data the xor cannot write (a
@@ -98,7 +98,7 @@ export class DirectPayload {
       (xor as Xor)(piece, keyView);
       return piece;
     } catch {
-      return this.#maskedCopy(piece); // the data is read-only
+      return this.maskedCopy(piece); // the data is read-only
     }
   }
 
@@ -113,11 +113,14 @@ export class DirectPayload {
     if (!written) return;
     words[W_TX_DIRECT_AT] += piece.length;
     // the message is out once its last frame's payload is
-    if ((words[W_TX_DIRECT] -= piece.length) === 0 && words[W_TX_REMAINING] === 0) this.outgoing = null;
+    if ((words[W_TX_DIRECT] -= piece.length) === 0 && words[W_TX_REMAINING] === 0) {
+      this.outgoing = null;
+      words[W_TX_TEXT_BYTES] = 0;
+    }
   }
 
   /** The piece's first bytes, as many as the output area holds, copied there and masked. */
-  #maskedCopy(piece: Uint8Array): Uint8Array {
+  private maskedCopy(piece: Uint8Array): Uint8Array {
     const words = this.words;
     const out = this.memory;
     const start = words[W_CONN_OUTPUT_START];

@@ -33,22 +33,22 @@ export class HttpHeadReader {
     if (this.head !== null) return start;
     for (let i = start; i < end; i++) {
       const b = bytes[i];
-      if (this.#length === this.#buffer.length) return this.#failWith(HandshakeErrors.HEADERS_TOO_LARGE);
+      if (this.#length === this.#buffer.length) return this.failWith(HandshakeErrors.HEADERS_TOO_LARGE);
       // a bare LF ends no line here: refused at once rather than waiting for a CR LF CR LF that never comes
-      if (b === 10 && (this.#length === 0 || this.#buffer[this.#length - 1] !== 13)) return this.#failWith(HandshakeErrors.MALFORMED);
+      if (b === 10 && (this.#length === 0 || this.#buffer[this.#length - 1] !== 13)) return this.failWith(HandshakeErrors.MALFORMED);
       this.#buffer[this.#length++] = b;
       const expected = (this.#matched & 1) === 0 ? 13 : 10;
       this.#matched = b === expected ? this.#matched + 1 : b === 13 ? 1 : 0;
       if (this.#matched === 4) {
         this.head = parseHead(this.#buffer, this.#length - 4);
-        if (this.head === null) return this.#failWith(HandshakeErrors.MALFORMED);
+        if (this.head === null) return this.failWith(HandshakeErrors.MALFORMED);
         return i + 1;
       }
     }
     return HEAD_INCOMPLETE;
   }
 
-  #failWith(p: WebSocketProblem): number {
+  private failWith(p: WebSocketProblem): number {
     this.problem = p;
     return HEAD_FAILED;
   }

@@ -179,8 +179,8 @@ export class FrameSender extends DirectPayload {
       return n;
     }
     const from = words[W_TX_DIRECT_FROM];
-    // a large binary frame's payload goes from the app's array (direct-payload.js): the frame's size,
-    // not the message's, decides; the message stays outgoing until its last piece is out
+    // a large frame's payload (binary, or a device's text bytes) goes from its array (direct-payload.js):
+    // the frame's size, not the message's, decides; the message stays outgoing until its last piece is out
     const option = words[W_TX_FRAGMENT_OPTION];
     if (from !== 0 && remaining >= from && (option === 0 || option >= from) && data instanceof Uint8Array) {
       return this.directHeader(data, remaining, cap, masked, this.nextKey());
@@ -193,8 +193,8 @@ export class FrameSender extends DirectPayload {
     if (n <= 0 && want > 0) return 0;
     const position = words[W_TX_POSITION];
     if (words[W_TX_TEXT_BYTES] !== 0 && n < remaining) {
-      // text fragments end where a character does, as the script path cuts them: the same frames on
-      // every engine (RFC 6455 would allow a split character, but not every peer's decoder does)
+      // text fragments end where a character does, as the script path cuts them (RFC 6455 would allow
+      // a split character, but not every peer's decoder does); direct frames are cut so too
       while (n > 0 && ((data as Uint8Array)[position + n] & 0xc0) === 0x80) n--;
       if (n === 0) return 0;
     }
