@@ -47,6 +47,7 @@ export abstract class SendQueue {
     if (conn === null || (conn.words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) return false;
     let entry = data;
     if (!(data instanceof Uint8Array)) {
+      if (data == null) throw new WebSocketUsageError(UsageErrors.INVALID_DATA);
       const bytes = utf8Native(data);
       if (bytes !== null) {
         entry = bytes;
@@ -69,6 +70,7 @@ export abstract class SendQueue {
    * the queue is full (then onDrain), so a writer goes at the pace of the socket, piece by piece.
    */
   sendPiece(data: Uint8Array, binary: boolean, final: boolean): boolean {
+    if (!(data instanceof Uint8Array)) throw new WebSocketUsageError(UsageErrors.INVALID_DATA);
     const conn = this.connection;
     if (conn === null || conn.state !== STATE_OPEN) return false;
     if (this.queue.length === 0 && !conn.sending) {

@@ -61,6 +61,16 @@ describe("Sending", function () {
     assert.deepEqual(frames(conn), ["1 1 6f6b"]);
   });
 
+  it("refuses null and undefined as a message with WS_ERR_INVALID_DATA, and sends nothing for them", function () {
+    const conn = recordingConnection({ role: "server" }, []);
+    for (const bad of [null, undefined]) {
+      assert.throws(() => conn.send(bad as unknown as string), (e: WebSocketUsageError) => e.code === "WS_ERR_INVALID_DATA");
+    }
+    assert.deepEqual(frames(conn), []);
+    conn.send("ok"); // nothing was started: the connection sends on
+    assert.deepEqual(frames(conn), ["1 1 6f6b"]);
+  });
+
   it("splits a text piece larger than the buffer into continuation frames, the last final", function () {
     const conn = recordingConnection({ role: "client", outputSize: 140, random: seededRandom(2) }, []);
     const bytes = Uint8Array.from({ length: 300 }, (_, i) => 0x61 + (i % 26));

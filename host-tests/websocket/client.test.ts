@@ -71,6 +71,17 @@ describe("Client against a ws server over TCP", function () {
     client.close();
   });
 
+  it("throws WS_ERR_INVALID_DATA for send(undefined) and sendPiece(null), as for send(JSON.stringify(undefined)), and goes on", async function () {
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`);
+    await until(() => client.state === "open");
+    assert.throws(() => client.send(JSON.stringify(undefined) as unknown as string), (e: { code?: string }) => e.code === "WS_ERR_INVALID_DATA");
+    assert.throws(() => client.sendPiece(null as unknown as Uint8Array, true), (e: { code?: string }) => e.code === "WS_ERR_INVALID_DATA");
+    client.send("after");
+    await until(() => rec.messages.length > 0);
+    assert.equal(Buffer.from(rec.messages[0].data).toString(), "after");
+    client.close();
+  });
+
   it("closes with 1009 when a message is over its limit, and ws sees the code", async function () {
     let seen = 0;
     server.on("connection", (ws) => { ws.on("close", (code) => (seen = code)); ws.send(new Uint8Array(2000)); });

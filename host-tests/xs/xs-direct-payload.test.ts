@@ -6,6 +6,7 @@ import { nodePlatform } from "../../host/platform-node.js";
 function check(r: DirectEchoResult): void {
   assert.deepEqual(r.echoed, DIRECT_SIZES.map(() => true), "every size echoed byte for byte");
   assert.deepEqual(r.texts, DIRECT_TEXTS.map(() => true), "every text echoed as text, the same string");
+  assert.equal(r.invalidData, "WS_ERR_INVALID_DATA", "send(undefined) said so");
   assert.deepEqual(r.unchanged, DIRECT_SIZES.map(() => true), "the app's array as it was after each send");
   assert.equal(r.openAtEnd, 0, "every socket and listener closed");
 }

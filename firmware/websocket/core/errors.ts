@@ -66,6 +66,8 @@ export const UsageErrors = Object.freeze({
   BAD_CLOSE_CODE: problem("WS_ERR_INVALID_CLOSE_CODE", 0, "close code must be 1000 or 3000-4999", false),
   REASON_TOO_LONG: problem("WS_ERR_CLOSE_REASON_TOO_LONG", 0, "close reason over 123 bytes", false),
   CONTROL_TOO_LONG: problem("WS_ERR_CONTROL_TOO_LONG", 0, "ping payload over 125 bytes", false),
+  // send(JSON.stringify(undefined)) is send(undefined): said so, not a TypeError from deep inside
+  INVALID_DATA: problem("WS_ERR_INVALID_DATA", 0, "a message is a string or a Uint8Array (a piece a Uint8Array), not null or undefined", false),
 });
 
 /** The error thrown for local misuse: the API was called wrongly, the peer did nothing. */

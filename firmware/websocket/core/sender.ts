@@ -53,6 +53,7 @@ export class FrameSender extends DirectPayload {
   }
 
   protected startText(text: string, fragmentSize: number): void {
+    if (text == null) throw new WebSocketUsageError(UsageErrors.INVALID_DATA);
     // on a device the native conversion, once: encoding from an index would walk the string each time
     const bytes = utf8Native(text);
     if (bytes !== null) return this.startTextBytes(bytes, fragmentSize);

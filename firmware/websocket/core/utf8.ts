@@ -233,7 +233,7 @@ const NULLS_MAPPED = nativeFromString !== undefined
  * bytes are validated. Such text takes the script path, which writes U+FFFD and U+0000.
  */
 export function utf8Native(text: string): Uint8Array | null {
-  if (nativeFromString === undefined) return null;
+  if (nativeFromString === undefined || text == null) return null; // null: the caller's check throws WS_ERR_INVALID_DATA
   if (nativeIsWellFormed !== undefined && !nativeIsWellFormed.call(text)) return null;
   // with ArrayBuffer as its this: the native makes its result with `new this(length)`
   const bytes = new Uint8Array(nativeFromString.call(ArrayBuffer, text));
