@@ -208,9 +208,19 @@ export class WebSocketClient {
   private newSession(): Session {
     const o = this.#options;
     this.#session = new Session({
-      role: "client", random: o.platform.random32, xor: o.platform.xor, timers: o.network.timers, closesFirst: false, ...connectionSettings(o),
-    }, Object.assign(Object.create(CLIENT_EVENTS) as ClientEvents, { onMessage: o.onMessage, onPiece: o.onPiece, onPong: o.onPong, client: this }));
+      role: "client", random: o.platform.random32, xor: o.platform.xor, timers: o.network.timers, ...connectionSettings(o),
+    }, this.events(o));
     return this.#session;
+  }
+
+  /** The session's handler: the app's message callbacks it has (an undefined one would cost XS a slot), the rest shared. */
+  private events(o: ClientOptions): ClientEvents {
+    const events = Object.create(CLIENT_EVENTS) as ClientEvents;
+    events.client = this;
+    if (o.onMessage) events.onMessage = o.onMessage;
+    if (o.onPiece) events.onPiece = o.onPiece;
+    if (o.onPong) events.onPong = o.onPong;
+    return events;
   }
 
   /** The server (or proxy, or our own check) refused the handshake. */

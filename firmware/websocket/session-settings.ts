@@ -12,9 +12,14 @@ export interface ConnectionSettings
   closeTimeout?: number;
 }
 
+const SETTINGS = ["maxMessage", "maxFragments", "streaming", "inputSize", "outputSize", "fragmentSize", "maxQueue",
+  "closeTimeout"] as const;
+
+/** The settings `o` gives, and only those: under XS a property set to undefined costs a slot all the same. */
 export function connectionSettings(o: ConnectionSettings): ConnectionSettings {
-  return { maxMessage: o.maxMessage, maxFragments: o.maxFragments, streaming: o.streaming, inputSize: o.inputSize,
-    outputSize: o.outputSize, fragmentSize: o.fragmentSize, maxQueue: o.maxQueue, closeTimeout: o.closeTimeout };
+  const settings: Record<string, unknown> = {};
+  for (const key of SETTINGS) if (o[key] !== undefined) settings[key] = o[key];
+  return settings as ConnectionSettings;
 }
 
 export interface SessionHandler extends ConnectionHandler {
@@ -26,8 +31,8 @@ export interface SessionHandler extends ConnectionHandler {
 
 export interface SessionOptions extends Omit<ConnectionOptions, "handler">, ConnectionSettings {
   timers: Timers;
-  /** Who closes TCP first after the closing handshake: the server (RFC 6455 7.1.1). */
-  closesFirst: boolean;
+  /** Who closes TCP first after the closing handshake: the server (RFC 6455 7.1.1). Absent: the peer does. */
+  closesFirst?: boolean;
 }
 
 /** Where bytes read before the WebSocket opens go: the client's or the server's handshake. */
