@@ -15,10 +15,16 @@ const ENTRY_PIECE = 2;
 const PIECE_TEXT = 4;
 const PIECE_FINAL = 8;
 
+/**
+ * The queue of a session that has never had to queue: shared and never written (enqueue() makes a
+ * session its own arrays), since an array costs XS 2 slots and most sessions' sends go out at once.
+ */
+const NO_ENTRIES: never[] = [];
+
 export abstract class SendQueue {
-  protected readonly queue: (string | Uint8Array)[] = [];
+  protected queue: (string | Uint8Array)[] = NO_ENTRIES;
   /** Each entry's UTF-8 bytes x 16 + what it is (ENTRY_*: one array, not two), and the bytes' sum. */
-  readonly #sizes: number[] = [];
+  #sizes: number[] = NO_ENTRIES;
   protected queued = 0;
   readonly #maxQueue: number;
   /** A send was refused: onDrain is due once the queue is down to half. */
@@ -113,6 +119,10 @@ export abstract class SendQueue {
       this.refused = true;
       return false;
     }
+    if (this.queue === NO_ENTRIES) {
+      this.queue = [];
+      this.#sizes = [];
+    }
     this.queue.push(data);
     this.#sizes.push(size * 16 + kind);
     this.queued += size;
@@ -139,8 +149,8 @@ export abstract class SendQueue {
   }
 
   protected clearQueue(): void {
-    this.queue.length = 0;
-    this.#sizes.length = 0;
+    this.queue = NO_ENTRIES;
+    this.#sizes = NO_ENTRIES;
     this.queued = 0;
   }
 }
