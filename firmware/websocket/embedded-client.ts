@@ -17,7 +17,7 @@ import { IncomingPieces } from "./embedded-pieces.js";
 /** Compared with on every read: under XS a string literal is a new string each time it is evaluated. */
 const BUFFER = "buffer";
 
-type ByteBuffer = ArrayBuffer | Uint8Array;
+type ByteBuffer = ArrayBuffer | ArrayBufferView;
 
 export interface WebSocketClientOptions {
   host?: string;
@@ -50,6 +50,17 @@ export interface EmbeddedWebSocketClient {
   read(count?: number | Uint8Array): ArrayBuffer | number | undefined;
   write(data: ByteBuffer, options?: WriteOptions): number;
   close(): void;
+}
+
+/**
+ * What write() sends: an ArrayBuffer, or the bytes any view (a typed array, a DataView) covers. A
+ * string or null is a TypeError: new Uint8Array("hello") would be an empty message.
+ */
+function bytesOf(data: ByteBuffer): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError("write takes an ArrayBuffer or a view of one");
 }
 
 /** The class, bound to a platform (SHA-1, random) and timers: a device binds it once in its host provider. */
@@ -109,7 +120,7 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
      */
     write(data: ByteBuffer, options?: WriteOptions): number {
       if (!this.#open) throw new Error("WebSocket is not open");
-      const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+      const bytes = bytesOf(data);
       const session = this.#session;
       const opcode = options?.opcode;
       if (opcode === OPCODE_CLOSE) {

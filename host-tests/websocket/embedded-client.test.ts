@@ -177,6 +177,21 @@ describe("The ECMA-419 WebSocket client (embedded:network/websocket/client)", fu
     client.close();
   });
 
+  it("writes the bytes a DataView or an Int16Array covers, not an empty message", async function () {
+    const ws = await echo();
+    const { seen, callbacks } = recorder();
+    let opened = false;
+    const client = new WebSocketClient({ host: "127.0.0.1", port: ws.port, socket: { io: NodeTCP }, ...callbacks,
+      onWritable() { opened = true; } });
+    await until(() => opened, 5000, "open");
+    const buffer = Uint8Array.of(9, 1, 2, 3, 9).buffer;
+    client.write(new DataView(buffer, 1, 3));
+    client.write(new Int16Array(buffer, 2, 1)); // bytes 2 and 3
+    await until(() => seen.messages.length === 2, 5000, "both echoes");
+    assert.deepEqual(seen.messages.map((m) => [...m.data]), [[1, 2, 3], [2, 3]]);
+    client.close();
+  });
+
   it("closes at once and silently on close(), as Moddable's does, and refuses to write after it", async function () {
     const ws = await echo();
     const { seen, callbacks } = recorder();
@@ -184,6 +199,8 @@ describe("The ECMA-419 WebSocket client (embedded:network/websocket/client)", fu
     const client = new WebSocketClient({ host: "127.0.0.1", port: ws.port, socket: { io: NodeTCP }, ...callbacks,
       onWritable() { opened = true; } });
     await until(() => opened, 5000, "open");
+    // a string or null is no buffer: a TypeError (new Uint8Array("text") would have sent an empty message)
+    for (const bad of ["text", null, 42]) assert.throws(() => client.write(bad as unknown as ArrayBuffer), TypeError);
     client.close();
     assert.throws(() => client.write(fromString("late")), /not open/);
     await until(() => ws.server.clients.size === 0, 5000, "the server sees the socket go");
