@@ -53,6 +53,16 @@ describe("The ECMA-419 WebSocket client (embedded:network/websocket/client)", fu
   });
 
   const echo = async () => (ws = await wsEchoServer());
+  /** A client open on a ws echo server, its first onWritable seen, and what it records. */
+  const openOnEcho = async () => {
+    const server = await echo();
+    const { seen, callbacks } = recorder();
+    let opened = false;
+    const client = new WebSocketClient({ host: "127.0.0.1", port: server.port, socket: { io: NodeTCP }, ...callbacks,
+      onWritable() { opened = true; } });
+    await until(() => opened, 5000, "open");
+    return { ws: server, seen, client };
+  };
 
   it("has Moddable's static opcode constants", function () {
     assert.deepEqual([WebSocketClient.text, WebSocketClient.binary, WebSocketClient.close, WebSocketClient.ping,
@@ -178,12 +188,7 @@ describe("The ECMA-419 WebSocket client (embedded:network/websocket/client)", fu
   });
 
   it("writes the bytes a DataView or an Int16Array covers, not an empty message", async function () {
-    const ws = await echo();
-    const { seen, callbacks } = recorder();
-    let opened = false;
-    const client = new WebSocketClient({ host: "127.0.0.1", port: ws.port, socket: { io: NodeTCP }, ...callbacks,
-      onWritable() { opened = true; } });
-    await until(() => opened, 5000, "open");
+    const { ws, seen, client } = await openOnEcho();
     const buffer = Uint8Array.of(9, 1, 2, 3, 9).buffer;
     client.write(new DataView(buffer, 1, 3));
     client.write(new Int16Array(buffer, 2, 1)); // bytes 2 and 3
@@ -193,12 +198,7 @@ describe("The ECMA-419 WebSocket client (embedded:network/websocket/client)", fu
   });
 
   it("closes at once and silently on close(), as Moddable's does, and refuses to write after it", async function () {
-    const ws = await echo();
-    const { seen, callbacks } = recorder();
-    let opened = false;
-    const client = new WebSocketClient({ host: "127.0.0.1", port: ws.port, socket: { io: NodeTCP }, ...callbacks,
-      onWritable() { opened = true; } });
-    await until(() => opened, 5000, "open");
+    const { ws, seen, client } = await openOnEcho();
     // a string or null is no buffer: a TypeError (new Uint8Array("text") would have sent an empty message)
     for (const bad of ["text", null, 42]) assert.throws(() => client.write(bad as unknown as ArrayBuffer), TypeError);
     client.close();
