@@ -188,7 +188,7 @@ describe("The ECMA-419 WebSocket client (embedded:network/websocket/client)", fu
   });
 
   it("writes the bytes a DataView or an Int16Array covers, not an empty message", async function () {
-    const { ws, seen, client } = await openOnEcho();
+    const { seen, client } = await openOnEcho();
     const buffer = Uint8Array.of(9, 1, 2, 3, 9).buffer;
     client.write(new DataView(buffer, 1, 3));
     client.write(new Int16Array(buffer, 2, 1)); // bytes 2 and 3
