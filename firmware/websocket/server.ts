@@ -9,6 +9,7 @@ import { type Acceptance, type HttpAnswer, ServerHandshake } from "./core/server
 import type { Listener, Network, TcpSocket } from "./io.js";
 import type { Platform } from "./platform.js";
 import { connectionSizes } from "./core/connection.js";
+import { utf8Native } from "./core/utf8.js";
 import { Session, type SessionHandler, type SessionOptions } from "./session.js";
 import { type ConnectionSettings, connectionSettings } from "./session-settings.js";
 
@@ -58,7 +59,14 @@ export interface BroadcastResult { sent: number; dropped: number; closed: number
 /** A client's handler: the session's, but for onEnd, which the server keeps for itself. */
 export type ServerClientHandler = Omit<SessionHandler, "onEnd">;
 
+/** A client's session, for broadcast() (set in ServerClient's static block: no field or closure per client). */
+let sessionOf: (client: ServerClient) => Session;
+
 export class ServerClient {
+  static {
+    sessionOf = (client) => client.#session;
+  }
+
   /** Dropped broadcast messages this client was too slow for. */
   dropped = 0;
   readonly request: UpgradeRequest;
@@ -132,9 +140,11 @@ export class WebSocketServer {
   /** Sends to every open client (or those `filter` picks); a slow client does not hold up the others. */
   broadcast(data: string | Uint8Array, filter?: (client: ServerClient) => boolean): BroadcastResult {
     const result = { sent: 0, dropped: 0, closed: 0 };
+    // a device's text converted once for every client (Node: null, and each send encodes it); a server's frames are not masked, so all may share it
+    const utf8 = data instanceof Uint8Array ? null : utf8Native(data);
     for (const client of this.clients) {
       if (!client.open || (filter && !filter(client))) continue;
-      if (client.send(data)) result.sent++;
+      if (utf8 !== null ? sessionOf(client).sendUtf8(utf8) : client.send(data)) result.sent++;
       else if (this.#options.slowClientClose) {
         client.close(this.#options.slowClientClose, "too slow");
         result.closed++;

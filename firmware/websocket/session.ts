@@ -115,6 +115,14 @@ export class Session extends SessionIo {
     return super.send(data);
   }
 
+  /** A text message given as its UTF-8 bytes (valid: utf8Native's), as send() takes a device's text once converted. */
+  sendUtf8(bytes: Uint8Array): boolean {
+    const conn = this.conn;
+    if (conn !== null && this.pending === 0 && this.raw === null && this.queue.length === 0 && !this.over
+      && this.textAtOnce(conn, bytes)) return true;
+    return super.send(bytes, true);
+  }
+
   /**
    * A text's UTF-8 bytes encoded and written at once, as binary data is; false when the general path
    * must take them.
