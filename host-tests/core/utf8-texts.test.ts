@@ -61,6 +61,11 @@ describe("Text of every UTF-8 shape", function () {
     await closeWs(server);
   });
 
+  it("gives the same under XS without String.prototype.isWellFormed, the native bytes validated instead (device engine)", async function () {
+    const xs = resultOf(await runUnderXs("build/host-tests/xs/texts-fallback-entry.js", { timeoutMs: 240_000 })) as typeof node;
+    for (const c of TEXTS) assert.deepEqual(xs[c.name], node[c.name], c.name);
+  });
+
   for (const engine of ["device", "cesu8"] as const) {
     it(`gives the same lengths, bytes, frames and decoded text under XS as on Node (${engine} engine)`, async function () {
       const xs = resultOf(await runUnderXs("build/host-tests/xs/texts-entry.js", { engine, timeoutMs: 240_000 })) as typeof node;
