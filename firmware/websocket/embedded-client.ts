@@ -90,21 +90,21 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
       if (options.format !== undefined && options.format !== "buffer" && options.format !== "number") throw new RangeError("format");
       if (options.target !== undefined) this.target = options.target;
       this.#masked = options.attach === undefined;
-      this.#incoming = new IncomingPieces(env.timers, (count, binary, more) => this.#call("onReadable", count, { binary, more }));
+      this.#incoming = new IncomingPieces(env.timers, (count, binary, more) => this.call("onReadable", count, { binary, more }));
       this.#session = new Session({ role: this.#masked ? "client" : "server", random: env.platform.random32, xor: env.platform.xor, timers: env.timers,
         closesFirst: !this.#masked, streaming: true }, {
         onPiece: (type, data, start, end, _offset, final) => this.#incoming.piece(data, start, end, type === OPCODE_BINARY, !final),
-        onPing: (data, start, end) => this.#call("onControl", OPCODE_PING, copy(data, start, end)),
-        onPong: (data, start, end) => this.#call("onControl", OPCODE_PONG, copy(data, start, end)),
+        onPing: (data, start, end) => this.call("onControl", OPCODE_PING, copy(data, start, end)),
+        onPong: (data, start, end) => this.call("onControl", OPCODE_PONG, copy(data, start, end)),
         onError: (p) => { this.#reason = p.code; },
         onClose: (code, reason, clean) => {
           this.#closedClean = clean;
-          if (clean) this.#call("onControl", OPCODE_CLOSE, closePayload(code, reason));
+          if (clean) this.call("onControl", OPCODE_CLOSE, closePayload(code, reason));
         },
-        onEnd: () => (this.#closedClean ? this.#call("onClose") : this.#call("onError", this.#reason)),
+        onEnd: () => (this.#closedClean ? this.call("onClose") : this.call("onError", this.#reason)),
       });
-      if (options.attach !== undefined) this.#attach(options.attach);
-      else this.#connect(options);
+      if (options.attach !== undefined) this.attach(options.attach);
+      else this.connect(options);
     }
 
     /** Bytes of the current piece: all of them, `count` at most, or into `buffer` (then how many). */
@@ -148,7 +148,7 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
       this.#session.drop();
     }
 
-    #connect(options: WebSocketClientOptions): void {
+    private connect(options: WebSocketClientOptions): void {
       const host = options.host ?? "";
       const port = options.port ?? 80;
       const headers: Record<string, string> = {};
@@ -159,7 +159,7 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
       resolveHost(options.dns, host, (address, name) => {
         if (session.ended) return;
         try {
-          session.attach(this.#socket(options.socket?.io, { ...options.socket, address, host: name, port }), (bytes, count) => {
+          session.attach(this.socket(options.socket?.io, { ...options.socket, address, host: name, port }), (bytes, count) => {
             const end = handshake.feed(bytes, 0, count);
             if (end === HANDSHAKE_WAIT) return;
             if (end === HANDSHAKE_FAILED) {
@@ -167,7 +167,7 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
               return session.drop();
             }
             session.open(bytes, end, count);
-            this.#opened();
+            this.opened();
           });
           session.writeRaw(handshake.next()!);
         } catch {
@@ -180,21 +180,21 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
       });
     }
 
-    #attach(from: { constructor: SocketConstructor }): void {
-      this.#session.attach(this.#socket(from.constructor, { from }), null);
+    private attach(from: { constructor: SocketConstructor }): void {
+      this.#session.attach(this.socket(from.constructor, { from }), null);
       this.#session.open(new Uint8Array(0), 0, 0);
-      this.#opened();
+      this.opened();
     }
 
     /** The socket, seen through a wrapper that counts what of our frames the socket took. */
-    #socket(io: SocketConstructor | undefined, options: Record<string, unknown>): TcpSocket {
+    private socket(io: SocketConstructor | undefined, options: Record<string, unknown>): TcpSocket {
       if (io === undefined) throw new TypeError("options.socket.io is required");
       const callbacks = this.#session.closures(); // whatever socket the app hands over: no `target` form assumed
       const socket = new io({ ...options, onReadable: callbacks.onReadable, onError: callbacks.onError,
         onWritable: (count: number) => {
           this.#room = count;
           callbacks.onWritable(count);
-          this.#announceWritable();
+          this.announceWritable();
         } });
       return {
         read: (buffer: Uint8Array) => socket.read(buffer),
@@ -207,17 +207,17 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
       };
     }
 
-    #opened(): void {
+    private opened(): void {
       this.#open = true;
-      this.#announceWritable();
+      this.announceWritable();
     }
 
     /** Every piece written so far is in the socket: the app may write the next. */
-    #announceWritable(): void {
-      if (this.#open && this.#session.bufferedAmount === 0 && this.#room > 0) this.#call("onWritable", this.#room);
+    private announceWritable(): void {
+      if (this.#open && this.#session.bufferedAmount === 0 && this.#room > 0) this.call("onWritable", this.#room);
     }
 
-    #call(name: "onReadable" | "onWritable" | "onControl" | "onClose" | "onError", ...args: unknown[]): void {
+    private call(name: "onReadable" | "onWritable" | "onControl" | "onClose" | "onError", ...args: unknown[]): void {
       if (this.#silent) return;
       if (name === "onClose" || name === "onError") this.#open = false;
       (this.#options[name] as ((...a: unknown[]) => void) | undefined)?.apply(this, args);

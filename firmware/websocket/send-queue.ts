@@ -43,7 +43,8 @@ export abstract class SendQueue {
 
   /**
    * Accepts a message (true) or refuses it when the queue is full (false, then onDrain). Throws
-   * WS_ERR_PIECES_OPEN while a message sent in pieces waits for its final piece. `utf8`: data is
+   * WS_ERR_PIECES_OPEN while a message sent in pieces waits for its final piece, WS_ERR_INVALID_DATA
+   * for null or undefined (on an open connection; a closed one returns false). `utf8`: data is
    * the UTF-8 bytes of a text message (valid: utf8Native's). A device converts text natively
    * here, once, whether it goes out now or waits in the queue.
    */
@@ -76,9 +77,9 @@ export abstract class SendQueue {
    * the queue is full (then onDrain), so a writer goes at the pace of the socket, piece by piece.
    */
   sendPiece(data: Uint8Array, binary: boolean, final: boolean): boolean {
-    if (!(data instanceof Uint8Array)) throw new WebSocketUsageError(UsageErrors.INVALID_DATA);
     const conn = this.connection;
-    if (conn === null || conn.state !== STATE_OPEN) return false;
+    if (conn === null || conn.state !== STATE_OPEN) return false; // as send(): checked before the data
+    if (!(data instanceof Uint8Array)) throw new WebSocketUsageError(UsageErrors.INVALID_DATA);
     if (this.queue.length === 0 && !conn.sending) {
       conn.sendPiece(data, 0, data.length, binary, final);
       this.flush();

@@ -178,7 +178,7 @@ export class WebSocketServer {
     const handshake = new ServerHandshake(o.maxHeader ?? 2048);
     const fields: Pick<ServerEvents, "server" | "session" | "client" | "timer"> = { server: this, session: null, client: null, timer: null };
     const events = Object.assign(Object.create(SERVER_EVENTS) as ServerEvents, fields);
-    const session = this.#session(events);
+    const session = this.sessionFor(events);
     events.session = session;
     events.timer = o.network.timers.set(() => { if (!session.opened) session.drop(); }, o.handshakeTimeout ?? 5000);
     const socket = this.socketFor(raw, session);
@@ -212,7 +212,7 @@ export class WebSocketServer {
    * A session pending while there is room; once open its connection calls the client's handler
    * itself, and the session's own handler hears only onDrain and onEnd.
    */
-  #session(events: ServerEvents): Session {
+  private sessionFor(events: ServerEvents): Session {
     const o = this.#options;
     const session: Session = new Session(this.#sessionOptions, events);
     if (this.clients.size < (o.maxClients ?? 8)) {
