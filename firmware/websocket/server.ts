@@ -140,7 +140,8 @@ export class WebSocketServer {
   /** Sends to every open client (or those `filter` picks); a slow client does not hold up the others. */
   broadcast(data: string | Uint8Array, filter?: (client: ServerClient) => boolean): BroadcastResult {
     const result = { sent: 0, dropped: 0, closed: 0 };
-    // a device's text converted once for every client (Node: null, and each send encodes it); a server's frames are not masked, so all may share it
+    // a device's text converted once for every client (Node: null, and each send encodes it); a
+    // server's frames are not masked, so all may share the bytes
     const utf8 = data instanceof Uint8Array ? null : utf8Native(data);
     for (const client of this.clients) {
       if (!client.open || (filter && !filter(client))) continue;

@@ -15,7 +15,10 @@ import type { RawReader, SessionHandler, SessionOptions } from "./session-settin
 
 export type { RawReader, SessionHandler, SessionOptions };
 
-/** Payload size from which a frame (binary, or a device's text bytes) is written from its array, not copied: past the one-pass small frames. */
+/**
+ * Payload size from which a frame (binary, or a device's text bytes) is written from its array, not
+ * copied: past the one-pass small frames.
+ */
 const DIRECT_FROM = 126;
 
 export class Session extends SessionIo {

@@ -1,9 +1,9 @@
 // Binary payload (or a device's text, as its native UTF-8 bytes) written from its own array, not
 // copied through the output area: under XS a copy (TypedArray.set) is metered at 2 steps a byte and a
-// client's masking in script at about 4, so a large frame's header is encoded into the output area as usual and its payload then handed to
-// the socket a piece per write. A client masks each piece in place with the platform's native xor
-// and unmasks it as soon as the socket has taken it: ECMA-419 writes copy (lwIP's
-// TCP_WRITE_FLAG_COPY), so the app never sees its bytes changed. Data the xor cannot write (a
+// client's masking in script at about 4, so a large frame's header is encoded into the output area
+// as usual and its payload then handed to the socket a piece per write. A client masks each piece
+// in place with the platform's native xor and unmasks it as soon as the socket has taken it:
+// ECMA-419 writes copy (lwIP's TCP_WRITE_FLAG_COPY), so the app never sees its bytes changed. Data the xor cannot write (a
 // read-only buffer in flash) is copied and masked in the output area instead, a piece at a time.
 
 import { OPCODE_CONTINUATION } from "./constants.js";
