@@ -38,12 +38,16 @@ echo "building the self-test (mcconfig; minutes when clean) ..."
 mcconfig -m -p "$platform" -o "$out" ./firmware/selftest/manifest.json "echo_port=$echo_port" "serve_port=$serve_port" > "$out/build.log" 2>&1 || { tail -20 "$out/build.log"; echo "FAIL: build"; exit 1; }
 app=$(find "$out" -name mc.so | head -1)
 
+: > "$out/echo.port" # as the display file below: no last run's port read before this run's
 ECHO_LIFETIME=$(( (sim_timeout + 60) * 1000 )) node build/host-tests/sim/ws-echo.js "$echo_port" > "$out/echo.port" &
 pids+=($!)
 for _ in $(seq 1 100); do [ -s "$out/echo.port" ] && break; sleep 0.1; done
 [ "$(head -1 "$out/echo.port")" = "$echo_port" ] || { echo "FAIL: the echo server did not listen on $echo_port"; exit 1; }
 
-# Xvfb picks a free display and writes its number to fd 3 once it accepts clients
+# Xvfb picks a free display and writes its number to fd 3 once it accepts clients. The file is emptied
+# here first: the background job's own redirection may truncate it only after the loop below has seen
+# the last run's number, and the simulator then starts with DISPLAY=":" (seen under load)
+: > "$out/display"
 Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3> "$out/display" > "$out/xvfb.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do [ -s "$out/display" ] && break; sleep 0.1; done
