@@ -4,6 +4,7 @@
 // saw acknowledged is missing. 60 devices over 3 instances here (the bench runs more: npm run bench:fleet).
 
 import assert from "node:assert/strict";
+import { createServer } from "node:net";
 import type { DeviceApp } from "../../firmware/app/device-app.js";
 import { session } from "../companion/http-client.js";
 import { assertStoredOnce, eventually, type Fleet, fleetDevice, holderOf, startFleet } from "./fleet-helpers.js";
@@ -61,6 +62,27 @@ describe("A fleet of companion instances under failures", function () {
       });
     } finally {
       await fleet.cluster.revive(victim); // the next tests want three instances again
+    }
+  });
+
+  it("revives a killed instance on a new port when another process keeps its own, and nginx sends devices to it there", async function () {
+    const victim = "i3";
+    const entry = fleet.cluster.instances.find((i) => i.id === victim)!;
+    const oldPort = entry.port;
+    await fleet.cluster.kill(victim);
+    // another process takes the port and keeps it, answering nothing (a reset for nginx)
+    const squatter = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => squatter.listen(oldPort, "127.0.0.1", resolve));
+    try {
+      await fleet.cluster.revive(victim);
+      assert.notEqual(entry.port, oldPort, "a new port");
+      await streaming("moved", 9, async (apps) => {
+        await allAdvance(apps, 5, 30_000, "every device streaming");
+        const holders = await Promise.all(apps.map((a) => holderOf(fleet, a.settings.deviceId)));
+        assert.ok(holders.includes(victim), `nginx sends devices to ${victim} on its new port: ${holders}`);
+      });
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
     }
   });
 

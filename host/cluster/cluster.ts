@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { Child, freePort } from "./processes.js";
-import { type Engine, startNginx, startPostgres, startRedis } from "./engines.js";
+import { type Engine, type NginxEngine, startNginx, startPostgres, startRedis } from "./engines.js";
 
 const INSTANCE = fileURLToPath(new URL("./instance.js", import.meta.url));
 
@@ -26,7 +26,7 @@ export interface ClusterSettings {
 export class Cluster {
   postgres!: Engine;
   redis!: Engine;
-  nginx!: Engine;
+  nginx!: NginxEngine;
   readonly instances: { id: string; port: number; child: Child }[] = [];
   readonly settings: ClusterSettings;
   /** Signs operator sessions, so that one made on any instance is good on every other (nginx may send each request elsewhere). */
@@ -73,9 +73,10 @@ export class Cluster {
   }
 
   /**
-   * Starts a killed instance again on its port (nginx knows it by that port). The port can be busy
-   * for a moment: another process on this machine probing for a free port listens on it briefly
-   * (seen once in the full suite: EADDRINUSE, presumably such a probe), so a few attempts are made.
+   * Starts a killed instance again on its port (nginx knows it by that port). The port can be taken
+   * meanwhile: another process on this shared machine probing for a free port listens on it briefly,
+   * or keeps it (seen twice in full suites: EADDRINUSE, once past 3 s of attempts). After a few
+   * attempts the instance takes a new free port and nginx is given the new upstreams.
    */
   async revive(id: string): Promise<void> {
     const entry = this.instances.find((i) => i.id === id)!;
@@ -84,10 +85,14 @@ export class Cluster {
         entry.child = await this.#instance(id, entry.port);
         return;
       } catch (e) {
-        if (attempt >= 10 || !/EADDRINUSE/.test((e as Error).message)) throw e;
+        if (!/EADDRINUSE/.test((e as Error).message)) throw e;
+        if (attempt >= 5) break;
         await new Promise((r) => setTimeout(r, 300));
       }
     }
+    entry.port = await freePort();
+    entry.child = await this.#instance(id, entry.port);
+    await this.nginx.reconfigure(this.instances.map((i) => i.port));
   }
 
   async stop(): Promise<void> {

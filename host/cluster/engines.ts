@@ -13,6 +13,9 @@ const PG_BIN = ["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/us
 
 export interface Engine { child: Child; url: string; port: number; dir: string; restart(kill?: boolean, downMs?: number): Promise<void>; stop(): Promise<void> }
 
+/** nginx, which can also be given other upstreams while it runs. */
+export interface NginxEngine extends Engine { reconfigure(upstreams: number[]): Promise<void> }
+
 function asPostgres(): string[] {
   if (process.getuid?.() !== 0) return [];
   const user = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
@@ -80,7 +83,7 @@ export async function startRedis(): Promise<Engine> {
   return engine;
 }
 
-export interface NginxSettings { upstreams: number[]; readTimeoutSeconds?: number; workerConnections?: number }
+export interface NginxSettings { upstreams: number[]; readTimeoutSeconds?: number; workerConnections?: number; generation?: number }
 
 const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), "../../../host/cluster/nginx.conf.template");
 
@@ -88,15 +91,16 @@ const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), "../../../host/cl
 export function nginxConfig(prefix: string, port: number, s: NginxSettings): string {
   const values: Record<string, string> = {
     PREFIX: prefix, PORT: String(port), READ_TIMEOUT: `${s.readTimeoutSeconds ?? 60}s`,
-    WORKER_CONNECTIONS: String(s.workerConnections ?? 4096), UPSTREAMS: s.upstreams.map((p) => `server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join("\n    "),
+    WORKER_CONNECTIONS: String(s.workerConnections ?? 4096), GENERATION: String(s.generation ?? 0), UPSTREAMS: s.upstreams.map((p) => `server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join("\n    "),
   };
   return readFileSync(TEMPLATE, "utf8").replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? `{{${key}}}`);
 }
 
-export async function startNginx(settings: NginxSettings): Promise<Engine> {
+export async function startNginx(settings: NginxSettings): Promise<NginxEngine> {
   const bin = program("nginx", ["/usr/sbin/nginx"], "nginx");
   const dir = mkdtempSync(join(tmpdir(), "fleet-nginx-"));
   const port = await freePort();
+  let generation = settings.generation ?? 0;
   writeFileSync(join(dir, "nginx.conf"), nginxConfig(dir, port, settings));
   const launch = async () => {
     const child = new Child("nginx", bin, ["-p", dir, "-e", join(dir, "error.log"), "-c", join(dir, "nginx.conf"), "-g", "daemon off;"], process.env, "SIGTERM");
@@ -109,9 +113,24 @@ export async function startNginx(settings: NginxSettings): Promise<Engine> {
     }
     return child;
   };
-  const engine: Engine = {
+  const engine: NginxEngine = {
     child: await launch(), url: `http://127.0.0.1:${port}`, port, dir,
     async restart() { await engine.child.stop("SIGTERM"); engine.child = await launch(); },
+    // SIGHUP: nginx reads its configuration again and starts new workers (open connections stay
+    // with the old ones); done once new connections meet the new generation three times in a row
+    async reconfigure(upstreams) {
+      const next = (generation += 1);
+      writeFileSync(join(dir, "nginx.conf"), nginxConfig(dir, port, { ...settings, upstreams, generation: next }));
+      engine.child.process.kill("SIGHUP");
+      const deadline = Date.now() + 10_000;
+      for (let seen = 0; seen < 3;) {
+        if (Date.now() > deadline) throw new Error(`nginx did not take configuration ${next} in 10 s`);
+        const answer = await fetch(`http://127.0.0.1:${port}/nginx-generation`, { headers: { Connection: "close" } })
+          .then((r) => r.text(), () => "");
+        seen = answer === String(next) ? seen + 1 : 0;
+        if (seen < 3) await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     async stop() {
       await engine.child.stop("SIGTERM", 3000); // fast shutdown: open connections are closed, then it exits
       rmSync(dir, { recursive: true, force: true });
