@@ -6,7 +6,7 @@
 import { type Connection, STATE_OPEN } from "./core/connection.js";
 import { STATE_MASK, W_CONN_STATE } from "./core/layout.js";
 import { UsageErrors, WebSocketUsageError } from "./core/errors.js";
-import { utf8Length, utf8Native } from "./core/utf8.js";
+import { utf8Length } from "./core/utf8.js";
 
 /** What a queue entry is: a whole message, text held as its UTF-8 bytes, or a piece (| PIECE_* flags). */
 const ENTRY_MESSAGE = 0;
@@ -45,30 +45,22 @@ export abstract class SendQueue {
    * Accepts a message (true) or refuses it when the queue is full (false, then onDrain). Throws
    * WS_ERR_PIECES_OPEN while a message sent in pieces waits for its final piece, WS_ERR_INVALID_DATA
    * for null or undefined (on an open connection; a closed one returns false). `utf8`: data is
-   * the UTF-8 bytes of a text message (valid: utf8Native's). A device converts text natively
-   * here, once, whether it goes out now or waits in the queue.
+   * the UTF-8 bytes of a text message (valid: utf8Native's): Session.send converts a device's text
+   * so, once, whether it goes out now or waits in the queue; a string here is encoded in script.
    */
   send(data: string | Uint8Array, utf8 = false): boolean {
     const conn = this.connection;
     // the state word read as it is: a getter call costs XS about 20 steps a message
     if (conn === null || (conn.words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) return false;
-    let entry = data;
-    if (!(data instanceof Uint8Array)) {
-      if (data == null) throw new WebSocketUsageError(UsageErrors.INVALID_DATA);
-      const bytes = utf8Native(data);
-      if (bytes !== null) {
-        entry = bytes;
-        utf8 = true;
-      }
-    }
+    if (data == null) throw new WebSocketUsageError(UsageErrors.INVALID_DATA);
     if (this.queue.length === 0 && !conn.sending) {
-      if (utf8) conn.sendText(entry as Uint8Array);
-      else conn.send(entry); // throws WS_ERR_PIECES_OPEN itself
+      if (utf8) conn.sendText(data as Uint8Array);
+      else conn.send(data); // throws WS_ERR_PIECES_OPEN itself
       this.flush();
       return true;
     }
     if (this.piecesOpen(conn)) throw new WebSocketUsageError(UsageErrors.PIECES_OPEN);
-    return this.enqueue(entry, utf8 ? ENTRY_TEXT_BYTES : ENTRY_MESSAGE);
+    return this.enqueue(data, utf8 ? ENTRY_TEXT_BYTES : ENTRY_MESSAGE);
   }
 
   /**
@@ -114,7 +106,7 @@ export abstract class SendQueue {
 
   /** Queues a message or a piece behind what is buffered, or refuses it (false) past maxQueue. */
   private enqueue(data: string | Uint8Array, kind: number): boolean {
-    // a device's text comes as its bytes (send()); a string is counted in script where there is no native
+    // a device's text comes as its bytes (Session.send); a string is counted in script
     const size = data instanceof Uint8Array ? data.length : utf8Length(data);
     if (this.bufferedAmount + size > this.#maxQueue) {
       this.refused = true;

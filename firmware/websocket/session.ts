@@ -100,14 +100,13 @@ export class Session extends SessionIo {
    * app streaming readings pays for no queue.
    */
   override send(data: string | Uint8Array): boolean {
+    if (!(data instanceof Uint8Array)) {
+      // a device's text as its UTF-8 bytes, converted natively once (null on Node: the general path encodes it)
+      const bytes = utf8Native(data);
+      return bytes === null ? super.send(data) : this.sendUtf8(bytes);
+    }
     const conn = this.conn;
     if (conn !== null && this.pending === 0 && this.raw === null && this.queue.length === 0 && !this.over) {
-      if (!(data instanceof Uint8Array)) {
-        // a device's text as its UTF-8 bytes, converted natively once (null on Node: the general path encodes it)
-        const bytes = utf8Native(data);
-        if (bytes === null) return super.send(data);
-        return this.textAtOnce(conn, bytes) || super.send(bytes, true);
-      }
       const n = conn.encodeAtOnce(data, this.room, OPCODE_BINARY);
       if (n !== 0) {
         // a payload past the small frames follows its header straight from data; what the socket has no room for, on onWritable
@@ -118,23 +117,21 @@ export class Session extends SessionIo {
     return super.send(data);
   }
 
-  /** A text message given as its UTF-8 bytes (valid: utf8Native's), as send() takes a device's text once converted. */
+  /**
+   * A text message given as its UTF-8 bytes (valid: utf8Native's), as send() takes a device's text
+   * once converted: at once as binary data is when nothing waits, else through the queue. (send()
+   * keeps its own copy of these lines for binary data: a call costs XS ~20 steps a message.)
+   */
   sendUtf8(bytes: Uint8Array): boolean {
     const conn = this.conn;
-    if (conn !== null && this.pending === 0 && this.raw === null && this.queue.length === 0 && !this.over
-      && this.textAtOnce(conn, bytes)) return true;
+    if (conn !== null && this.pending === 0 && this.raw === null && this.queue.length === 0 && !this.over) {
+      const n = conn.encodeAtOnce(bytes, this.room, OPCODE_TEXT);
+      if (n !== 0) {
+        if (this.write(conn, n) && conn.words[W_TX_DIRECT] !== 0) this.writeDirect(conn);
+        return true;
+      }
+    }
     return super.send(bytes, true);
-  }
-
-  /**
-   * A text's UTF-8 bytes encoded and written at once, as binary data is; false when the general path
-   * must take them.
-   */
-  private textAtOnce(conn: Connection, bytes: Uint8Array): boolean {
-    const n = conn.encodeAtOnce(bytes, this.room, OPCODE_TEXT);
-    if (n === 0) return false;
-    if (this.write(conn, n) && conn.words[W_TX_DIRECT] !== 0) this.writeDirect(conn);
-    return true;
   }
 
   /** Starts the closing handshake; the socket is dropped if the peer does not answer in time. */
