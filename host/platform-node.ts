@@ -8,15 +8,16 @@ import type { Platform } from "../firmware/websocket/platform.js";
 const pool = new Uint32Array(256);
 let next = pool.length;
 
-/** dst ^= src repeated over the whole of dst; a 4-byte src (a mask key) a word at a time. */
-function xor(dst: Uint8Array, src: Uint8Array): void {
+/** dst ^= src repeated over dst's first `count` bytes (all of dst by default); a 4-byte src (a mask key) a word at a time. */
+function xor(dst: Uint8Array, src: Uint8Array, count = dst.length): void {
+  if (!(count >= 1 && count <= dst.length)) throw new RangeError("invalid count"); // as the native
   if (src.length === 4) {
     const from = dst.byteOffset & ~3;
     const words = new Uint32Array(dst.buffer, from, (dst.buffer.byteLength - from) >> 2);
-    applyMask(dst, words, 0, dst.length, ((src[0] << 24) | (src[1] << 16) | (src[2] << 8) | src[3]) >>> 0, 0);
+    applyMask(dst, words, 0, count, ((src[0] << 24) | (src[1] << 16) | (src[2] << 8) | src[3]) >>> 0, 0);
     return;
   }
-  for (let i = 0; i < dst.length; i++) dst[i] ^= src[i % src.length];
+  for (let i = 0; i < count; i++) dst[i] ^= src[i % src.length];
 }
 
 export const nodePlatform: Platform = Object.freeze({

@@ -1,6 +1,6 @@
 // A self-test app for the Moddable simulator or a board: runs the core's frame corpus (every case,
 // split every way, as the host tests do), the text corpus in the device's string model, a few checks
-// on Moddable's own XS, and a server's unmasking through the native Logical.xor (native-xor-check.js);
+// on Moddable's own XS, and a server's unmasking through the logical module's native xor (native-xor-check.js);
 // then, when the build sets echo_port (mcconfig ... echo_port=P), a round trip through the device
 // network to a WebSocket echo server on 127.0.0.1:P; then, with serve_port=Q, serves WebSocket echo
 // on port Q (tracing "LISTENING Q") until one client has come and closed cleanly.
@@ -67,7 +67,7 @@ function coreChecks(): string[] {
 
 /**
  * Text and binary echoed by the server at 127.0.0.1:port, through the device's sockets. The 3,000
- * binary bytes go straight from their array to the socket, masked in place by Logical.xor and
+ * binary bytes go straight from their array to the socket, masked in place by the native xor and
  * unmasked after each write (direct-payload.js): the echo and the array afterwards both must match.
  * The 20,000 bytes of text go out as their native UTF-8 bytes, direct too, and must come back as text.
  */
@@ -107,14 +107,14 @@ function roundTrip(port: number, done: (failure: string) => void): void {
 
 /**
  * Echoes for one client; done when it closes, with what the server saw. The probe's 4,000-byte
- * message spans three reads at least, so the session must hand one to the native xor.
+ * message spans three reads at least; every payload goes through the native xor.
  */
 function serve(port: number, done: (failure: string) => void): void {
   const network = deviceNetwork();
   const logicalXor = devicePlatform.xor;
   let xorCalls = 0;
   const platform = logicalXor === undefined ? devicePlatform
-    : { ...devicePlatform, xor(dst: Uint8Array, src: Uint8Array) { xorCalls++; logicalXor(dst, src); } };
+    : { ...devicePlatform, xor(dst: Uint8Array, src: Uint8Array, count?: number) { xorCalls++; logicalXor(dst, src, count); } };
   const server = new WebSocketServer({
     port, network, platform, maxClients: 2, maxMessage: 4096,
     onConnection(client, request) {
@@ -126,7 +126,7 @@ function serve(port: number, done: (failure: string) => void): void {
         },
         onClose(code, _reason, clean) {
           network.timers.set(() => server.close(), 10);
-          trace(`serving: ${echoed} echoed, ${xorCalls} reads unmasked by Logical.xor\n`);
+          trace(`serving: ${echoed} echoed, ${xorCalls} payload pieces unmasked by the native xor\n`);
           done(code === 1000 && clean && echoed === 4 && xorCalls > 0 && request.target === "/probe" ? ""
             : `serving: ${echoed} echoed, ${xorCalls} native xor calls, close ${code} ${clean}, path ${request.target}`);
         },

@@ -1,11 +1,19 @@
 /// <reference path="./types/logical.d.ts" />
 // The platform on a Moddable device: crypt's native SHA-1, the hardware random number generator
 // (on ESP32 and ESP8266 XS draws Math.random from it; the desktop simulator's is not seeded), and
-// the logical module's native xor, with which a server unmasks the body of large messages.
+// the logical module's native xor, with which a server unmasks what it receives and a client masks
+// what it sends direct.
 
 import { Digest } from "crypt";
-import Logical from "logical";
-import type { Platform } from "./platform.js";
+import type { Platform, Xor } from "./platform.js";
+
+/**
+ * The logical module's C function itself (modules/data/logical, in the manifest): xsc, which
+ * mcconfig runs with -c, compiles `native("name")` to that host function. SDK 8.2.3's Logical.xor
+ * wrapper passes only (dst, src), dropping the count that lets a read's view be the target of a
+ * frame's payload at its start, and costs a call more.
+ */
+const xor = native("xs_logical_xor") as Xor;
 
 export const devicePlatform: Platform = Object.freeze({
   sha1(data: Uint8Array): Uint8Array {
@@ -17,6 +25,5 @@ export const devicePlatform: Platform = Object.freeze({
     // two draws of 16 bits: the generator yields 31 bits at a time
     return (((Math.random() * 0x10000) << 16) | (Math.random() * 0x10000)) >>> 0;
   },
-  // The native ignores `this`, so the static method goes in as it is: no wrapper call per read.
-  xor: Logical.xor,
+  xor,
 });

@@ -8,15 +8,16 @@ export type Sha1 = (data: Uint8Array) => Uint8Array;
 export type Random32 = () => number;
 
 /**
- * Moddable's Logical.xor (the `logical` module): dst ^= src repeated over the whole of dst, in C.
- * SDK 8.2.3's wrapper passes only (dst, src): a count argument would be dropped, so dst is an exact view.
+ * The logical module's native xor (xs_logical_xor, in C): dst ^= src repeated, over the first
+ * `count` bytes of dst (1 <= count <= dst.length; all of dst without it). A device calls the native
+ * itself (platform-device.ts): SDK 8.2.3's Logical.xor wrapper would drop the count.
  */
-export type Xor = (dst: Uint8Array, src: Uint8Array) => void;
+export type Xor = (dst: Uint8Array, src: Uint8Array, count?: number) => void;
 
 export interface Platform {
   sha1: Sha1;
   /** Mask keys and handshake keys. */
   random32: Random32;
-  /** Native unmasking where the platform has it: the body of a large masked message, a whole read at a time. */
+  /** Native masking where the platform has it: what a server receives, what a client sends direct. */
   xor?: Xor;
 }

@@ -73,6 +73,6 @@ grep -qE '^(PASS|FAIL)' "$log" || echo "FAIL: no PASS or FAIL within ${sim_timeo
 [ "$probe" = 0 ] || echo "FAIL: the probe of the app's server did not succeed"
 # the self-test's native unmasking check must have run, not merely been skipped on the way to PASS
 xor_ran=0
-grep -qE '^native xor: [1-9][0-9]* of [0-9]+ reads' "$log" && xor_ran=1
+grep -qE '^native xor: [1-9][0-9]* payload pieces of [0-9]+ reads.*, 0 failed' "$log" && xor_ran=1
 [ "$xor_ran" = 1 ] || echo "FAIL: the native xor check did not run"
 [ "$probe" = 0 ] && [ "$xor_ran" = 1 ] && grep -qE '^PASS' "$log"

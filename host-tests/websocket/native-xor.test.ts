@@ -5,11 +5,12 @@ import { WebSocketServer } from "../../firmware/websocket/server.js";
 import { seededRandom } from "../../fixtures/hex.js";
 import { memoryNetwork } from "../../fixtures/memory-network.js";
 
-/** Logical.xor's contract, as SDK 8.2.3's wrapper passes it: dst ^= src repeated, over all of dst. */
+/** The native's contract (xs_logical_xor): dst ^= src repeated, over dst's first `count` bytes (all of dst without one). */
 function scriptXor(calls: number[]) {
-  return (dst: Uint8Array, src: Uint8Array) => {
-    calls.push(dst.length);
-    for (let i = 0; i < dst.length; i++) dst[i] ^= src[i & 3];
+  return (dst: Uint8Array, src: Uint8Array, count = dst.length) => {
+    assert.ok(count >= 1 && count <= dst.length, `count ${count} of a ${dst.length}-byte target`);
+    calls.push(count);
+    for (let i = 0; i < count; i++) dst[i] ^= src[i & 3];
   };
 }
 

@@ -8,9 +8,9 @@
 
 import { OPCODE_CONTINUATION } from "./constants.js";
 import { writeHeader } from "./frame.js";
-import { KEY_AREA, TX_MORE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_COPIED, W_TX_DIRECT, W_TX_DIRECT_AT,
+import { TX_MORE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_COPIED, W_TX_DIRECT, W_TX_DIRECT_AT,
   W_TX_DIRECT_FROM, W_TX_FRAGMENT_OPTION, W_TX_KEY, W_TX_OPCODE, W_TX_POSITION, W_TX_REMAINING, W_TX_TEXT_BYTES } from "./layout.js";
-import { applyMask, LITTLE_ENDIAN, nativeUnmask, type NativeUnmask } from "./mask.js";
+import { applyMask, LITTLE_ENDIAN } from "./mask.js";
 import type { Xor } from "../platform.js";
 
 /** Largest direct frame without a fragmentSize option: a pong waits behind at most this much. */
@@ -24,8 +24,6 @@ export class DirectPayload {
   readonly words: Uint32Array;
   /** The data message being sent (until the last piece of its last frame is out); null when none is. */
   protected outgoing: string | Uint8Array | null = null;
-  /** A server's unmasking through the platform's xor (key in KEY_AREA); null on a client or without one. */
-  protected readonly nativeMask: NativeUnmask | null;
   /** A client's view of W_TX_KEY's bytes, the native xor's source: made at its first direct frame. */
   protected directKeyView: Uint8Array | null = null;
 
@@ -33,7 +31,6 @@ export class DirectPayload {
   constructor(words: Uint32Array, client: boolean, xor: Xor | null) {
     this.words = words;
     this.memory = new Uint8Array(words.buffer);
-    this.nativeMask = xor !== null && !client ? nativeUnmask(xor, this.memory, KEY_AREA) : null;
     if (client && (xor === null || !LITTLE_ENDIAN)) words[W_TX_DIRECT_FROM] = 0; // its masking needs a copy anyway
   }
 

@@ -2,7 +2,7 @@
 // costs a 16-byte slot and every typed array view 4 slots, so a connection keeps only its hot
 // state in fields: the rest is 32-bit words at the start of its memory, at fixed word indices.
 //
-//   state words | control area (a control frame's payload, or a split header) | pong | input | message | output
+//   state words | control area (a control frame's payload, or a split header) | pong | key | input | message | output
 //
 // Each word's name says its owner: W_CONN_ the connection (connection.js), W_RX_ the receiver
 // (receiver.js), W_TX_ the sender (sender.js). One convention for "none": 0, in every word.
@@ -54,7 +54,11 @@ export const W_TX_DIRECT_FROM = 19;
 export const W_TX_COPIED = 20;
 /** 1 while the message being sent is text held as UTF-8 bytes (its fragments end at character boundaries), else 0. */
 export const W_TX_TEXT_BYTES = 21;
-export const STATE_WORDS = 22;
+/** The mask key of the frame being received, its bytes in memory order read as a little-endian word (unmasker.js). */
+export const W_RX_KEY = 22;
+/** Where in that key the next payload byte falls: its offset in the payload mod 4. */
+export const W_RX_PHASE = 23;
+export const STATE_WORDS = 24;
 
 /** W_TX_CLOSE: nothing to send. */
 export const TX_CLOSE_NONE = 0;
@@ -78,12 +82,12 @@ export const STATE_MASK = 0xf;
 /** The control area, where a split header is gathered too (never at the same time). */
 export const CONTROL_AREA = STATE_WORDS * 4;
 export const PONG_AREA = CONTROL_AREA + align4(MAX_CONTROL_PAYLOAD);
-export const INPUT_START = PONG_AREA + align4(MAX_CONTROL_PAYLOAD);
 /**
- * A data frame's mask key turned to the phase of the next byte, for a native xor: in the control
- * area, which holds nothing while the body of a data frame arrives (written again before each use).
+ * The mask key of a frame a server receives, the native xor's source (receiver.js): its 4 bytes
+ * just before the input area, where a small frame's key and payload are moved in one copy.
  */
-export const KEY_AREA = CONTROL_AREA;
+export const KEY_AREA = PONG_AREA + align4(MAX_CONTROL_PAYLOAD);
+export const INPUT_START = KEY_AREA + 4;
 
 export function align4(n: number): number {
   return (n + 3) & ~3;

@@ -1,8 +1,6 @@
 // XOR masking (RFC 6455 5.3), a 32-bit word at a time where the bytes allow it. XS meters a step
 // per bytecode and about 20 per call: the key's bytes are shifted out inline, not fetched by a call.
 
-import type { Xor } from "../platform.js";
-
 /** Uint32Array words read bytes little-endian here (every target we build for): word-wise masking relies on it. */
 export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -78,25 +76,4 @@ export function unmaskWords(memory: Uint8Array, words: Uint32Array, from: number
   words[j++] ^= w & (-1 << s);
   for (; j < last; j++) words[j] ^= w;
   words[j] ^= w & tail;
-}
-
-/** XORs a whole view with a key from `phase` on, in one native call. */
-export type NativeUnmask = (view: Uint8Array, key: number, phase: number) => void;
-
-/**
- * Masking through the platform's native xor (Moddable's Logical.xor), which takes the key as 4 bytes
- * and covers the whole of its target: the key, turned to the phase, goes to memory[at, at + 4) first.
- * One closure holds the xor and the view of those bytes: a connection without it pays one field.
- */
-export function nativeUnmask(xor: Xor, memory: Uint8Array, at: number): NativeUnmask {
-  const keyView = memory.subarray(at, at + 4);
-  return (view, key, phase) => {
-    const p = 8 * (phase & 3);
-    const k = p === 0 ? key : ((key << p) | (key >>> (32 - p))) >>> 0;
-    memory[at] = k >>> 24;
-    memory[at + 1] = k >>> 16;
-    memory[at + 2] = k >>> 8;
-    memory[at + 3] = k;
-    xor(view, keyView);
-  };
 }

@@ -7,10 +7,10 @@
 import { MAX_CONTROL_PAYLOAD, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { frameLength, headerLength, headerProblem } from "./frame.js";
-import { CONTROL_AREA, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
+import { CONTROL_AREA, INPUT_START, KEY_AREA, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
 import { applyMask, LITTLE_ENDIAN, unmaskWords } from "./mask.js";
 import type { Random32, Xor } from "../platform.js";
-import { FrameSender } from "./sender.js";
+import { Unmasker } from "./unmasker.js";
 import { asciiWords, UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
 
 /** The app's side: whole messages, or pieces in streaming mode. */
@@ -41,7 +41,7 @@ const FIRST_BYTE_OK = /* @__PURE__ */ (() => {
  * bytes are unmasked and checked a word at a time, and payload is copied to the message area
  * without a view.
  */
-export abstract class Receiver extends FrameSender {
+export abstract class Receiver extends Unmasker {
   /** Hears every message and event; its owner may replace it (a server's client gets its app's handler). */
   handler: DataHandler;
   /** Whole messages are assembled here; null in streaming mode. */
@@ -51,8 +51,6 @@ export abstract class Receiver extends FrameSender {
   /** Largest payload the fast path takes: 125, or the message limit if lower. */
   readonly #smallLimit: number;
   #state = GET_HEADER;
-  #key = 0;
-  #phase = 0;
   #remaining = 0;
   #control = 0; // opcode of the control frame being received; 0 in a data frame
   #messageType = 0; // 0 when no data message is open
@@ -62,7 +60,7 @@ export abstract class Receiver extends FrameSender {
   /** `words` holds the layout, and W_RX_MAX_MESSAGE (0: no limit); a server expects masked frames. */
   constructor(words: Uint32Array, message: Uint8Array | null, handler: DataHandler, expectMasked: boolean,
     random: Random32 | null, xor: Xor | null = null) {
-    super(words, random, xor); // nativeMask: a server's unmasks what it receives, a client's what it sends
+    super(words, random, xor, expectMasked);
     this.handler = handler;
     this.#message = message;
     this.#maskBit = expectMasked ? 0x80 : 0;
@@ -85,8 +83,9 @@ export abstract class Receiver extends FrameSender {
    * index after a ping whose pong waits to be written. Encode that pong (encodeNext) before handing
    * over the rest, so that every ping gets its own pong, in order; a transport that cannot write
    * stops reading, which bounds what a peer flooding pings can make us hold. Never throws on what
-   * the peer sent. `view`, when the transport has one, is exactly bytes[start, end): the body of a
-   * large masked message is then unmasked by the platform's native xor in one call.
+   * the peer sent. `view`, for a fresh read into the input area, is that read's own view: exactly
+   * memory[INPUT_START, end), with bytes the memory and start INPUT_START. A server then unmasks
+   * data payload with the platform's native xor, one call a frame or a read (unmaskRead).
    */
   receive(bytes: Uint8Array, start: number, end: number, view?: Uint8Array): number {
     let words: Uint32Array | null = null; // looked up only where used: every bytecode is a step
@@ -97,9 +96,8 @@ export abstract class Receiver extends FrameSender {
         // The piece lies inside a data frame and does not end it: the body of a large message.
         const type = this.#messageType;
         if (this.#maskBit !== 0) {
-          if (view !== undefined && this.nativeMask !== null) this.nativeMask(view, this.#key, this.#phase);
-          else applyMask(bytes, bytes === this.memory ? this.words : null, start, end, this.#key, this.#phase);
-          this.#phase = (this.#phase + end - start) & 3;
+          if (view !== undefined && this.unmaskXor !== null) this.unmaskRead(view, start, end);
+          else this.unmaskScript(bytes, start, end);
         }
         if (type === OPCODE_TEXT) {
           this.#utf8 = utf8Validate(this.#utf8, bytes, start, end, bytes === this.memory ? this.words : null);
@@ -122,21 +120,26 @@ export abstract class Receiver extends FrameSender {
         const type = bytes[i] ^ 0x80; // 1 or 2 for a final text or binary frame with no RSV bit
         const length = bytes[i + 1] ^ this.#maskBit; // under 126 only when the mask bit is as expected
         if ((type + 1) >> 1 !== 1 || length > this.#smallLimit) break;
-        const from = i + 2 + (this.#maskBit >> 5);
-        const to = from + length;
+        let at = i + 2 + (this.#maskBit >> 5); // the payload, after the key on a server
+        let to = at + length;
         if (to > end) break;
+        i = to; // the next frame
         if (this.#maskBit !== 0 && length !== 0) {
-          // in the connection's memory a word at a time (unmaskWords), else where the bytes lie
-          if (bytes === this.memory && LITTLE_ENDIAN) unmaskWords(bytes, this.words, from, to, i + 2);
-          else applyMask(bytes, null, from, to, ((bytes[i + 2] << 24) | (bytes[i + 3] << 16) | (bytes[i + 4] << 8) | bytes[i + 5]) >>> 0, 0);
+          if (view !== undefined && this.unmaskXor !== null) {
+            // key and payload moved in one copy to the key area and the read's start, where the native xor takes them
+            bytes.copyWithin(KEY_AREA, at - 4, to);
+            this.unmaskXor(view, this.unmaskKey as Uint8Array, length);
+            at = INPUT_START;
+            to = INPUT_START + length;
+          } else if (bytes === this.memory && LITTLE_ENDIAN) unmaskWords(bytes, this.words, at, to, at - 4); // a word at a time
+          else applyMask(bytes, null, at, to, ((bytes[at - 4] << 24) | (bytes[at - 3] << 16) | (bytes[at - 2] << 8) | bytes[at - 1]) >>> 0, 0);
         }
-        if (type === OPCODE_TEXT && !(bytes === this.memory && length !== 0 && LITTLE_ENDIAN && asciiWords(this.words, from, to))
-          && utf8Validate(UTF8_ACCEPT, bytes, from, to, bytes === this.memory ? this.words : null) !== UTF8_ACCEPT) {
+        if (type === OPCODE_TEXT && !(bytes === this.memory && length !== 0 && LITTLE_ENDIAN && asciiWords(this.words, at, to))
+          && utf8Validate(UTF8_ACCEPT, bytes, at, to, bytes === this.memory ? this.words : null) !== UTF8_ACCEPT) {
           return this.stopWith(FrameErrors.INVALID_UTF8, end);
         }
-        i = to;
-        if (this.#message) this.deliver(type, bytes, from, to, 0, true);
-        else this.handler.onPiece?.(type, bytes, from, to, 0, true);
+        if (this.#message) this.deliver(type, bytes, at, to, 0, true);
+        else this.handler.onPiece?.(type, bytes, at, to, 0, true);
       }
       if (i < end) words = bytes === this.memory ? this.words : null;
       // A zero-length frame's payload is taken (as nothing) even when it ends the piece.
@@ -163,9 +166,10 @@ export abstract class Receiver extends FrameSender {
         const remaining = this.#remaining;
         const to = end - i < remaining ? end : i + remaining;
         const n = to - i;
-        if (this.#maskBit !== 0) {
-          applyMask(bytes, words, i, to, this.#key, this.#phase);
-          this.#phase = (this.#phase + n) & 3;
+        let at = i; // where the payload is once unmasked: moved to the read's start by the native xor
+        if (this.#maskBit !== 0 && n !== 0) {
+          if (view !== undefined && this.unmaskXor !== null && this.#control === 0) at = this.unmaskRead(view, i, to);
+          else this.unmaskScript(bytes, i, to);
         }
         this.#remaining = remaining - n;
         const done = n === remaining;
@@ -180,15 +184,15 @@ export abstract class Receiver extends FrameSender {
         const type = this.#messageType;
         const final = done && this.words[W_RX_FIN] !== 0;
         if (type === OPCODE_TEXT) {
-          const utf8 = utf8Validate(this.#utf8, bytes, i, to, words);
+          const utf8 = utf8Validate(this.#utf8, bytes, at, at + n, words);
           if (utf8 === UTF8_REJECT || (final && utf8 !== UTF8_ACCEPT)) return this.stopWith(FrameErrors.INVALID_UTF8, end);
           this.#utf8 = utf8;
         }
         const offset = this.#messageLength;
         this.#messageLength = offset + n;
         if (final) this.#messageType = 0;
-        if (this.#message) this.deliver(type, bytes, i, to, offset, final);
-        else if (n !== 0 || final) this.handler.onPiece?.(type, bytes, i, to, offset, final);
+        if (this.#message) this.deliver(type, bytes, at, at + n, offset, final);
+        else if (n !== 0 || final) this.handler.onPiece?.(type, bytes, at, at + n, offset, final);
         i = to;
         // a message ended and a small frame follows: back to the fast path for the rest of the piece
         if (final && end - i >= 2 && (bytes[i + 1] & 0x7f) < 126 && this.#state === GET_HEADER) continue pieces;
@@ -231,9 +235,7 @@ export abstract class Receiver extends FrameSender {
     const length = frameLength(h, at);
     if (length < 0) return FrameErrors.LENGTH_HIGH_BIT;
     if (this.#maskBit !== 0) {
-      const k = at + headerLength(b1) - 4;
-      this.#key = ((h[k] << 24) | (h[k + 1] << 16) | (h[k + 2] << 8) | h[k + 3]) >>> 0;
-      this.#phase = 0;
+      this.keyAt(h, at + headerLength(b1) - 4);
     }
     this.#remaining = length;
     this.#state = GET_PAYLOAD;

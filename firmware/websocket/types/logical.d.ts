@@ -10,3 +10,9 @@ declare module "logical" {
     static xor(dst: ArrayBuffer | ArrayBufferView, src: ArrayBuffer | ArrayBufferView | number | string): void;
   }
 }
+
+/**
+ * xsc's own syntax (compiling with -c, as mcconfig does): the host function named, from a module's C
+ * code in the build. A call only in name: `native` is no function at run time.
+ */
+declare function native(name: string): (...args: never[]) => unknown;
