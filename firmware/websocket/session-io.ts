@@ -23,9 +23,9 @@ export abstract class SessionIo extends SendQueue {
    * The last view read into and the last written from: ECMA-419 takes whole buffers, and a view
    * costs XS 4 slots, so one is kept while reads (or frames) keep their size.
    */
-  #readView: Uint8Array | null = null;
+  #readView: Uint8Array | undefined = undefined;
   /** The view of the read size before #readView's: segments of two sizes alternate (full and a tail). */
-  #readOther: Uint8Array | null = null;
+  #readOther: Uint8Array | undefined = undefined;
   #writeView: Uint8Array | null = null;
   /** Bytes the socket has queued that are not read yet (its last onReadable count, less our reads). */
   protected unread = 0;
@@ -57,11 +57,10 @@ export abstract class SessionIo extends SendQueue {
   protected pump(): void {
     const conn = this.conn;
     if (conn === null) return this.pumpHandshake();
-    const memory = conn.memory;
     const words = conn.words;
     let reading = false;
     try {
-      while (!this.over) {
+      while (!this.over) { // the socket is set while not over (attach, lost): no null check
         if (words[W_TX_PONG] !== 0) {
           this.flush(); // a pong first, every ping its own
           if (words[W_TX_PONG] !== 0 || this.over) return; // no room: onWritable resumes
@@ -71,31 +70,23 @@ export abstract class SessionIo extends SendQueue {
         let fresh: Uint8Array | undefined; // a fresh read's view: exactly memory[from, to)
         if (from === to) {
           const count = this.unread;
-          const socket = this.socket;
-          if (count <= 0 || socket === null) return;
-          const size = words[W_CONN_INPUT_SIZE];
-          const n = count < size ? count : size;
-          let view = this.#readView;
-          if (view === null || view.length !== n) {
-            // the two sizes read last are kept, the newer first: a view costs XS 4 slots
-            const other = this.#readOther;
-            this.#readOther = view;
-            view = this.#readView = other !== null && other.length === n ? other : memory.subarray(INPUT_START, INPUT_START + n);
-          }
+          if (count <= 0) return;
+          const n = count < words[W_CONN_INPUT_SIZE] ? count : words[W_CONN_INPUT_SIZE];
+          fresh = this.#readView;
+          if (fresh === undefined || fresh.length !== n) fresh = this.readViewOf(conn, n);
           reading = true;
-          socket.read(view);
+          (this.socket as TcpSocket).read(fresh);
           reading = false;
           this.unread = count - n;
-          fresh = view;
           from = INPUT_START;
           to = INPUT_START + n;
         } else this.heldFrom = to;
-        const stop = conn.receive(memory, from, to, fresh);
+        from = conn.receive(conn.memory, from, to, fresh); // where it stopped
         // once a close starts nothing may wait forever: an echo the socket never takes, a peer
         // that never closes TCP, a socket that stops calling back
         if ((words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) this.armCloseTimer();
-        if (stop < to) {
-          this.heldFrom = stop; // behind a ping: its pong goes out first
+        if (from < to) {
+          this.heldFrom = from; // behind a ping: its pong goes out first
           this.heldTo = to;
         } else if (this.unread <= 0) return; // all read and handed over: the commonest end
       }
@@ -106,6 +97,13 @@ export abstract class SessionIo extends SendQueue {
       this.armCloseTimer();
       this.flush();
     }
+  }
+
+  /** A view of the input area for a read of n bytes: the two sizes read last are kept, the newer first (a view costs XS 4 slots). */
+  private readViewOf(conn: Connection, n: number): Uint8Array {
+    const other = this.#readOther;
+    this.#readOther = this.#readView;
+    return this.#readView = other !== undefined && other.length === n ? other : conn.memory.subarray(INPUT_START, INPUT_START + n);
   }
 
   /** The opening handshake: small reads into the session's own buffer, for the head reader. */
