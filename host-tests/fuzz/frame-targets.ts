@@ -30,9 +30,14 @@ const roles: Options[] = [
   { role: "server", streaming: true, inputSize: 64 },
 ];
 
-function agreesWithWs(role: Role) {
+/**
+ * `viaInput`: read as a transport reads, into a 64-byte input area with the read's view, so that a
+ * server moves each payload to the read's start and unmasks it with a native-style xor (unmasker.js).
+ */
+function agreesWithWs(role: Role, viaInput = false) {
   return fc.property(frameStream(role), ({ bytes, cuts }) => {
-    const ours = feed({ role, maxMessage: MAX_MESSAGE }, bytes, cuts);
+    const ours = viaInput ? feed({ role, maxMessage: MAX_MESSAGE, inputSize: 64 }, bytes, cuts, false, true)
+      : feed({ role, maxMessage: MAX_MESSAGE }, bytes, cuts);
     assertSane(ours);
     const mine = comparableEvents(ours);
     const theirs = wsEvents(role, MAX_MESSAGE, bytes, cuts);
@@ -48,6 +53,10 @@ function agreesWithWs(role: Role) {
 export const frameTargets: FuzzTarget[] = [
   { name: "frame streams to a server agree with ws", runs: 3000, property: () => agreesWithWs("server") },
   { name: "frame streams to a client agree with ws", runs: 3000, property: () => agreesWithWs("client") },
+  {
+    name: "frame streams to a server read through its input area, unmasked by the native xor, agree with ws", runs: 3000,
+    property: () => agreesWithWs("server", true),
+  },
   {
     name: "random bytes split anywhere never make a connection throw", runs: 3000,
     property: () => fc.property(fc.uint8Array({ maxLength: 600 }), fc.array(fc.nat(600), { maxLength: 6 }), fc.nat(2),
