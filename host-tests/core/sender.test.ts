@@ -47,6 +47,23 @@ describe("Sending", function () {
     assert.equal(n, 9);
   });
 
+  it("masks a client's small frames with one native xor call each, every length to 125, as the header's key says", function () {
+    const calls: number[] = [];
+    const xor = (dst: Uint8Array, src: Uint8Array, count = dst.length) => {
+      assert.ok(count >= 1 && count <= dst.length && count <= src.length, `count ${count}`);
+      calls.push(count);
+      for (let i = 0; i < count; i++) dst[i] ^= src[i];
+    };
+    const conn = new Connection({ role: "client", random: seededRandom(9), xor, handler: {} });
+    for (let length = 0; length <= 125; length++) {
+      const data = Uint8Array.from({ length }, (_, i) => (i * 37 + length) & 0xff);
+      conn.send(data);
+      assert.deepEqual(frames(conn), [`1 2 ${toHex(data)}`], `length ${length}`);
+    }
+    // one call for each frame with a payload, over its header and payload, and none for the empty one
+    assert.deepEqual(calls, Array.from({ length: 125 }, (_, i) => i + 7));
+  });
+
   it("sends a message in pieces as the frames of one message, a pong between two pieces", function () {
     const conn = recordingConnection({ role: "server" }, []);
     conn.sendPiece(Uint8Array.from([1, 2]), 0, 2, true, false);

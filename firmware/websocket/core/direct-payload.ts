@@ -24,6 +24,12 @@ export class DirectPayload {
   readonly words: Uint32Array;
   /** The data message being sent (until the last piece of its last frame is out); null when none is. */
   protected outgoing: string | Uint8Array | null = null;
+  /**
+   * The platform's native xor on a little-endian host (the key words are written little-endian),
+   * else null: a server unmasks with it (unmasker.js), a client masks its frames (sender.js, and
+   * here its direct payload, with the xor the transport passes).
+   */
+  protected readonly nativeXor: Xor | null;
   /** A client's view of W_TX_KEY's bytes, the native xor's source: made at its first direct frame. */
   protected directKeyView: Uint8Array | null = null;
 
@@ -31,6 +37,7 @@ export class DirectPayload {
   constructor(words: Uint32Array, client: boolean, xor: Xor | null) {
     this.words = words;
     this.memory = new Uint8Array(words.buffer);
+    this.nativeXor = LITTLE_ENDIAN ? xor : null;
     if (client && (xor === null || !LITTLE_ENDIAN)) words[W_TX_DIRECT_FROM] = 0; // its masking needs a copy anyway
   }
 

@@ -96,7 +96,7 @@ export abstract class Receiver extends Unmasker {
         // The piece lies inside a data frame and does not end it: the body of a large message.
         const type = this.#messageType;
         if (this.#maskBit !== 0) {
-          if (view !== undefined && this.unmaskXor !== null) this.unmaskRead(view, start, end);
+          if (view !== undefined && this.unmaskKey !== null) this.unmaskRead(view, start, end);
           else this.unmaskScript(bytes, start, end);
         }
         if (type === OPCODE_TEXT) {
@@ -125,10 +125,10 @@ export abstract class Receiver extends Unmasker {
         if (to > end) break;
         i = to; // the next frame
         if (this.#maskBit !== 0 && length !== 0) {
-          if (view !== undefined && this.unmaskXor !== null) {
+          if (view !== undefined && this.unmaskKey !== null) {
             // key and payload moved in one copy to the key area and the read's start, where the native xor takes them
             bytes.copyWithin(KEY_AREA, at - 4, to);
-            this.unmaskXor(view, this.unmaskKey as Uint8Array, length);
+            (this.nativeXor as Xor)(view, this.unmaskKey, length);
             at = INPUT_START;
             to = INPUT_START + length;
           } else if (bytes === this.memory && LITTLE_ENDIAN) unmaskWords(bytes, this.words, at, to, at - 4); // a word at a time
@@ -168,7 +168,7 @@ export abstract class Receiver extends Unmasker {
         const n = to - i;
         let at = i; // where the payload is once unmasked: moved to the read's start by the native xor
         if (this.#maskBit !== 0 && n !== 0) {
-          if (view !== undefined && this.unmaskXor !== null && this.#control === 0) at = this.unmaskRead(view, i, to);
+          if (view !== undefined && this.unmaskKey !== null && this.#control === 0) at = this.unmaskRead(view, i, to);
           else this.unmaskScript(bytes, i, to);
         }
         this.#remaining = remaining - n;

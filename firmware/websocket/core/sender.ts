@@ -7,7 +7,7 @@ import { MAX_CONTROL_PAYLOAD, OPCODE_BINARY, OPCODE_CONTINUATION, OPCODE_PING, O
 import { UsageErrors, WebSocketUsageError } from "./errors.js";
 import { encodeClose, encodeControl } from "./control-frame.js";
 import { writeHeader } from "./frame.js";
-import { applyMask, keyThenMask, LITTLE_ENDIAN } from "./mask.js";
+import { applyMask, keyThenMask, LITTLE_ENDIAN, maskStream } from "./mask.js";
 import { DIRECT_FRAME, DirectPayload } from "./direct-payload.js";
 import { PONG_AREA, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_FRAGMENT_OPTION, TX_MORE, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
   W_TX_DIRECT, W_TX_DIRECT_FROM, W_TX_FRAGMENT, W_TX_TEXT_BYTES, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
@@ -26,6 +26,8 @@ export class FrameSender extends DirectPayload {
   /** A ping waiting, read when it is encoded. */
   #ping: Uint8Array | null = null;
   #closeReason = "";
+  /** A client's view of its output area from the frame's start, the native xor's target for a small frame; made at the first. */
+  #frameView: Uint8Array | null = null;
 
   /**
    * `words` holds the layout (layout.js); `random` is given on the client side, which masks every
@@ -269,7 +271,13 @@ export class FrameSender extends DirectPayload {
     if (random !== null) {
       const key = random() >>> 0;
       out[start + 1] = 0x80 | n;
-      if (LITTLE_ENDIAN) keyThenMask(out, this.words, start + 2, n, key); // key and payload lie on words
+      const xor = this.nativeXor;
+      if (xor !== null && n !== 0) {
+        // the key as one word (random bits: their order is theirs), then the frame from its start xorred
+        // with zeros over the header and the key after: the payload masked in one native call
+        this.words[(start + 2) >> 2] = key;
+        xor(this.#frameView ??= out.subarray(start, start + 6 + MAX_CONTROL_PAYLOAD), maskStream(key, n), n + 6);
+      } else if (LITTLE_ENDIAN) keyThenMask(out, this.words, start + 2, n, key); // key and payload lie on words
       else {
         writeHeader(out, start, (first & 0x80) !== 0, first & 0xf, n, true, key);
         applyMask(out, this.words, start + 6, start + 6 + n, key, 0);

@@ -4,22 +4,19 @@
 
 import type { Random32, Xor } from "../platform.js";
 import { INPUT_START, KEY_AREA, W_RX_KEY, W_RX_PHASE } from "./layout.js";
-import { applyMask, LITTLE_ENDIAN } from "./mask.js";
+import { applyMask } from "./mask.js";
 import { FrameSender } from "./sender.js";
 
 export abstract class Unmasker extends FrameSender {
   /**
-   * The native xor and its source, the key's 4 bytes at KEY_AREA (written as a little-endian word,
-   * turned to each use); null on a client, without an xor, or on a big-endian host.
+   * The native xor's source when a server unmasks with it, the key's 4 bytes at KEY_AREA (written as a
+   * little-endian word, turned to each use); null on a client, or without a native xor.
    */
-  protected readonly unmaskXor: Xor | null;
   protected readonly unmaskKey: Uint8Array | null;
 
   constructor(words: Uint32Array, random: Random32 | null, xor: Xor | null, server: boolean) {
-    super(words, random, xor); // a client's xor masks what it sends direct (direct-payload.js)
-    const native = xor !== null && server && LITTLE_ENDIAN;
-    this.unmaskXor = native ? xor : null;
-    this.unmaskKey = native ? this.memory.subarray(KEY_AREA, KEY_AREA + 4) : null;
+    super(words, random, xor);
+    this.unmaskKey = server && this.nativeXor !== null ? this.memory.subarray(KEY_AREA, KEY_AREA + 4) : null;
   }
 
   /** A new frame's key, at h[at, at + 4) (kept in state words: a field costs every connection a slot). */
@@ -46,7 +43,7 @@ export abstract class Unmasker extends FrameSender {
     const turn = ((phase - shift) & 3) << 3; // the key byte that falls on INPUT_START, in bits
     const key = words[W_RX_KEY];
     words[KEY_AREA >> 2] = turn === 0 ? key : (key >>> turn) | (key << (32 - turn));
-    (this.unmaskXor as Xor)(view, this.unmaskKey as Uint8Array, shift + to - from);
+    (this.nativeXor as Xor)(view, this.unmaskKey as Uint8Array, shift + to - from);
     words[W_RX_PHASE] = (phase + to - from) & 3;
     return INPUT_START + shift;
   }
