@@ -17,6 +17,10 @@ function xor(dst: Uint8Array, src: Uint8Array, count = dst.length): void {
     applyMask(dst, words, 0, count, ((src[0] << 24) | (src[1] << 16) | (src[2] << 8) | src[3]) >>> 0, 0);
     return;
   }
+  if (src.length >= count) { // a client's small frame: its mask stream (core/mask.js maskStream)
+    for (let i = 0; i < count; i++) dst[i] ^= src[i];
+    return;
+  }
   for (let i = 0; i < count; i++) dst[i] ^= src[i % src.length];
 }
 
