@@ -37,6 +37,8 @@ export abstract class SessionIo extends SendQueue {
   protected pending = 0;
   /** The socket is closed (or was never to come): nothing more is read, written or reported. */
   protected over = false;
+  /** Bytes arrived since the owner last set this to false: a heartbeat's sign of life, once per read. */
+  heard = false;
 
   constructor(options: SessionOptions, handler: SessionHandler) {
     super(options.maxQueue ?? 16384);
@@ -48,6 +50,45 @@ export abstract class SessionIo extends SendQueue {
   abstract drop(): void;
   /** Once a close starts nothing may wait forever: the socket is dropped at the close timeout. */
   protected abstract armCloseTimer(): void;
+
+  /**
+   * `count` bytes are queued in all: ECMA-419 reads exactly what it is asked for, so ask for no more.
+   * The commonest read (open, nothing held or waiting, all of it fitting the input area) is read and
+   * handed over here in one pass: XS charges a step a bytecode, and this runs for every segment.
+   */
+  readable(count: number): void {
+    this.heard = true;
+    this.unread = count;
+    const conn = this.conn;
+    if (conn !== null && count > 0 && this.heldFrom === this.heldTo && !this.over) {
+      const words = conn.words;
+      if (count <= words[W_CONN_INPUT_SIZE] && words[W_TX_PONG] === 0) {
+        let view = this.#readView;
+        if (view === undefined || view.length !== count) view = this.readViewOf(conn, count);
+        let reading = true;
+        try {
+          (this.socket as TcpSocket).read(view);
+          reading = false;
+          this.unread = 0;
+          const to = INPUT_START + count;
+          const stop = conn.receive(conn.memory, INPUT_START, to, view);
+          if (stop === to && words[W_TX_PONG] === 0 && (words[W_CONN_STATE] & STATE_MASK) === STATE_OPEN) return;
+          if (stop < to) {
+            this.heldFrom = stop; // behind a ping: its pong goes out first (pump)
+            this.heldTo = to;
+          }
+          if ((words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) this.armCloseTimer();
+        } catch (error) {
+          return this.threw(conn, reading, error);
+        }
+      }
+    }
+    this.pump();
+    // most reads answer nothing (a flush with nothing to write costs XS hundreds of steps): only a
+    // pong, a close or its echo, or the handshake's answer is written from here
+    const words = this.conn?.words; // the state words (layout.js): no getter call
+    if (words === undefined || words[W_TX_PONG] !== 0 || (words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) this.flush();
+  }
 
   /**
    * Reads into the input area and hands the bytes over, stopping while a ping's pong waits for
@@ -91,12 +132,17 @@ export abstract class SessionIo extends SendQueue {
         } else if (this.unread <= 0) return; // all read and handed over: the commonest end
       }
     } catch (error) {
-      if (reading) return this.drop(); // the socket refused the read: it is broken
-      // the app's callback threw: an app bug, reported as such and closed with 1011, not a flaky link
-      conn.handlerFailed(HandlerErrors.THREW, error);
-      this.armCloseTimer();
-      this.flush();
+      this.threw(conn, reading, error);
     }
+  }
+
+  /** A read or the handing over threw. */
+  private threw(conn: Connection, reading: boolean, error: unknown): void {
+    if (reading) return this.drop(); // the socket refused the read: it is broken
+    // the app's callback threw: an app bug, reported as such and closed with 1011, not a flaky link
+    conn.handlerFailed(HandlerErrors.THREW, error);
+    this.armCloseTimer();
+    this.flush();
   }
 
   /** A view of the input area for a read of n bytes: the two sizes read last are kept, the newer first (a view costs XS 4 slots). */

@@ -5,7 +5,7 @@
 // of the opening handshake (handshake-io.js).
 
 import { Connection, type ConnectionHandler } from "./core/connection.js";
-import { INPUT_START, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_DIRECT, W_TX_PONG } from "./core/layout.js";
+import { INPUT_START, W_TX_DIRECT } from "./core/layout.js";
 import { HandshakeIo } from "./handshake-io.js";
 import type { SocketCallbacks, TcpSocket } from "./io.js";
 import { SessionIo } from "./session-io.js";
@@ -23,9 +23,6 @@ const DIRECT_FROM = 126;
 
 export class Session extends SessionIo {
   #closeTimer: unknown = null;
-
-  /** Bytes arrived since the owner last set this to false: a heartbeat's sign of life, once per read. */
-  heard = false;
 
   /** The open connection; null until the handshake is done. */
   get connection(): Connection | null { return this.conn; }
@@ -147,17 +144,6 @@ export class Session extends SessionIo {
   /** Ends at once: the socket is closed, and an open connection reports 1006. */
   drop(): void {
     this.lost();
-  }
-
-  /** `count` bytes are queued in all: ECMA-419 reads exactly what it is asked for, so ask for no more. */
-  readable(count: number): void {
-    this.heard = true;
-    this.unread = count;
-    this.pump();
-    // most reads answer nothing (a flush with nothing to write costs XS hundreds of steps): only a
-    // pong, a close or its echo, or the handshake's answer is written from here
-    const words = this.conn?.words; // the state words (layout.js): no getter call
-    if (words === undefined || words[W_TX_PONG] !== 0 || (words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) this.flush();
   }
 
   writable(count: number): void {
