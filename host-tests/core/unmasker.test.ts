@@ -99,6 +99,29 @@ describe("A server's unmasking through the native xor", function () {
     });
   }
 
+  it("takes an empty read inside a frame's body without calling the native, which refuses a count of 0", function () {
+    let calls = 0;
+    const xor: Xor = (dst, src, count = dst.length) => {
+      calls++;
+      if (count < 1) throw new RangeError("invalid count");
+      for (let i = 0; i < count; i++) dst[i] ^= src[i & 3];
+    };
+    const got: string[] = [];
+    const conn = new Connection({ role: "server", maxMessage: 8192, inputSize: READ, xor,
+      handler: { onMessage(type, data, length) { got.push(`${type}:${length}`); } } });
+    const { memory, inputStart } = conn;
+    const bytes = frame(0x82, pattern(3000, 7), KEYS[0]).bytes;
+    const read = (from: number, to: number) => {
+      memory.set(bytes.subarray(from, to), inputStart);
+      return conn.receive(memory, inputStart, inputStart + to - from, memory.subarray(inputStart, inputStart + to - from));
+    };
+    read(0, 1000);
+    assert.equal(read(1000, 1000), inputStart, "an empty read is taken as nothing");
+    read(1000, bytes.length);
+    assert.deepEqual(got, ["2:3000"]);
+    assert.equal(calls, 2);
+  });
+
   it("gives the same messages with no native xor, unmasking in script", function () {
     const run = readThrough(concat(...frames.map((f) => f.bytes)), false);
     assert.deepEqual(run.messages, expected);

@@ -36,6 +36,7 @@ export abstract class Unmasker extends FrameSender {
    * receive(): its key is then in place, unread.)
    */
   protected unmaskRead(view: Uint8Array, from: number, to: number): number {
+    if (to === from) return from; // the native refuses a count of 0
     const shift = from & 3;
     const words = this.words;
     if (from - shift !== INPUT_START) words.copyWithin(INPUT_START >> 2, from >> 2, (to + 3) >> 2);
