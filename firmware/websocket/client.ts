@@ -82,8 +82,8 @@ export class WebSocketClient {
     };
   }
 
+  /** The app's options, as given: the URL is parsed again at each attempt (a field for it would hold its object and strings). */
   readonly #options: ClientOptions;
-  readonly #url: WebSocketUrl;
   #session: Session | null = null;
   #state: ClientState = "connecting";
   #protocol = "";
@@ -96,9 +96,9 @@ export class WebSocketClient {
 
   constructor(options: ClientOptions) {
     this.#options = options;
-    this.#url = parseWebSocketUrl(options.url);
-    if (this.#url.secure && options.proxy) throw new TypeError("wss:// through a proxy is not supported");
-    if (this.#url.secure && !options.network.tls) throw new TypeError("wss:// needs network.tls");
+    const url = parseWebSocketUrl(options.url); // a bad URL throws here, not at the first attempt
+    if (url.secure && options.proxy) throw new TypeError("wss:// through a proxy is not supported");
+    if (url.secure && !options.network.tls) throw new TypeError("wss:// needs network.tls");
     connectionSizes(options);
     this.connect();
   }
@@ -142,7 +142,7 @@ export class WebSocketClient {
 
   private connect(): void {
     const o = this.#options;
-    const url = this.#url;
+    const url = parseWebSocketUrl(o.url);
     this.#state = "connecting";
     const handshake = new ClientHandshake({ host: url.host, port: url.port, path: url.path, secure: url.secure,
       origin: o.origin, protocols: o.protocols, headers: o.headers, maxHeader: o.maxHeader,
@@ -171,7 +171,7 @@ export class WebSocketClient {
       // the session's own callbacks, no wrapper: a closure made here would hold this attempt's
       // handshake (and all of this scope) for as long as the socket lives. Moddable's TLSSocket
       // example calls back without itself as `this`: it gets closures
-      this.openSocket(session, raw, { address, host, port: target.port, ...(url.secure ? session.closures() : session.callbacks()) });
+      this.openSocket(session, raw, url, { address, host, port: target.port, ...(url.secure ? session.closures() : session.callbacks()) });
       this.write(session, handshake);
     }, () => {
       this.report({ code: "WS_ERR_DNS", status: 0, message: `cannot resolve ${target.host}` }, 0);
@@ -180,8 +180,7 @@ export class WebSocketClient {
   }
 
   /** The TCP or TLS socket for one attempt, handed to its session. */
-  private openSocket(session: Session, raw: RawReader, options: SocketOptions): void {
-    const url = this.#url;
+  private openSocket(session: Session, raw: RawReader, url: WebSocketUrl, options: SocketOptions): void {
     const io = url.secure ? this.#options.network.tls!.io : this.#options.network.socket.io;
     try {
       // the server name for SNI and certificate checks: never an IP address
