@@ -10,7 +10,7 @@ import type { Platform } from "./platform.js";
 import { connectionSizes } from "./core/connection.js";
 import { resolveHost } from "./resolve.js";
 import { type RawReader, Session, type SessionHandler } from "./session.js";
-import { type ConnectionSettings, connectionSettings } from "./session-settings.js";
+import type { ConnectionSettings, SessionOptions } from "./session-settings.js";
 import { isIpAddress, parseWebSocketUrl, type WebSocketUrl } from "./url.js";
 
 export { OPCODE_BINARY, OPCODE_TEXT } from "./core/constants.js";
@@ -206,9 +206,14 @@ export class WebSocketClient {
    */
   private newSession(): Session {
     const o = this.#options;
-    this.#session = new Session({
-      role: "client", random: o.platform.random32, xor: o.platform.xor, timers: o.network.timers, ...connectionSettings(o),
-    }, this.events(o));
+    // the app's settings (maxMessage, inputSize, ...) read through the prototype, not copied: under XS
+    // each property costs a slot, and this object lives as long as the connection
+    const options = Object.create(o) as { -readonly [K in keyof SessionOptions]: SessionOptions[K] };
+    options.role = "client";
+    options.random = o.platform.random32;
+    if (o.platform.xor !== undefined) options.xor = o.platform.xor;
+    options.timers = o.network.timers;
+    this.#session = new Session(options, this.events(o));
     return this.#session;
   }
 

@@ -79,7 +79,11 @@ export class Session extends SessionIo {
   open(rest: Uint8Array, start: number, end: number, handler: ConnectionHandler = this.handler): void {
     // the app's handler itself (or the one the owner names): no copy, no hop on the path of every message
     // frames past the small ones go from the app's data (or a device's text bytes) straight to the socket (direct-payload.js)
-    const conn = new Connection({ ...this.options, handler, directFrom: DIRECT_FROM });
+    // each setting read as it is (a client's come through its options' prototype: a spread would miss them)
+    const o = this.options;
+    const conn = new Connection({ role: o.role, handler, random: o.random, xor: o.xor, maxMessage: o.maxMessage,
+      maxFragments: o.maxFragments, streaming: o.streaming, inputSize: o.inputSize, outputSize: o.outputSize,
+      fragmentSize: o.fragmentSize, directFrom: DIRECT_FROM });
     this.conn = conn;
     if (this.raw !== null && this.raw.out.length === 0) this.raw = null; // else when written
     if (end > start) {
