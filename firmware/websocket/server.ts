@@ -69,14 +69,18 @@ export class ServerClient {
 
   /** Dropped broadcast messages this client was too slow for. */
   dropped = 0;
-  readonly request: UpgradeRequest;
+  /**
+   * The request's path and query. The whole request (its headers) goes to onConnection only: kept on
+   * every client it would cost XS about 460 bytes a connection, so take from it what you need there.
+   */
+  readonly target: string;
   readonly protocol: string;
   readonly #session: Session;
   #handler: ServerClientHandler = {};
 
-  constructor(session: Session, request: UpgradeRequest, protocol: string) {
+  constructor(session: Session, target: string, protocol: string) {
     this.#session = session;
-    this.request = request;
+    this.target = target;
     this.protocol = protocol;
   }
 
@@ -200,7 +204,7 @@ export class WebSocketServer {
       this.#pending.delete(session);
       this.stats.accepted++;
       session.writeRaw(handshake.accept(o.platform.sha1, decision));
-      const client = new ServerClient(session, request, decision.protocol ?? "");
+      const client = new ServerClient(session, request.target, decision.protocol ?? "");
       events.client = client;
       this.clients.add(client);
       o.network.timers.clear(events.timer);

@@ -100,7 +100,7 @@ describe("Server with ws clients over TCP", function () {
     server = await ourEchoServer({
       onConnection(client) {
         client.handler = { onClose: (code, reason, clean) => seen.push(`${code} ${reason} ${clean}`) };
-        if (client.request.target === "/bye") setTimeout(() => client.close(4003, "go away"), 20);
+        if (client.target === "/bye") setTimeout(() => client.close(4003, "go away"), 20);
       },
     });
     const a = wsClient(server.port);
