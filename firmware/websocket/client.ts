@@ -59,8 +59,11 @@ export type ClientState = "connecting" | "open" | "closing" | "closed" | "waitin
 export const ClientStates = Object.freeze({ CONNECTING: "connecting", OPEN: "open", CLOSING: "closing", CLOSED: "closed",
   WAITING: "waiting" } as const);
 
-/** Compared with on every send: under XS a string literal is a new string each time it is evaluated (24 chunk bytes). */
-const OPEN = ClientStates.OPEN;
+/**
+ * The states as set and compared: under XS a string literal is a new string each time it is evaluated
+ * (24 chunk bytes, held as long as the state is), these are one string each.
+ */
+const { CONNECTING, OPEN, CLOSING, CLOSED, WAITING } = ClientStates;
 const NO_RETRY_STATUS = [401, 403, 404];
 
 /** A session's handler for a client: the app's message functions as its own, the lifecycle on its prototype. */
@@ -85,7 +88,7 @@ export class WebSocketClient {
   /** The app's options, as given: the URL is parsed again at each attempt (a field for it would hold its object and strings). */
   readonly #options: ClientOptions;
   #session: Session | null = null;
-  #state: ClientState = "connecting";
+  #state: ClientState = CONNECTING;
   #protocol = "";
   #attempt = 0;
   #deliberate = false;
@@ -133,17 +136,17 @@ export class WebSocketClient {
     this.#deliberate = true;
     this.clear("#timer");
     if (this.#session === null || this.#session.ended) {
-      this.#state = "closed";
+      this.#state = CLOSED;
       return;
     }
-    this.#state = "closing";
+    this.#state = CLOSING;
     this.#session.close(code, reason);
   }
 
   private connect(): void {
     const o = this.#options;
     const url = parseWebSocketUrl(o.url);
-    this.#state = "connecting";
+    this.#state = CONNECTING;
     const handshake = new ClientHandshake({ host: url.host, port: url.port, path: url.path, secure: url.secure,
       origin: o.origin, protocols: o.protocols, headers: o.headers, maxHeader: o.maxHeader,
       proxyHeaders: o.proxy ? o.proxy.headers ?? {} : undefined }, o.platform.random32, o.platform.sha1);
@@ -154,7 +157,7 @@ export class WebSocketClient {
       if (end === HANDSHAKE_WAIT) return void this.write(session, handshake); // the upgrade, once a proxy's tunnel stands
       this.clear("#deadline");
       this.#protocol = handshake.protocol;
-      this.#state = "open";
+      this.#state = OPEN;
       this.#attempt = 0;
       session.open(bytes, end, count);
       this.startHeartbeat();
@@ -253,13 +256,13 @@ export class WebSocketClient {
     this.#session = null;
     const policy = this.#options.reconnect;
     if (this.#deliberate || policy === false || !this.#retry) {
-      this.#state = "closed";
+      this.#state = CLOSED;
       return;
     }
     const ceiling = Math.min(policy?.maxDelay ?? 30000, (policy?.initialDelay ?? 1000) * 2 ** this.#attempt);
     const delay = Math.floor(this.#options.platform.random32() / 0x100000000 * ceiling);
     this.#attempt++;
-    this.#state = "waiting";
+    this.#state = WAITING;
     this.#options.onReconnect?.(this.#attempt, delay);
     this.#timer = this.#options.network.timers.set(() => {
       this.#timer = null;

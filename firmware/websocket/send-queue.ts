@@ -26,16 +26,13 @@ export abstract class SendQueue {
   /** Each entry's UTF-8 bytes x 16 + what it is (ENTRY_*: one array, not two), and the bytes' sum. */
   #sizes: number[] = NO_ENTRIES;
   protected queued = 0;
-  readonly #maxQueue: number;
   /** A send was refused: onDrain is due once the queue is down to half. */
   protected refused = false;
 
-  constructor(maxQueue: number) {
-    this.#maxQueue = maxQueue;
-  }
-
   /** The open connection; null until the handshake is done. */
   abstract get connection(): Connection | null;
+  /** UTF-8 bytes that may wait: read from the settings when a message waits (a field would cost every session a slot). */
+  protected abstract get maxQueue(): number;
   /** UTF-8 bytes accepted and not yet handed to the socket. */
   abstract get bufferedAmount(): number;
   /** Writes what the connection has to send, as the socket has room. */
@@ -108,7 +105,7 @@ export abstract class SendQueue {
   private enqueue(data: string | Uint8Array, kind: number): boolean {
     // a device's text comes as its bytes (Session.send); a string is counted in script
     const size = data instanceof Uint8Array ? data.length : utf8Length(data);
-    if (this.bufferedAmount + size > this.#maxQueue) {
+    if (this.bufferedAmount + size > this.maxQueue) {
       this.refused = true;
       return false;
     }
@@ -136,7 +133,7 @@ export abstract class SendQueue {
 
   /** A send was refused and the queue is down to half: time for onDrain (once). */
   protected drained(): boolean {
-    if (!this.refused || this.queued >= this.#maxQueue / 2) return false;
+    if (!this.refused || this.queued >= this.maxQueue / 2) return false;
     this.refused = false;
     return true;
   }

@@ -41,10 +41,12 @@ export abstract class SessionIo extends SendQueue {
   heard = false;
 
   constructor(options: SessionOptions, handler: SessionHandler) {
-    super(options.maxQueue ?? 16384);
+    super();
     this.options = options;
     this.handler = handler;
   }
+
+  protected get maxQueue(): number { return this.options.maxQueue ?? 16384; }
 
   /** Ends at once: the socket is closed, and an open connection reports 1006. */
   abstract drop(): void;
