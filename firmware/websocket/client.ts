@@ -3,61 +3,19 @@
 // link dead. One API on the device and on Node: only the injected Network differs.
 
 import { ClientHandshake, HANDSHAKE_FAILED, HANDSHAKE_WAIT } from "./core/client-handshake.js";
-import type { DataHandler } from "./core/receiver.js";
 import { HandshakeErrors, type WebSocketProblem } from "./core/errors.js";
-import type { Network, SocketOptions } from "./io.js";
-import type { Platform } from "./platform.js";
+import type { SocketOptions } from "./io.js";
+import { type ClientOptions, type ClientState, ClientStates } from "./client-options.js";
 import { connectionSizes } from "./core/connection.js";
 import { resolveHost } from "./resolve.js";
 import { type RawReader, Session, type SessionHandler } from "./session.js";
-import type { ConnectionSettings, SessionOptions } from "./session-settings.js";
+import type { SessionOptions } from "./session-settings.js";
 import { isIpAddress, parseWebSocketUrl, type WebSocketUrl } from "./url.js";
 
 export { OPCODE_BINARY, OPCODE_TEXT } from "./core/constants.js";
 
-export interface ReconnectPolicy {
-  /** First delay's ceiling in ms; each failure doubles it (full jitter: a random delay below it). */
-  initialDelay?: number;
-  maxDelay?: number;
-  /** Also retry after 401, 403 and 404, which will not change by themselves. */
-  onRefusal?: boolean;
-}
-
-export interface ClientOptions extends DataHandler, ConnectionSettings {
-  url: string;
-  network: Network;
-  platform: Platform;
-  protocols?: string[];
-  origin?: string;
-  /** Extra request headers, such as Authorization or Cookie. */
-  headers?: Record<string, string>;
-  /** An HTTP CONNECT proxy (ws:// only). */
-  proxy?: { host: string; port: number; headers?: Record<string, string> };
-  /** TLS settings handed to the TLS socket (wss://). */
-  secure?: Record<string, unknown>;
-  /** Largest response head accepted. */
-  maxHeader?: number;
-  /** TCP connect plus opening handshake, in ms. */
-  connectTimeout?: number;
-  /** false for none. */
-  reconnect?: ReconnectPolicy | false;
-  /** Ping every `interval` ms; no pong nor data within `timeout` ms: the link is dead (1006). */
-  heartbeat?: { interval: number; timeout: number };
-  onOpen?(protocol: string): void;
-  onPong?(data: Uint8Array, start: number, end: number): void;
-  onClose?(code: number, reason: string, clean: boolean): void;
-  /** A protocol or handshake problem; `status` is the close code, or the HTTP status a server refused with. */
-  onError?(problem: { code: string; status: number; message: string }): void;
-  /** Room in the send queue again, after a send() returned false. */
-  onDrain?(): void;
-  /** A reconnection is scheduled: attempt number and delay in ms. */
-  onReconnect?(attempt: number, delay: number): void;
-}
-
-export type ClientState = "connecting" | "open" | "closing" | "closed" | "waiting";
-/** The values of WebSocketClient.state, to compare with instead of string literals. */
-export const ClientStates = Object.freeze({ CONNECTING: "connecting", OPEN: "open", CLOSING: "closing", CLOSED: "closed",
-  WAITING: "waiting" } as const);
+export type { ClientOptions, ClientState, ReconnectPolicy } from "./client-options.js";
+export { ClientStates } from "./client-options.js";
 
 /**
  * The states as set and compared: under XS a string literal is a new string each time it is evaluated
