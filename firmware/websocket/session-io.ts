@@ -212,20 +212,19 @@ export abstract class SessionIo extends SendQueue {
   /** Writes a direct frame's payload (direct-payload.js) as room allows; false when the socket would block. */
   protected writeDirect(conn: Connection): boolean {
     const socket = this.socket as TcpSocket;
-    const xor = this.options.xor;
     let piece: Uint8Array | null = null;
     try { // one try for all the pieces: XS charges ~23 steps a try
       while (conn.words[W_TX_DIRECT] !== 0) {
-        piece = conn.directPiece(this.room, xor);
+        piece = conn.directPiece(this.room);
         if (piece === null) return false; // too little room: onWritable goes on
         const room = (socket.write(piece) as number) ?? 0;
-        conn.directDone(piece, true, xor);
+        conn.directDone(piece, true);
         piece = null;
         this.room = room;
       }
       return true;
     } catch {
-      if (piece !== null) conn.directDone(piece, false, xor); // the app's bytes back as they were; the piece goes again
+      if (piece !== null) conn.directDone(piece, false); // the app's bytes back as they were; the piece goes again
       this.room = 0;
       return false;
     }

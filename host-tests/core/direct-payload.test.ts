@@ -21,11 +21,11 @@ function wire(conn: Connection, room: number, onPiece?: (piece: Uint8Array) => v
   const parts: Uint8Array[] = [];
   for (let guard = 0; guard < 1000; guard++) {
     if (conn.directLeft > 0) {
-      const piece = conn.directPiece(room, xor);
+      const piece = conn.directPiece(room);
       assert.ok(piece !== null, "a piece for the room there is");
       parts.push(piece.slice()); // what the socket copies
       onPiece?.(piece);
-      conn.directDone(piece, true, xor);
+      conn.directDone(piece, true);
       continue;
     }
     const n = conn.encodeNext(room);
@@ -61,14 +61,14 @@ describe("Direct payload", function () {
     conn.send(message);
     assert.equal(conn.encodeNext(), 4);
     assert.equal(toHex(conn.memory, conn.outputStart, conn.outputStart + 4), "827e03e8");
-    const first = conn.directPiece(600, xor)!;
+    const first = conn.directPiece(600)!;
     assert.equal(first.buffer, message.buffer, "the app's memory, not a copy");
     assert.deepEqual([first.byteOffset, first.length], [0, 600]);
-    conn.directDone(first, true, xor);
+    conn.directDone(first, true);
     assert.equal(conn.sendRemaining, 400, "counted until written");
-    const rest = conn.directPiece(600, xor)!;
+    const rest = conn.directPiece(600)!;
     assert.deepEqual([rest.byteOffset, rest.length], [600, 400]);
-    conn.directDone(rest, true, xor);
+    conn.directDone(rest, true);
     assert.equal(conn.sending, false);
     assert.equal(conn.encodeNext(), 0);
   });
@@ -101,11 +101,11 @@ describe("Direct payload", function () {
     const parts: Uint8Array[] = [];
     parts.push(conn.memory.slice(conn.outputStart, conn.outputStart + conn.encodeNext()));
     while (conn.directLeft > 0) {
-      const piece = conn.directPiece(5000, readOnly)!;
+      const piece = conn.directPiece(5000)!;
       assert.equal(piece.buffer, conn.memory.buffer, "a copy in the connection's memory");
       assert.ok(piece.length <= 1024);
       parts.push(piece.slice());
-      conn.directDone(piece, true, readOnly);
+      conn.directDone(piece, true);
     }
     const { frames, payload } = parse(concat(...parts));
     assert.deepEqual(frames, ["1 2 4000"]);
@@ -117,10 +117,10 @@ describe("Direct payload", function () {
     const message = data(500);
     conn.send(message);
     conn.encodeNext();
-    const refused = conn.directPiece(300, xor)!;
-    conn.directDone(refused, false, xor);
+    const refused = conn.directPiece(300)!;
+    conn.directDone(refused, false);
     assert.deepEqual(message, data(500));
-    const again = conn.directPiece(300, xor)!;
+    const again = conn.directPiece(300)!;
     assert.deepEqual([again.byteOffset, again.length], [0, 300]);
   });
 
@@ -128,8 +128,8 @@ describe("Direct payload", function () {
     const conn = direct("client");
     conn.send(data(5000));
     conn.encodeNext();
-    const piece = conn.directPiece(1000, xor)!;
-    conn.directDone(piece, true, xor);
+    const piece = conn.directPiece(1000)!;
+    conn.directDone(piece, true);
     assert.deepEqual([conn.sending, conn.sendRemaining > 0], [true, true]);
     conn.end();
     assert.deepEqual([conn.sending, conn.sendRemaining, conn.directLeft], [false, 0, 0]);
@@ -141,8 +141,8 @@ describe("Direct payload", function () {
     assert.equal(conn.encodeNext(), 4);
     conn.ping();
     assert.equal(conn.encodeNext(), 0, "the ping waits");
-    const piece = conn.directPiece(1000, xor)!;
-    conn.directDone(piece, true, xor);
+    const piece = conn.directPiece(1000)!;
+    conn.directDone(piece, true);
     assert.equal(conn.encodeNext(), 2, "then the ping");
     assert.equal(toHex(conn.memory, conn.outputStart, conn.outputStart + 2), "8900");
   });

@@ -27,7 +27,7 @@ export class DirectPayload {
   /**
    * The platform's native xor on a little-endian host (the key words are written little-endian),
    * else null: a server unmasks with it (unmasker.js), a client masks its frames (sender.js, and
-   * here its direct payload, with the xor the transport passes).
+   * here its direct payload).
    */
   protected readonly nativeXor: Xor | null;
   /** A client's view of W_TX_KEY's bytes, the native xor's source: made at its first direct frame. */
@@ -38,7 +38,7 @@ export class DirectPayload {
     this.words = words;
     this.memory = new Uint8Array(words.buffer);
     this.nativeXor = LITTLE_ENDIAN ? xor : null;
-    if (client && (xor === null || !LITTLE_ENDIAN)) words[W_TX_DIRECT_FROM] = 0; // its masking needs a copy anyway
+    if (client && this.nativeXor === null) words[W_TX_DIRECT_FROM] = 0; // its masking needs a copy anyway
   }
 
   /** The transport is gone: the message being sent, and its direct frame, are let go. */
@@ -83,12 +83,11 @@ export class DirectPayload {
 
   /**
    * The next piece of the direct payload for a socket write of at most `room` bytes, masked on a
-   * client with `xor` (the platform's, as given to the connection: a field for it would cost every
-   * connection a slot) in place, a multiple of 4 bytes unless it ends the frame so that the key
-   * stays in phase; null when room is too short. Hand it back to directDone() whether the write
+   * client in place with the native xor, a multiple of 4 bytes unless it ends the frame so that the
+   * key stays in phase; null when room is too short. Hand it back to directDone() whether the write
    * took it or threw.
    */
-  directPiece(room: number, xor?: Xor): Uint8Array | null {
+  directPiece(room: number): Uint8Array | null {
     const words = this.words;
     const left = words[W_TX_DIRECT];
     const keyView = this.directKeyView;
@@ -99,7 +98,7 @@ export class DirectPayload {
     const piece = at === 0 && n === data.length ? data : data.subarray(at, at + n);
     if (keyView === null) return piece;
     try {
-      (xor as Xor)(piece, keyView);
+      (this.nativeXor as Xor)(piece, keyView);
       return piece;
     } catch {
       return this.maskedCopy(piece); // the data is read-only
@@ -107,11 +106,11 @@ export class DirectPayload {
   }
 
   /** A piece directPiece() gave is back: unmasked if it was masked in place, and counted if `written`. */
-  directDone(piece: Uint8Array, written: boolean, xor?: Xor): void {
+  directDone(piece: Uint8Array, written: boolean): void {
     const words = this.words;
     const keyView = this.directKeyView;
     if (keyView !== null) {
-      if (words[W_TX_COPIED] === 0) (xor as Xor)(piece, keyView);
+      if (words[W_TX_COPIED] === 0) (this.nativeXor as Xor)(piece, keyView);
       else words[W_TX_COPIED] = 0;
     }
     if (!written) return;
