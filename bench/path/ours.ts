@@ -32,6 +32,8 @@ const platform = {
   random32: () => (((Math.random() * 0x10000) << 16) | (Math.random() * 0x10000)) >>> 0,
   // the XS host's native Logical.xor, as the device's logical module, called with (dst, src) only
   xor: (globalThis as unknown as { Logical: { xor(dst: Uint8Array, src: Uint8Array): void } }).Logical.xor,
+  // the firmware's own C UTF-8 check (native/utf8-check.c), which the XS host links as a board does
+  utf8: (globalThis as unknown as { wsUtf8Check: (state: number, bytes: Uint8Array, start: number, end: number) => number }).wsUtf8Check,
 };
 
 const timers = { set: (): unknown => 0, clear: (): void => {} };

@@ -1,6 +1,7 @@
 // A self-test app for the Moddable simulator or a board: runs the core's frame corpus (every case,
 // split every way, as the host tests do), the text corpus in the device's string model, a few checks
-// on Moddable's own XS, and a server's unmasking through the logical module's native xor (native-xor-check.js);
+// on Moddable's own XS, a server's unmasking through the logical module's native xor (native-xor-check.js)
+// and the firmware's own C UTF-8 check against the script one (fixtures/utf8-check-cases.js);
 // then, when the build sets echo_port (mcconfig ... echo_port=P), a round trip through the device
 // network to a WebSocket echo server on 127.0.0.1:P; then, with serve_port=Q, serves WebSocket echo
 // on port Q (tracing "LISTENING Q") until one client has come and closed cleanly.
@@ -20,6 +21,7 @@ import { runTexts } from "../../fixtures/corpus/run-texts.js";
 import { TEXTS } from "../../fixtures/corpus/texts.js";
 import { devicePlatform } from "../websocket/platform-device.js";
 import { nativeXorChecks } from "./native-xor-check.js";
+import { runUtf8CheckCases } from "../../fixtures/utf8-check-cases.js";
 
 declare function trace(text: string): void;
 
@@ -62,6 +64,12 @@ function coreChecks(): string[] {
     check(`text: ${c.name}`, r.hex === c.utf8 && r.length === c.utf8.length / 2 && r.fragmentsAgree && r.decodes && r.scriptAgrees);
   }
   failures.push(...nativeXorChecks());
+  if (devicePlatform.utf8 === undefined) failures.push("native utf8: devicePlatform has none");
+  else {
+    const r = runUtf8CheckCases(devicePlatform.utf8);
+    trace(`native utf8: ${r.pieces} pieces compared with the script DFA, ${r.connectionCalls} calls from server connections, ${r.failures.length} failed\n`);
+    failures.push(...r.failures.map((f) => `native utf8: ${f}`));
+  }
   return failures;
 }
 

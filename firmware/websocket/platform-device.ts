@@ -2,10 +2,10 @@
 // The platform on a Moddable device: crypt's native SHA-1, the hardware random number generator
 // (on ESP32 and ESP8266 XS draws Math.random from it; the desktop simulator's is not seeded), and
 // the logical module's native xor, with which a server unmasks what it receives and a client masks
-// what it sends direct.
+// what it sends direct, and the firmware's own C check of received UTF-8 (native/utf8-check.c).
 
 import { Digest } from "crypt";
-import type { Platform, Xor } from "./platform.js";
+import type { Platform, Utf8Check, Xor } from "./platform.js";
 
 /**
  * The logical module's C function itself (modules/data/logical, in the manifest): xsc, which
@@ -14,6 +14,9 @@ import type { Platform, Xor } from "./platform.js";
  * frame's payload at its start, and costs a call more.
  */
 const xor = native("xs_logical_xor") as Xor;
+
+/** The firmware's own C (native/utf8-check.c, built from the manifest): received text checked in one call a piece. */
+const utf8 = native("xs_ws_utf8_check") as Utf8Check;
 
 export const devicePlatform: Platform = Object.freeze({
   sha1(data: Uint8Array): Uint8Array {
@@ -26,4 +29,5 @@ export const devicePlatform: Platform = Object.freeze({
     return (((Math.random() * 0x10000) << 16) | (Math.random() * 0x10000)) >>> 0;
   },
   xor,
+  utf8,
 });

@@ -15,10 +15,19 @@ export type Random32 = () => number;
  */
 export type Xor = (dst: Uint8Array, src: Uint8Array, count?: number) => void;
 
+/**
+ * A native UTF-8 check with utf8Validate's states (core/utf8.ts): advances `state` over
+ * bytes[start, end) and returns it (0 at a code point boundary, 12 once invalid). A board's is the
+ * firmware's own C (native/utf8-check.c): one call a piece, where script costs XS ~2.3 steps a byte.
+ */
+export type Utf8Check = (state: number, bytes: Uint8Array, start: number, end: number) => number;
+
 export interface Platform {
   sha1: Sha1;
   /** Mask keys and handshake keys. */
   random32: Random32;
   /** Native masking where the platform has it: what a server receives, what a client sends direct. */
   xor?: Xor;
+  /** Native UTF-8 checking of received text where the platform has it (a board); script otherwise. */
+  utf8?: Utf8Check;
 }

@@ -7,11 +7,14 @@ import { dirname, join, relative, resolve } from "node:path";
 // the rule mcconfig applies: "name": "./path" or ["./path", ...], a trailing * for a folder.
 const ROOT = resolve(".");
 
-/** The .ts files a manifest names, and those of the manifests it includes from this repository. */
-function listed(manifest: string, seen = new Set<string>()): Set<string> {
+/**
+ * The .ts files a manifest names, and those of the manifests it includes from this repository; a
+ * name with a .c file and no .ts goes to `c` (mcconfig compiles and links it).
+ */
+function listed(manifest: string, seen = new Set<string>(), c = new Set<string>()): Set<string> {
   const json = JSON.parse(readFileSync(manifest, "utf8")) as { include?: string[]; modules?: Record<string, string | string[]> };
   const dir = dirname(manifest);
-  for (const include of json.include ?? []) if (!include.startsWith("$(")) listed(resolve(dir, include), seen);
+  for (const include of json.include ?? []) if (!include.startsWith("$(")) listed(resolve(dir, include), seen, c);
   for (const entry of Object.values(json.modules ?? {})) {
     for (const path of Array.isArray(entry) ? entry : [entry]) {
       if (path.startsWith("$(")) continue; // the SDK's own modules
@@ -19,7 +22,8 @@ function listed(manifest: string, seen = new Set<string>()): Set<string> {
       if (full.endsWith("*")) {
         const folder = full.slice(0, -1);
         for (const f of readdirSync(folder)) if (f.endsWith(".ts") && !f.endsWith(".d.ts")) seen.add(join(folder, f));
-      } else seen.add(`${full}.ts`);
+      } else if (!existsSync(`${full}.ts`) && existsSync(`${full}.c`)) c.add(`${full}.c`);
+      else seen.add(`${full}.ts`);
     }
   }
   return seen;
@@ -50,5 +54,24 @@ describe("Device manifests", function () {
       }
       assert.deepEqual(missing, [], "imported but not in the manifest");
     });
+
+    it(`${manifest} builds the C of every native() its modules call`, function () {
+      const c = new Set<string>();
+      const modules = listed(resolve(manifest), new Set(), c);
+      const defined = new Set<string>(SDK_NATIVES);
+      for (const file of c) for (const m of readFileSync(file, "utf8").matchAll(/^void (\w+)\(xsMachine \*the\)/gm)) defined.add(m[1]);
+      const called: string[] = [];
+      for (const file of modules) for (const m of code(file).matchAll(/\bnative\("(\w+)"\)/g)) called.push(m[1]);
+      assert.ok(called.includes("xs_ws_utf8_check"), `natives called: ${called.join(", ")}`);
+      assert.deepEqual(called.filter((name) => !defined.has(name)), [], "called, and no C file in the build defines it");
+    });
   }
 });
+
+/** A module's text without its comments (which name natives too). */
+function code(file: string): string {
+  return readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
+}
+
+/** Natives of the SDK's own modules that the manifests include ($(MODULES)/data/logical). */
+const SDK_NATIVES = ["xs_logical_xor"];

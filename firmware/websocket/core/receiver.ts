@@ -9,7 +9,7 @@ import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { frameLength, headerLength, headerProblem } from "./frame.js";
 import { CONTROL_AREA, INPUT_START, KEY_AREA, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
 import { applyMask, LITTLE_ENDIAN, unmaskWords } from "./mask.js";
-import type { Random32, Xor } from "../platform.js";
+import type { Random32, Utf8Check, Xor } from "../platform.js";
 import { Unmasker } from "./unmasker.js";
 import { asciiWords, UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
 
@@ -56,12 +56,15 @@ export abstract class Receiver extends Unmasker {
   #messageType = 0; // 0 when no data message is open
   #messageLength = 0;
   #utf8 = UTF8_ACCEPT;
+  /** The platform's native UTF-8 check (a board's C): one call a piece of text; null: utf8Validate in script. */
+  readonly #utf8Check: Utf8Check | null;
 
   /** `words` holds the layout, and W_RX_MAX_MESSAGE (0: no limit); a server expects masked frames. */
   constructor(words: Uint32Array, message: Uint8Array | null, handler: DataHandler, expectMasked: boolean,
-    random: Random32 | null, xor: Xor | null = null) {
+    random: Random32 | null, xor: Xor | null = null, utf8Check: Utf8Check | null = null) {
     super(words, random, xor, expectMasked);
     this.handler = handler;
+    this.#utf8Check = utf8Check;
     this.#message = message;
     this.#maskBit = expectMasked ? 0x80 : 0;
     const max = words[W_RX_MAX_MESSAGE];
@@ -100,7 +103,8 @@ export abstract class Receiver extends Unmasker {
           else this.unmaskScript(bytes, start, end);
         }
         if (type === OPCODE_TEXT) {
-          this.#utf8 = utf8Validate(this.#utf8, bytes, start, end, bytes === this.memory ? this.words : null);
+          this.#utf8 = this.#utf8Check !== null ? this.#utf8Check(this.#utf8, bytes, start, end)
+            : utf8Validate(this.#utf8, bytes, start, end, bytes === this.memory ? this.words : null);
           if (this.#utf8 === UTF8_REJECT) return this.stopWith(FrameErrors.INVALID_UTF8, end);
         }
         this.#remaining = remaining - (end - start);
@@ -134,8 +138,10 @@ export abstract class Receiver extends Unmasker {
           } else if (bytes === this.memory && LITTLE_ENDIAN) unmaskWords(bytes, this.words, at, to, at - 4); // a word at a time
           else applyMask(bytes, null, at, to, ((bytes[at - 4] << 24) | (bytes[at - 3] << 16) | (bytes[at - 2] << 8) | bytes[at - 1]) >>> 0, 0);
         }
-        if (type === OPCODE_TEXT && !(bytes === this.memory && length !== 0 && LITTLE_ENDIAN && asciiWords(this.words, at, to))
-          && utf8Validate(UTF8_ACCEPT, bytes, at, to, bytes === this.memory ? this.words : null) !== UTF8_ACCEPT) {
+        // text: the native check in one call, else ASCII by words, else the script DFA
+        if (type === OPCODE_TEXT && (this.#utf8Check !== null ? this.#utf8Check(UTF8_ACCEPT, bytes, at, to) !== UTF8_ACCEPT
+          : !(bytes === this.memory && length !== 0 && LITTLE_ENDIAN && asciiWords(this.words, at, to))
+            && utf8Validate(UTF8_ACCEPT, bytes, at, to, bytes === this.memory ? this.words : null) !== UTF8_ACCEPT)) {
           return this.stopWith(FrameErrors.INVALID_UTF8, end);
         }
         if (this.#message) this.deliver(type, bytes, at, to, 0, true);
@@ -188,7 +194,7 @@ export abstract class Receiver extends Unmasker {
         const type = this.#messageType;
         const final = done && this.words[W_RX_FIN] !== 0;
         if (type === OPCODE_TEXT) {
-          const utf8 = utf8Validate(this.#utf8, bytes, at, at + n, words);
+          const utf8 = this.#utf8Check !== null ? this.#utf8Check(this.#utf8, bytes, at, at + n) : utf8Validate(this.#utf8, bytes, at, at + n, words);
           if (utf8 === UTF8_REJECT || (final && utf8 !== UTF8_ACCEPT)) return this.stopWith(FrameErrors.INVALID_UTF8, end);
           this.#utf8 = utf8;
         }
