@@ -1,7 +1,8 @@
 // A self-test app for the Moddable simulator or a board: runs the core's frame corpus (every case,
 // split every way, as the host tests do), the text corpus in the device's string model, a few checks
 // on Moddable's own XS, a server's unmasking through the logical module's native xor (native-xor-check.js)
-// and the firmware's own C UTF-8 check against the script one (fixtures/utf8-check-cases.js);
+// and the firmware's own C: its UTF-8 check against the script one (fixtures/utf8-check-cases.js), its
+// text natives against the script encoder (fixtures/text-bytes-cases.js);
 // then, when the build sets echo_port (mcconfig ... echo_port=P), a round trip through the device
 // network to a WebSocket echo server on 127.0.0.1:P; then, with serve_port=Q, serves WebSocket echo
 // on port Q (tracing "LISTENING Q") until one client has come and closed cleanly.
@@ -22,6 +23,7 @@ import { TEXTS } from "../../fixtures/corpus/texts.js";
 import { devicePlatform } from "../websocket/platform-device.js";
 import { nativeXorChecks } from "./native-xor-check.js";
 import { runUtf8CheckCases } from "../../fixtures/utf8-check-cases.js";
+import { runTextBytesCases } from "../../fixtures/text-bytes-cases.js";
 
 declare function trace(text: string): void;
 
@@ -70,6 +72,12 @@ function coreChecks(): string[] {
     trace(`native utf8: ${r.pieces} pieces compared with the script DFA, ${r.connectionCalls} calls from server connections, ${r.failures.length} failed\n`);
     failures.push(...r.failures.map((f) => `native utf8: ${f}`));
   }
+  if (devicePlatform.text === undefined) failures.push("native text: devicePlatform has none");
+  else {
+    const r = runTextBytesCases(devicePlatform.text);
+    trace(`native text: ${r.copies} copies compared with the script encoder, ${r.failures.length} failed\n`);
+    failures.push(...r.failures.map((f) => `native text: ${f}`));
+  }
   return failures;
 }
 
@@ -77,7 +85,7 @@ function coreChecks(): string[] {
  * Text and binary echoed by the server at 127.0.0.1:port, through the device's sockets. The 3,000
  * binary bytes go straight from their array to the socket, masked in place by the native xor and
  * unmasked after each write (direct-payload.js): the echo and the array afterwards both must match.
- * The 20,000 bytes of text go out as their native UTF-8 bytes, direct too, and must come back as text.
+ * The 20,000 bytes of text go out copied into its frames by the text natives, and must come back as text.
  */
 function roundTrip(port: number, done: (failure: string) => void): void {
   const got: string[] = [];

@@ -174,6 +174,7 @@ export class WebSocketClient {
     options.random = o.platform.random32;
     if (o.platform.xor !== undefined) options.xor = o.platform.xor;
     if (o.platform.utf8 !== undefined) options.utf8 = o.platform.utf8;
+    if (o.platform.text !== undefined) options.text = o.platform.text;
     options.timers = o.network.timers;
     this.#session = new Session(options, this.events(o));
     return this.#session;

@@ -2,10 +2,11 @@
 // The platform on a Moddable device: crypt's native SHA-1, the hardware random number generator
 // (on ESP32 and ESP8266 XS draws Math.random from it; the desktop simulator's is not seeded), and
 // the logical module's native xor, with which a server unmasks what it receives and a client masks
-// what it sends direct, and the firmware's own C check of received UTF-8 (native/utf8-check.c).
+// what it sends direct, and the firmware's own C: received UTF-8 checked (native/utf8-check.c), and
+// text sent from a string's own bytes (native/text-bytes.c).
 
 import { Digest } from "crypt";
-import type { Platform, Utf8Check, Xor } from "./platform.js";
+import type { Platform, TextBytes, Utf8Check, Xor } from "./platform.js";
 
 /**
  * The logical module's C function itself (modules/data/logical, in the manifest): xsc, which
@@ -17,6 +18,12 @@ const xor = native("xs_logical_xor") as Xor;
 
 /** The firmware's own C (native/utf8-check.c, built from the manifest): received text checked in one call a piece. */
 const utf8 = native("xs_ws_utf8_check") as Utf8Check;
+
+/** The firmware's own C (native/text-bytes.c): a string's UTF-8 bytes, as XS holds them, copied into a frame. */
+const text: TextBytes = Object.freeze({
+  size: native("xs_ws_text_size") as TextBytes["size"],
+  into: native("xs_ws_text_into") as TextBytes["into"],
+});
 
 export const devicePlatform: Platform = Object.freeze({
   sha1(data: Uint8Array): Uint8Array {
@@ -30,4 +37,5 @@ export const devicePlatform: Platform = Object.freeze({
   },
   xor,
   utf8,
+  text,
 });

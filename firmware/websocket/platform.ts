@@ -22,6 +22,17 @@ export type Xor = (dst: Uint8Array, src: Uint8Array, count?: number) => void;
  */
 export type Utf8Check = (state: number, bytes: Uint8Array, start: number, end: number) => number;
 
+/**
+ * A board's text natives (the firmware's native/text-bytes.c), where XS keeps strings as UTF-8: a
+ * string's own bytes copied into a frame, with no buffer made for the message.
+ */
+export interface TextBytes {
+  /** The UTF-8 bytes of `text`, or -1 where XS holds them otherwise (U+0000, a lone surrogate) or for no string. */
+  size(text: string): number;
+  /** Copies text's bytes [from, to) into dst[at, end), cut before a character that does not fit whole; returns how many. */
+  into(text: string, from: number, to: number, dst: Uint8Array, at: number, end: number): number;
+}
+
 export interface Platform {
   sha1: Sha1;
   /** Mask keys and handshake keys. */
@@ -30,4 +41,6 @@ export interface Platform {
   xor?: Xor;
   /** Native UTF-8 checking of received text where the platform has it (a board); script otherwise. */
   utf8?: Utf8Check;
+  /** A board's text natives: text sent without a buffer a message. */
+  text?: TextBytes;
 }

@@ -6,7 +6,6 @@
 import { type Connection, STATE_OPEN } from "./core/connection.js";
 import { STATE_MASK, W_CONN_STATE } from "./core/layout.js";
 import { UsageErrors, WebSocketUsageError } from "./core/errors.js";
-import { utf8Length } from "./core/utf8.js";
 
 /** What a queue entry is: a whole message, text held as its UTF-8 bytes, or a piece (| PIECE_* flags). */
 const ENTRY_MESSAGE = 0;
@@ -103,8 +102,9 @@ export abstract class SendQueue {
 
   /** Queues a message or a piece behind what is buffered, or refuses it (false) past maxQueue. */
   private enqueue(data: string | Uint8Array, kind: number): boolean {
-    // a device's text comes as its bytes (Session.send); a string is counted in script
-    const size = data instanceof Uint8Array ? data.length : utf8Length(data);
+    // a device's text is counted by its natives, else in script (or comes as its bytes: Session.send)
+    const conn = this.connection as Connection;
+    const size = data instanceof Uint8Array ? data.length : conn.utf8Size(data);
     if (this.bufferedAmount + size > this.maxQueue) {
       this.refused = true;
       return false;

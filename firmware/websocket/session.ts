@@ -81,7 +81,7 @@ export class Session extends SessionIo {
     // frames past the small ones go from the app's data (or a device's text bytes) straight to the socket (direct-payload.js)
     // each setting read as it is (a client's come through its options' prototype: a spread would miss them)
     const o = this.options;
-    const conn = new Connection({ role: o.role, handler, random: o.random, xor: o.xor, utf8: o.utf8, maxMessage: o.maxMessage,
+    const conn = new Connection({ role: o.role, handler, random: o.random, xor: o.xor, utf8: o.utf8, text: o.text, maxMessage: o.maxMessage,
       maxFragments: o.maxFragments, streaming: o.streaming, inputSize: o.inputSize, outputSize: o.outputSize,
       fragmentSize: o.fragmentSize, directFrom: DIRECT_FROM });
     this.conn = conn;
@@ -101,12 +101,23 @@ export class Session extends SessionIo {
    * app streaming readings pays for no queue.
    */
   override send(data: string | Uint8Array): boolean {
+    const conn = this.conn;
     if (!(data instanceof Uint8Array)) {
-      // a device's text as its UTF-8 bytes, converted natively once (null on Node: the general path encodes it)
+      if (conn !== null && conn.textBytes !== null) {
+        // a device's string, its own bytes copied into the frame by the text natives: no buffer a message
+        if (this.pending === 0 && this.raw === null && this.queue.length === 0 && !this.over) {
+          const n = conn.encodeTextAtOnce(data, this.room);
+          if (n !== 0) {
+            this.write(conn, n);
+            return true;
+          }
+        }
+        return super.send(data);
+      }
+      // else its UTF-8 bytes, converted natively once (null on Node: the general path encodes it)
       const bytes = utf8Native(data);
       return bytes === null ? super.send(data) : this.sendUtf8(bytes);
     }
-    const conn = this.conn;
     if (conn !== null && this.pending === 0 && this.raw === null && this.queue.length === 0 && !this.over) {
       const n = conn.encodeAtOnce(data, this.room, OPCODE_BINARY);
       if (n !== 0) {

@@ -78,4 +78,7 @@ grep -qE '^native xor: [1-9][0-9]* payload pieces of [0-9]+ reads.*, 0 failed' "
 utf8_ran=0
 grep -qE '^native utf8: [1-9][0-9]* pieces compared.*, [1-9][0-9]* calls from server connections, 0 failed' "$log" && utf8_ran=1
 [ "$utf8_ran" = 1 ] || echo "FAIL: the native UTF-8 check did not run"
-[ "$probe" = 0 ] && [ "$xor_ran" = 1 ] && [ "$utf8_ran" = 1 ] && grep -qE '^PASS' "$log"
+text_ran=0
+grep -qE '^native text: [1-9][0-9]* copies compared.*, 0 failed' "$log" && text_ran=1
+[ "$text_ran" = 1 ] || echo "FAIL: the native text check did not run"
+[ "$probe" = 0 ] && [ "$xor_ran" = 1 ] && [ "$utf8_ran" = 1 ] && [ "$text_ran" = 1 ] && grep -qE '^PASS' "$log"

@@ -9,7 +9,7 @@ import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { frameLength, headerLength, headerProblem } from "./frame.js";
 import { CONTROL_AREA, INPUT_START, KEY_AREA, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
 import { applyMask, LITTLE_ENDIAN, unmaskWords } from "./mask.js";
-import type { Random32, Utf8Check, Xor } from "../platform.js";
+import type { Random32, TextBytes, Utf8Check, Xor } from "../platform.js";
 import { Unmasker } from "./unmasker.js";
 import { asciiWords, UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
 
@@ -61,8 +61,8 @@ export abstract class Receiver extends Unmasker {
 
   /** `words` holds the layout, and W_RX_MAX_MESSAGE (0: no limit); a server expects masked frames. */
   constructor(words: Uint32Array, message: Uint8Array | null, handler: DataHandler, expectMasked: boolean,
-    random: Random32 | null, xor: Xor | null = null, utf8Check: Utf8Check | null = null) {
-    super(words, random, xor, expectMasked);
+    random: Random32 | null, xor: Xor | null = null, utf8Check: Utf8Check | null = null, text: TextBytes | null = null) {
+    super(words, random, xor, expectMasked, text);
     this.handler = handler;
     this.#utf8Check = utf8Check;
     this.#message = message;

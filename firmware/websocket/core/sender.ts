@@ -2,17 +2,16 @@
 // larger than the area (or than a requested fragment size) goes out as fragments, and a pending
 // pong, ping or close is sent between two fragments instead of waiting for the message to end.
 
-import { MAX_CONTROL_PAYLOAD, OPCODE_BINARY, OPCODE_CONTINUATION, OPCODE_PING, OPCODE_PONG,
-  OPCODE_TEXT } from "./constants.js";
-import { UsageErrors, WebSocketUsageError } from "./errors.js";
+import { MAX_CONTROL_PAYLOAD, OPCODE_CONTINUATION, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT } from "./constants.js";
 import { encodeClose, encodeControl } from "./control-frame.js";
 import { writeHeader } from "./frame.js";
 import { applyMask, keyThenMask, LITTLE_ENDIAN, maskStream } from "./mask.js";
-import { DIRECT_FRAME, DirectPayload } from "./direct-payload.js";
+import { DIRECT_FRAME } from "./direct-payload.js";
+import { TEXT_AS_BYTES, TEXT_NATIVE, TextOut } from "./text-out.js";
 import { PONG_AREA, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_FRAGMENT_OPTION, TX_MORE, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
   W_TX_DIRECT, W_TX_DIRECT_FROM, W_TX_FRAGMENT, W_TX_TEXT_BYTES, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
-import type { Random32, Xor } from "../platform.js";
-import { utf8EncodeInto, utf8Length, utf8Native } from "./utf8.js";
+import type { Random32, TextBytes, Xor } from "../platform.js";
+import { utf8EncodeInto } from "./utf8.js";
 
 /** The payload of a ping without one. */
 const NO_PAYLOAD = new Uint8Array(0);
@@ -21,7 +20,7 @@ const NO_PAYLOAD = new Uint8Array(0);
  * The sending half of a connection and the base of its class: the receiver and the connection
  * extend it, so that the three are one object (each object and each view costs XS slots).
  */
-export class FrameSender extends DirectPayload {
+export class FrameSender extends TextOut {
   readonly #random: Random32 | null;
   /** A ping waiting, read when it is encoded. */
   #ping: Uint8Array | null = null;
@@ -31,10 +30,11 @@ export class FrameSender extends DirectPayload {
 
   /**
    * `words` holds the layout (layout.js); `random` is given on the client side, which masks every
-   * frame, and `xor` (the platform's) lets a client's large payload go direct (direct-payload.js).
+   * frame, and `xor` (the platform's) lets a client's large payload go direct (direct-payload.js);
+   * `text`, the platform's text natives, copies a device's strings into frames (text-out.js).
    */
-  constructor(words: Uint32Array, random: Random32 | null, xor: Xor | null) {
-    super(words, random !== null, xor);
+  constructor(words: Uint32Array, random: Random32 | null, xor: Xor | null, text: TextBytes | null) {
+    super(words, random !== null, xor, text);
     this.#random = random;
   }
 
@@ -52,56 +52,6 @@ export class FrameSender extends DirectPayload {
     const close = this.words[W_TX_CLOSE];
     if (close === TX_CLOSE_SENT) return false;
     return this.outgoing !== null || this.words[W_TX_PONG] !== 0 || this.#ping !== null || close !== TX_CLOSE_NONE;
-  }
-
-  protected startText(text: string, fragmentSize: number): void {
-    if (text == null) throw new WebSocketUsageError(UsageErrors.INVALID_DATA);
-    // on a device the native conversion, once: encoding from an index would walk the string each time
-    const bytes = utf8Native(text);
-    if (bytes !== null) return this.startTextBytes(bytes, fragmentSize);
-    // a fragment must hold the longest code point, or a tiny fragment size could never progress
-    this.start(OPCODE_TEXT, utf8Length(text), 0, fragmentSize > 0 && fragmentSize < 4 ? 4 : fragmentSize);
-    this.outgoing = text;
-  }
-
-  /**
-   * A text message given as its UTF-8 bytes (valid: the peer fails the connection otherwise). Its
-   * fragments end at character boundaries, as the script encoder's do.
-   */
-  protected startTextBytes(bytes: Uint8Array, fragmentSize: number): void {
-    this.start(OPCODE_TEXT, bytes.length, 0, fragmentSize > 0 && fragmentSize < 4 ? 4 : fragmentSize);
-    this.outgoing = bytes;
-    this.words[W_TX_TEXT_BYTES] = 1;
-  }
-
-  protected startBinary(data: Uint8Array, start: number, end: number, fragmentSize: number): void {
-    this.start(OPCODE_BINARY, end - start, start, fragmentSize);
-    this.outgoing = data;
-  }
-
-  /**
-   * One piece of a message whose size is not known up front (ECMA-419's write with {more: true}):
-   * data[start, end), kept by reference until encoded. The first piece's opcode opens the message;
-   * the others continue it, and the frame that ends a `final` piece ends the message.
-   */
-  protected startPiece(data: Uint8Array, start: number, end: number, opcode: number, final: boolean, fragmentSize: number): void {
-    const open = this.words[W_TX_OPCODE] >= TX_MORE;
-    this.start(open ? OPCODE_CONTINUATION : opcode, end - start, start, fragmentSize);
-    if (!final) this.words[W_TX_OPCODE] |= TX_MORE;
-    this.outgoing = data;
-  }
-
-  /** A message sent in pieces has not had its final piece: no other message may start. */
-  get piecesOpen(): boolean { return this.words[W_TX_OPCODE] >= TX_MORE; }
-
-  private start(opcode: number, length: number, position: number, fragmentSize: number): void {
-    if (this.outgoing !== null) throw new WebSocketUsageError(UsageErrors.BUSY);
-    const words = this.words;
-    words[W_TX_OPCODE] = opcode;
-    words[W_TX_REMAINING] = length;
-    words[W_TX_POSITION] = position;
-    words[W_TX_FRAGMENT] = fragmentSize > 0 ? fragmentSize : words[W_CONN_OUTPUT_SIZE];
-    words[W_TX_TEXT_BYTES] = 0; // startTextBytes sets it after
   }
 
   /**
@@ -170,11 +120,18 @@ export class FrameSender extends DirectPayload {
     const remaining = words[W_TX_REMAINING];
     const fragmentSize = words[W_TX_FRAGMENT];
     const data = this.outgoing as string | Uint8Array;
-    // the commonest frame, inline: the rest of binary data (or text bytes) under 126 bytes, in one frame
-    if (remaining < 126 && remaining <= fragmentSize && remaining + (masked ? 6 : 2) <= cap && data instanceof Uint8Array) {
+    // the commonest frame, inline: the rest of binary data (or a device's text) under 126 bytes, in one frame
+    if (remaining < 126 && remaining <= fragmentSize && remaining + (masked ? 6 : 2) <= cap
+      && (data instanceof Uint8Array || words[W_TX_TEXT_BYTES] === TEXT_NATIVE)) {
       const opcode = words[W_TX_OPCODE];
+      let bytes = data as Uint8Array | null;
+      if (words[W_TX_TEXT_BYTES] === TEXT_NATIVE) {
+        // a device's text: its last bytes copied where smallFrame puts a payload
+        this.textPiece(data as string, remaining, words[W_CONN_OUTPUT_START] + (masked ? 6 : 2), remaining);
+        bytes = null;
+      }
       // FIN unless more pieces follow
-      const n = this.smallFrame(data, words[W_TX_POSITION], remaining, opcode < TX_MORE ? 0x80 | opcode : opcode & 0xf);
+      const n = this.smallFrame(bytes, words[W_TX_POSITION], remaining, opcode < TX_MORE ? 0x80 | opcode : opcode & 0xf);
       words[W_TX_REMAINING] = 0;
       words[W_TX_OPCODE] = opcode & TX_MORE; // CONTINUATION (0), and whether pieces follow
       this.outgoing = null;
@@ -195,7 +152,7 @@ export class FrameSender extends DirectPayload {
     if (n + (n < 126 ? 2 : n < 0x10000 ? 4 : 10) + keyBytes > cap) n = cap - (cap < 126 ? 2 : cap < 0x10000 ? 4 : 10) - keyBytes;
     if (n <= 0 && want > 0) return 0;
     const position = words[W_TX_POSITION];
-    if (words[W_TX_TEXT_BYTES] !== 0 && n < remaining) {
+    if (words[W_TX_TEXT_BYTES] === TEXT_AS_BYTES && n < remaining) {
       // text fragments end where a character does, as the script path cuts them (RFC 6455 would allow
       // a split character, but not every peer's decoder does); direct frames are cut so too
       while (n > 0 && ((data as Uint8Array)[position + n] & 0xc0) === 0x80) n--;
@@ -206,7 +163,8 @@ export class FrameSender extends DirectPayload {
     let at = start + (n < 126 ? 2 : n < 0x10000 ? 4 : 10) + keyBytes;
     // instanceof, not typeof: under XS each typeof result is a new string
     if (!(data instanceof Uint8Array)) {
-      const written = utf8EncodeInto(data, position, out, at, at + n, words, W_TX_POSITION);
+      const written = words[W_TX_TEXT_BYTES] === TEXT_NATIVE ? this.textPiece(data, remaining, at, n)
+        : utf8EncodeInto(data, position, out, at, at + n, words, W_TX_POSITION);
       if (written === 0 && n > 0) return 0; // not even one code point fits
       const h = start + (written < 126 ? 2 : written < 0x10000 ? 4 : 10) + keyBytes;
       if (h !== at) out.copyWithin(h, at, at + written); // fewer bytes than planned: shorter header
@@ -223,7 +181,7 @@ export class FrameSender extends DirectPayload {
     const fin = remaining === n; // the end of this data, and of the message unless more pieces follow
     const key = this.nextKey();
     writeHeader(out, start, fin && opcode < TX_MORE, opcode & 0xf, n, masked, key);
-    if (masked) applyMask(out, words, at, at + n, key, 0);
+    if (masked) this.maskPayload(start, at, n, key);
     words[W_TX_OPCODE] = OPCODE_CONTINUATION | (opcode & TX_MORE);
     if (fin) {
       this.outgoing = null;
@@ -259,15 +217,36 @@ export class FrameSender extends DirectPayload {
     return this.directHeader(data, n, room, this.#random !== null, this.nextKey());
   }
 
-  /** Writes a frame of data[position, position + n), n < 126, at outputStart (masked on a client); returns its length. */
-  private smallFrame(data: Uint8Array, position: number, n: number, first: number): number {
+  /**
+   * encodeAtOnce for a device's string (textBytes set): its own bytes copied into the frame by the
+   * natives, so no buffer is made for it. The same checks as encodeAtOnce's (kept apart: telling a
+   * string from an array costs XS ~15 steps an instanceof, on every binary send).
+   */
+  encodeTextAtOnce(text: string, room: number): number {
+    const words = this.words;
+    const n = (this.textBytes as TextBytes).size(text); // -1: bytes XS holds otherwise, or no string
+    const option = words[W_TX_FRAGMENT_OPTION];
+    if (n < 0 || n + 8 > room || this.outgoing !== null || this.#ping !== null || words[W_TX_PONG] !== 0
+      || words[W_TX_OPCODE] >= TX_MORE || (words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN
+      || (option !== 0 && n > option)) return 0;
+    if (n >= 126) return this.textFrame(text, n, room, this.#random !== null, this.nextKey());
+    const at = words[W_CONN_OUTPUT_START] + (this.#random !== null ? 6 : 2); // where smallFrame puts a payload
+    (this.textBytes as TextBytes).into(text, 0, n, this.memory, at, at + n);
+    return this.smallFrame(null, 0, n, 0x80 | OPCODE_TEXT);
+  }
+
+  /** Writes a frame of data[position, position + n), n < 126, at outputStart (masked on a client); returns its length. Null data: the payload is there already. */
+  private smallFrame(data: Uint8Array | null, position: number, n: number, first: number): number {
     const out = this.memory;
     const start = this.words[W_CONN_OUTPUT_START];
     const random = this.#random;
     const h = random !== null ? 6 : 2;
     out[start] = first;
-    if (position === 0 && n === data.length) out.set(data, start + h);
-    else out.set(data.subarray(position, position + n), start + h);
+    // null: a device's text, copied there by the natives
+    if (data !== null) {
+      if (position === 0 && n === data.length) out.set(data, start + h);
+      else out.set(data.subarray(position, position + n), start + h);
+    }
     if (random !== null) {
       const key = random() >>> 0;
       out[start + 1] = 0x80 | n;

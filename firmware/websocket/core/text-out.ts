@@ -1,0 +1,134 @@
+// How a data message starts going out, and a device's text written into the output area by the
+// platform's natives (a board's text-bytes.c): where XS keeps strings as UTF-8, a string's bytes
+// are what goes on the wire, so a text message needs no buffer of its own (ArrayBuffer.fromString
+// makes one per message) and no loop of steps. And a client's frames in the output area masked
+// with the native xor. A layer of the sender's class (direct-payload.js below it, sender.js above).
+
+import { OPCODE_BINARY, OPCODE_CONTINUATION, OPCODE_TEXT } from "./constants.js";
+import { UsageErrors, WebSocketUsageError } from "./errors.js";
+import { writeHeader } from "./frame.js";
+import { TX_MORE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_FRAGMENT, W_TX_KEY, W_TX_OPCODE, W_TX_POSITION,
+  W_TX_REMAINING, W_TX_TEXT_BYTES } from "./layout.js";
+import { applyMask } from "./mask.js";
+import { DirectPayload } from "./direct-payload.js";
+import { utf8Length, utf8Native } from "./utf8.js";
+import type { TextBytes, Xor } from "../platform.js";
+
+/** W_TX_TEXT_BYTES: the message is text given as its UTF-8 bytes in an array (cut where characters end). */
+export const TEXT_AS_BYTES = 1;
+/** W_TX_TEXT_BYTES: the message is a string whose bytes the text natives copy, from W_TX_POSITION (a byte offset). */
+export const TEXT_NATIVE = 2;
+
+export class TextOut extends DirectPayload {
+  /** The platform's text natives; null where strings are not UTF-8 (Node, xsnap) or a board has none. */
+  readonly textBytes: TextBytes | null;
+  /** A view of the output area from a 16-bit-length masked frame's payload: the native xor's target there. */
+  #payloadView: Uint8Array | null = null;
+
+  constructor(words: Uint32Array, client: boolean, xor: Xor | null, text: TextBytes | null) {
+    super(words, client, xor);
+    this.textBytes = text;
+  }
+
+  /** UTF-8 bytes of `text`: the natives' count where they take it, else counted in script. */
+  utf8Size(text: string): number {
+    const n = this.textBytes !== null ? this.textBytes.size(text) : -1;
+    return n >= 0 ? n : utf8Length(text);
+  }
+
+  protected startText(text: string, fragmentSize: number): void {
+    if (text == null) throw new WebSocketUsageError(UsageErrors.INVALID_DATA);
+    // a fragment must hold the longest code point, or a tiny fragment size could never progress
+    const fragment = fragmentSize > 0 && fragmentSize < 4 ? 4 : fragmentSize;
+    // on a device the string's own bytes, copied into each frame by the natives (-1: bytes XS holds otherwise)
+    const size = this.textBytes !== null ? this.textBytes.size(text) : -1;
+    if (size >= 0) {
+      this.start(OPCODE_TEXT, size, 0, fragment);
+      this.outgoing = text;
+      this.words[W_TX_TEXT_BYTES] = TEXT_NATIVE;
+      return;
+    }
+    // else the native conversion, once: encoding from an index would walk the string each time
+    const bytes = utf8Native(text);
+    if (bytes !== null) return this.startTextBytes(bytes, fragmentSize);
+    this.start(OPCODE_TEXT, utf8Length(text), 0, fragment);
+    this.outgoing = text;
+  }
+
+  /**
+   * A text message given as its UTF-8 bytes (valid: the peer fails the connection otherwise). Its
+   * fragments end at character boundaries, as the script encoder's do.
+   */
+  protected startTextBytes(bytes: Uint8Array, fragmentSize: number): void {
+    this.start(OPCODE_TEXT, bytes.length, 0, fragmentSize > 0 && fragmentSize < 4 ? 4 : fragmentSize);
+    this.outgoing = bytes;
+    this.words[W_TX_TEXT_BYTES] = TEXT_AS_BYTES;
+  }
+
+  protected startBinary(data: Uint8Array, start: number, end: number, fragmentSize: number): void {
+    this.start(OPCODE_BINARY, end - start, start, fragmentSize);
+    this.outgoing = data;
+  }
+
+  /**
+   * One piece of a message whose size is not known up front (ECMA-419's write with {more: true}):
+   * data[start, end), kept by reference until encoded. The first piece's opcode opens the message;
+   * the others continue it, and the frame that ends a `final` piece ends the message.
+   */
+  protected startPiece(data: Uint8Array, start: number, end: number, opcode: number, final: boolean, fragmentSize: number): void {
+    const open = this.words[W_TX_OPCODE] >= TX_MORE;
+    this.start(open ? OPCODE_CONTINUATION : opcode, end - start, start, fragmentSize);
+    if (!final) this.words[W_TX_OPCODE] |= TX_MORE;
+    this.outgoing = data;
+  }
+
+  /** A message sent in pieces has not had its final piece: no other message may start. */
+  get piecesOpen(): boolean { return this.words[W_TX_OPCODE] >= TX_MORE; }
+
+  private start(opcode: number, length: number, position: number, fragmentSize: number): void {
+    if (this.outgoing !== null) throw new WebSocketUsageError(UsageErrors.BUSY);
+    const words = this.words;
+    words[W_TX_OPCODE] = opcode;
+    words[W_TX_REMAINING] = length;
+    words[W_TX_POSITION] = position;
+    words[W_TX_FRAGMENT] = fragmentSize > 0 ? fragmentSize : words[W_CONN_OUTPUT_SIZE];
+    words[W_TX_TEXT_BYTES] = 0; // the text starts set it after
+  }
+
+  /**
+   * A whole text message of `n` bytes (126 or more: its native size) in one frame at outputStart,
+   * when the frame fits `room` and the output area; returns its length, or 0 (the general path
+   * takes it then). The caller checked that the connection can take a message now.
+   */
+  protected textFrame(text: string, n: number, room: number, masked: boolean, key: number): number {
+    const h = masked ? 8 : 4;
+    if (n + h > room || n + h > this.words[W_CONN_OUTPUT_SIZE] || n >= 0x10000) return 0;
+    const out = this.memory;
+    const start = this.words[W_CONN_OUTPUT_START];
+    writeHeader(out, start, true, OPCODE_TEXT, n, masked, key);
+    (this.textBytes as TextBytes).into(text, 0, n, out, start + h, start + h + n);
+    if (masked) this.maskPayload(start, start + h, n, key);
+    return n + h;
+  }
+
+  /** The next bytes of a native text message into memory[at, at + n) (fewer where a character would not fit): how many. */
+  protected textPiece(text: string, remaining: number, at: number, n: number): number {
+    const position = this.words[W_TX_POSITION];
+    const written = (this.textBytes as TextBytes).into(text, position, position + remaining, this.memory, at, at + n);
+    this.words[W_TX_POSITION] = position + written;
+    return written;
+  }
+
+  /**
+   * Masks memory[at, at + n), a frame's payload in the output area: with the native xor in one call
+   * where the header is 8 bytes (16-bit length, a client's commonest large frame), else in script.
+   */
+  protected maskPayload(start: number, at: number, n: number, key: number): void {
+    const xor = this.nativeXor;
+    if (xor !== null && at === start + 8 && n !== 0) {
+      // the key's bytes in header order, read as a little-endian word, as a direct frame keeps it
+      this.words[W_TX_KEY] = (key >>> 24) | ((key >>> 8) & 0xff00) | ((key << 8) & 0xff0000) | (key << 24);
+      xor(this.#payloadView ??= this.memory.subarray(at), this.directKeyView ??= this.memory.subarray(W_TX_KEY * 4, W_TX_KEY * 4 + 4), n);
+    } else applyMask(this.memory, this.words, at, at + n, key, 0);
+  }
+}

@@ -1,0 +1,14 @@
+// Under XS (device engine): the firmware's text natives, linked into this engine as a board links
+// them, against the script encoder (fixtures/text-bytes-cases.ts); then the direct-payload echo
+// with them in the platform, so every string goes out copied by them (fixtures/direct-echo.ts).
+import { runDirectEcho } from "../../fixtures/direct-echo.js";
+import { runTextBytesCases } from "../../fixtures/text-bytes-cases.js";
+import type { TextBytes, Xor } from "../../firmware/websocket/platform.js";
+
+const natives = globalThis as unknown as { wsTextSize: TextBytes["size"]; wsTextInto: TextBytes["into"]; Logical: { xor: Xor } };
+const text: TextBytes = { size: natives.wsTextSize, into: natives.wsTextInto };
+let intoCalls = 0;
+const counted: TextBytes = { size: text.size, into(...args) { intoCalls++; return text.into(...args); } };
+const cases = runTextBytesCases(text);
+const echo = runDirectEcho(natives.Logical.xor, counted);
+print("RESULT " + JSON.stringify({ cases, echo, intoCalls }));
