@@ -1,5 +1,6 @@
-// The platform on Node: node:crypto for SHA-1 and for random bits, drawn in batches, and an xor
-// with Moddable's Logical.xor contract, so that the host runs the paths a board runs.
+// The platform on Node: node:crypto for SHA-1 and for random bits, drawn in batches, an xor with
+// Moddable's Logical.xor contract and masking in place with the firmware's native/mask.c contract,
+// so that the host runs the paths a board runs.
 
 import { createHash, randomFillSync } from "node:crypto";
 import { applyMask } from "../firmware/websocket/core/mask.js";
@@ -24,6 +25,17 @@ function xor(dst: Uint8Array, src: Uint8Array, count = dst.length): void {
   for (let i = 0; i < count; i++) dst[i] ^= src[i % src.length];
 }
 
+/** bytes[from, to) ^= keys[keyAt, keyAt + 4), its byte `phase` first: native/mask.c in script, its RangeErrors too. */
+function mask(bytes: Uint8Array, from: number, to: number, keys: Uint8Array, keyAt: number, phase: number): number {
+  if (!(keyAt >= 0 && keyAt + 4 <= keys.length)) throw new RangeError("invalid key offset");
+  if (!(phase >= 0 && phase <= 3)) throw new RangeError("invalid phase");
+  if (!(from >= 0 && from <= to && to <= bytes.length)) throw new RangeError("invalid range");
+  const k = [keys[keyAt], keys[keyAt + 1], keys[keyAt + 2], keys[keyAt + 3]]; // first: the range may cover them
+  let j = phase;
+  for (let i = from; i < to; i++, j = (j + 1) & 3) bytes[i] ^= k[j];
+  return j;
+}
+
 export const nodePlatform: Platform = Object.freeze({
   sha1(data: Uint8Array): Uint8Array {
     return new Uint8Array(createHash("sha1").update(data).digest());
@@ -36,4 +48,5 @@ export const nodePlatform: Platform = Object.freeze({
     return pool[next++];
   },
   xor,
+  mask,
 });

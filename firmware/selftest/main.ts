@@ -2,7 +2,8 @@
 // split every way, as the host tests do), the text corpus in the device's string model, a few checks
 // on Moddable's own XS, a server's unmasking through the logical module's native xor (native-xor-check.js)
 // and the firmware's own C: its UTF-8 check against the script one (fixtures/utf8-check-cases.js), its
-// text natives against the script encoder (fixtures/text-bytes-cases.js);
+// text natives against the script encoder (fixtures/text-bytes-cases.js), its masking in place
+// against a reference (fixtures/mask-cases.js);
 // then, when the build sets echo_port (mcconfig ... echo_port=P), a round trip through the device
 // network to a WebSocket echo server on 127.0.0.1:P; then, with serve_port=Q, serves WebSocket echo
 // on port Q (tracing "LISTENING Q") until one client has come and closed cleanly.
@@ -21,9 +22,11 @@ import { runCase } from "../../fixtures/corpus/run-corpus.js";
 import { runTexts } from "../../fixtures/corpus/run-texts.js";
 import { TEXTS } from "../../fixtures/corpus/texts.js";
 import { devicePlatform } from "../websocket/platform-device.js";
+import type { Mask } from "../websocket/platform.js";
 import { nativeXorChecks } from "./native-xor-check.js";
 import { runUtf8CheckCases } from "../../fixtures/utf8-check-cases.js";
 import { runTextBytesCases } from "../../fixtures/text-bytes-cases.js";
+import { runMaskCases } from "../../fixtures/mask-cases.js";
 
 declare function trace(text: string): void;
 
@@ -78,6 +81,12 @@ function coreChecks(): string[] {
     trace(`native text: ${r.copies} copies compared with the script encoder, ${r.failures.length} failed\n`);
     failures.push(...r.failures.map((f) => `native text: ${f}`));
   }
+  if (devicePlatform.mask === undefined) failures.push("native mask: devicePlatform has none");
+  else {
+    const r = runMaskCases(devicePlatform.mask);
+    trace(`native mask: ${r.compared} calls compared with the reference, ${r.connectionCalls} calls from a server connection, ${r.failures.length} failed\n`);
+    failures.push(...r.failures.map((f) => `native mask: ${f}`));
+  }
   return failures;
 }
 
@@ -123,17 +132,16 @@ function roundTrip(port: number, done: (failure: string) => void): void {
 
 /**
  * Echoes for one client; done when it closes, with what the server saw. The probe's 4,000-byte
- * message spans three reads at least; every payload goes through the native xor.
+ * message spans three reads at least; every payload is unmasked in place by the native mask.
  */
 function serve(port: number, done: (failure: string) => void): void {
   const network = deviceNetwork();
-  const logicalXor = devicePlatform.xor;
-  let xorCalls = 0;
-  const platform = logicalXor === undefined ? devicePlatform
-    : { ...devicePlatform, xor(dst: Uint8Array, src: Uint8Array, count?: number) {
-      xorCalls++;
-      if (count === undefined) logicalXor(dst, src); // the native counts its arguments: undefined would be 0
-      else logicalXor(dst, src, count);
+  const nativeMask = devicePlatform.mask;
+  let maskCalls = 0;
+  const platform = nativeMask === undefined ? devicePlatform
+    : { ...devicePlatform, mask(...args: Parameters<Mask>) {
+      maskCalls++;
+      return nativeMask(...args);
     } };
   const server = new WebSocketServer({
     port, network, platform, maxClients: 2, maxMessage: 4096,
@@ -146,9 +154,9 @@ function serve(port: number, done: (failure: string) => void): void {
         },
         onClose(code, _reason, clean) {
           network.timers.set(() => server.close(), 10);
-          trace(`serving: ${echoed} echoed, ${xorCalls} payload pieces unmasked by the native xor\n`);
-          done(code === 1000 && clean && echoed === 4 && xorCalls > 0 && request.target === "/probe" ? ""
-            : `serving: ${echoed} echoed, ${xorCalls} native xor calls, close ${code} ${clean}, path ${request.target}`);
+          trace(`serving: ${echoed} echoed, ${maskCalls} payload pieces unmasked by the native mask\n`);
+          done(code === 1000 && clean && echoed === 4 && maskCalls > 0 && request.target === "/probe" ? ""
+            : `serving: ${echoed} echoed, ${maskCalls} native mask calls, close ${code} ${clean}, path ${request.target}`);
         },
       };
     },

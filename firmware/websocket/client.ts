@@ -173,6 +173,7 @@ export class WebSocketClient {
     options.role = "client";
     options.random = o.platform.random32;
     if (o.platform.xor !== undefined) options.xor = o.platform.xor;
+    if (o.platform.mask !== undefined) options.mask = o.platform.mask;
     if (o.platform.utf8 !== undefined) options.utf8 = o.platform.utf8;
     if (o.platform.text !== undefined) options.text = o.platform.text;
     options.timers = o.network.timers;

@@ -33,12 +33,34 @@ export interface TextBytes {
   into(text: string, from: number, to: number, dst: Uint8Array, at: number, end: number): number;
 }
 
+/**
+ * WebSocket masking in place (the firmware's native/mask.c on a board): bytes[from, to) ^= the
+ * key at keys[keyAt, keyAt + 4) in frame order, its byte `phase` (0..3) first; returns the phase
+ * after the range. keys may be bytes.
+ * Where the bytes lie: no view, no copy to line them up (as the xor's target must start at them).
+ */
+export type Mask = (bytes: Uint8Array, from: number, to: number, keys: Uint8Array, keyAt: number, phase: number) => number;
+
+/** The natives a connection takes from its platform, each where the platform has it. */
+export interface Natives {
+  /** Unmasks what a server receives (the body of large messages) and masks a client's direct payload, without mask. */
+  xor?: Xor;
+  /** Masks and unmasks in place, both ways; preferred to xor. */
+  mask?: Mask;
+  /** Checks received text; utf8Validate in script without it. */
+  utf8?: Utf8Check;
+  /** Copies a device's strings into frames: no buffer a text message. */
+  text?: TextBytes;
+}
+
 export interface Platform {
   sha1: Sha1;
   /** Mask keys and handshake keys. */
   random32: Random32;
   /** Native masking where the platform has it: what a server receives, what a client sends direct. */
   xor?: Xor;
+  /** Native masking in place (a board's, Node's): preferred to xor where both are given. */
+  mask?: Mask;
   /** Native UTF-8 checking of received text where the platform has it (a board); script otherwise. */
   utf8?: Utf8Check;
   /** A board's text natives: text sent without a buffer a message. */

@@ -47,21 +47,25 @@ describe("Sending", function () {
     assert.equal(n, 9);
   });
 
-  it("masks a client's small frames with one native xor call each, every length to 125, as the header's key says", function () {
-    const calls: number[] = [];
-    const xor = (dst: Uint8Array, src: Uint8Array, count = dst.length) => {
-      assert.ok(count >= 1 && count <= dst.length && count <= src.length, `count ${count}`);
-      calls.push(count);
-      for (let i = 0; i < count; i++) dst[i] ^= src[i];
+  it("masks a client's frames in place with one native mask call each, every length to 125 and larger ones, with the header's key", function () {
+    const calls: string[] = [];
+    // the native's contract (native/mask.c): bytes[from, to) ^= keys[keyAt, keyAt + 4), byte `phase` first
+    const mask = (bytes: Uint8Array, from: number, to: number, keys: Uint8Array, keyAt: number, phase: number) => {
+      assert.ok(from >= 0 && from <= to && to <= bytes.length && keyAt + 4 <= keys.length, `range ${from}-${to}, key at ${keyAt}`);
+      calls.push(`${to - from}@${from - keyAt}`);
+      const k = keys.slice(keyAt, keyAt + 4);
+      for (let i = from; i < to; i++) bytes[i] ^= k[(phase + i - from) & 3];
+      return (phase + to - from) & 3;
     };
-    const conn = new Connection({ role: "client", random: seededRandom(9), xor, handler: {} });
-    for (let length = 0; length <= 125; length++) {
+    const conn = new Connection({ role: "client", random: seededRandom(9), mask, handler: {}, outputSize: 2048 });
+    const lengths = [...Array.from({ length: 126 }, (_, i) => i), 126, 1000, 2000];
+    for (const length of lengths) {
       const data = Uint8Array.from({ length }, (_, i) => (i * 37 + length) & 0xff);
       conn.send(data);
       assert.deepEqual(frames(conn), [`1 2 ${toHex(data)}`], `length ${length}`);
     }
-    // one call for each frame with a payload, over its header and payload, and none for the empty one
-    assert.deepEqual(calls, Array.from({ length: 125 }, (_, i) => i + 7));
+    // one call for each frame with a payload, the key the 4 bytes just before it, and none for the empty one
+    assert.deepEqual(calls, lengths.slice(1).map((n) => `${n}@4`));
   });
 
   it("sends a message in pieces as the frames of one message, a pong between two pieces", function () {

@@ -81,4 +81,7 @@ grep -qE '^native utf8: [1-9][0-9]* pieces compared.*, [1-9][0-9]* calls from se
 text_ran=0
 grep -qE '^native text: [1-9][0-9]* copies compared.*, 0 failed' "$log" && text_ran=1
 [ "$text_ran" = 1 ] || echo "FAIL: the native text check did not run"
-[ "$probe" = 0 ] && [ "$xor_ran" = 1 ] && [ "$utf8_ran" = 1 ] && [ "$text_ran" = 1 ] && grep -qE '^PASS' "$log"
+mask_ran=0
+grep -qE '^native mask: [1-9][0-9]* calls compared.*, [1-9][0-9]* calls from a server connection, 0 failed' "$log" && mask_ran=1
+[ "$mask_ran" = 1 ] || echo "FAIL: the native mask check did not run"
+[ "$probe" = 0 ] && [ "$xor_ran" = 1 ] && [ "$utf8_ran" = 1 ] && [ "$text_ran" = 1 ] && [ "$mask_ran" = 1 ] && grep -qE '^PASS' "$log"

@@ -3,4 +3,4 @@ import type { Xor } from "../../firmware/websocket/platform.js";
 import { runDirectEcho } from "../../fixtures/direct-echo.js";
 
 const logical = (globalThis as unknown as { Logical: { xor: Xor } }).Logical;
-print("RESULT " + JSON.stringify(runDirectEcho(logical.xor)));
+print("RESULT " + JSON.stringify(runDirectEcho({ xor: logical.xor })));

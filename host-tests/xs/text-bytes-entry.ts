@@ -3,12 +3,12 @@
 // with them in the platform, so every string goes out copied by them (fixtures/direct-echo.ts).
 import { runDirectEcho } from "../../fixtures/direct-echo.js";
 import { runTextBytesCases } from "../../fixtures/text-bytes-cases.js";
-import type { TextBytes, Xor } from "../../firmware/websocket/platform.js";
+import type { Mask, TextBytes, Xor } from "../../firmware/websocket/platform.js";
 
-const natives = globalThis as unknown as { wsTextSize: TextBytes["size"]; wsTextInto: TextBytes["into"]; Logical: { xor: Xor } };
+const natives = globalThis as unknown as { wsTextSize: TextBytes["size"]; wsTextInto: TextBytes["into"]; wsMask: Mask; Logical: { xor: Xor } };
 const text: TextBytes = { size: natives.wsTextSize, into: natives.wsTextInto };
 let intoCalls = 0;
 const counted: TextBytes = { size: text.size, into(...args) { intoCalls++; return text.into(...args); } };
 const cases = runTextBytesCases(text);
-const echo = runDirectEcho(natives.Logical.xor, counted);
+const echo = runDirectEcho({ xor: natives.Logical.xor, mask: natives.wsMask, text: counted });
 print("RESULT " + JSON.stringify({ cases, echo, intoCalls }));

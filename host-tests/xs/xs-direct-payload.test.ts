@@ -15,7 +15,7 @@ describe("Payload written straight from the app's array, client and server", fun
   this.timeout(60_000 + XS_KILL_MARGIN_MS);
 
   it("echoes 126 B to 64 KiB byte for byte over sockets that copy, and leaves the app's arrays as they were (Node)", function () {
-    check(runDirectEcho(nodePlatform.xor!));
+    check(runDirectEcho({ xor: nodePlatform.xor }));
   });
 
   it("does the same under XS with the native Logical.xor masking the client's pieces in place (device engine)", async function () {

@@ -9,7 +9,7 @@ import { UsageErrors, WebSocketUsageError, FrameErrors, type WebSocketProblem } 
 import { type DataHandler, Receiver } from "./receiver.js";
 import { align4, INITIATOR_SHIFT, STATE_CLOSED, STATE_CLOSING, STATE_OPEN, TX_MORE, W_TX_OPCODE, INPUT_START, STATE_MASK, W_CONN_INPUT_SIZE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START,
   W_CONN_STATE, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_DIRECT, W_TX_DIRECT_FROM, W_TX_FRAGMENT_OPTION, W_TX_REMAINING } from "./layout.js";
-import type { Random32, TextBytes, Utf8Check, Xor } from "../platform.js";
+import type { Natives, Random32 } from "../platform.js";
 import { UTF8_ACCEPT, utf8Decode, utf8Length, utf8Validate } from "./utf8.js";
 
 export interface ConnectionHandler extends DataHandler {
@@ -22,7 +22,8 @@ export interface ConnectionHandler extends DataHandler {
   onError?(problem: WebSocketProblem): void;
 }
 
-export interface ConnectionOptions {
+/** The platform's natives (Natives: xor, mask, utf8, text) are given here too. */
+export interface ConnectionOptions extends Natives {
   role: "client" | "server";
   handler: ConnectionHandler;
   /** Largest message in bytes: the whole-message buffer's size; 0 in streaming mode means no limit. */
@@ -39,15 +40,6 @@ export interface ConnectionOptions {
   fragmentSize?: number;
   /** Strong random 32-bit values for mask keys: required on the client side. */
   random?: Random32;
-  /**
-   * A native xor (Platform.xor): unmasks the body of large messages a server receives, and masks a
-   * client's direct payload in place (without it a client's payload is never direct).
-   */
-  xor?: Xor;
-  /** A native UTF-8 check (Platform.utf8) for received text; utf8Validate in script without it. */
-  utf8?: Utf8Check;
-  /** A device's text natives (Platform.text): strings copied into frames, no buffer a message. */
-  text?: TextBytes;
   /**
    * Binary payload from this many bytes on goes from the app's data straight to the transport
    * (directPiece(), after the header encodeNext() gives); 0 (the default): never, every frame is
@@ -90,7 +82,7 @@ export class Connection extends Receiver {
     words[W_TX_DIRECT_FROM] = directFrom;
     words[W_CONN_STATE] = STATE_OPEN;
     super(words, streaming ? null : new Uint8Array(words.buffer, INPUT_START + inputSize, messageSize), options.handler,
-      !client, client ? options.random as Random32 : null, options.xor ?? null, options.utf8 ?? null, options.text ?? null);
+      !client, client ? options.random as Random32 : null, options);
   }
 
   /** Where a transport reads: memory[inputStart, inputStart + inputSize), then receive(memory, ...). */

@@ -77,17 +77,3 @@ export function unmaskWords(memory: Uint8Array, words: Uint32Array, from: number
   for (; j < last; j++) words[j] ^= w;
   words[j] ^= w & tail;
 }
-
-/** The mask of a small frame from its start, for one native xor call; shared: filled and used at once. */
-const STREAM_WORDS = new Uint32Array(34);
-/** Byte 6 on a word (the client's output area starts 2 bytes past one); bytes 0 to 5, the header, stay 0. */
-const STREAM = new Uint8Array(STREAM_WORDS.buffer, 2);
-
-/**
- * A client's small frame of n bytes (at most 125) as the native xor takes it: 6 zero bytes for its
- * header, then its key word (its bytes in memory order) repeated over the payload.
- */
-export function maskStream(key: number, n: number): Uint8Array {
-  STREAM_WORDS.fill(key, 2, 2 + ((n + 3) >> 2));
-  return STREAM;
-}

@@ -7,9 +7,9 @@
 import { MAX_CONTROL_PAYLOAD, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { frameLength, headerLength, headerProblem } from "./frame.js";
-import { CONTROL_AREA, INPUT_START, KEY_AREA, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
+import { CONTROL_AREA, INPUT_START, KEY_AREA, W_RX_KEY, W_RX_PHASE, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
 import { applyMask, LITTLE_ENDIAN, unmaskWords } from "./mask.js";
-import type { Random32, TextBytes, Utf8Check, Xor } from "../platform.js";
+import type { Natives, Random32, Utf8Check, Xor } from "../platform.js";
 import { Unmasker } from "./unmasker.js";
 import { asciiWords, UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
 
@@ -61,10 +61,10 @@ export abstract class Receiver extends Unmasker {
 
   /** `words` holds the layout, and W_RX_MAX_MESSAGE (0: no limit); a server expects masked frames. */
   constructor(words: Uint32Array, message: Uint8Array | null, handler: DataHandler, expectMasked: boolean,
-    random: Random32 | null, xor: Xor | null = null, utf8Check: Utf8Check | null = null, text: TextBytes | null = null) {
-    super(words, random, xor, expectMasked, text);
+    random: Random32 | null, natives: Natives) {
+    super(words, random, expectMasked, natives);
     this.handler = handler;
-    this.#utf8Check = utf8Check;
+    this.#utf8Check = natives.utf8 ?? null;
     this.#message = message;
     this.#maskBit = expectMasked ? 0x80 : 0;
     const max = words[W_RX_MAX_MESSAGE];
@@ -99,7 +99,9 @@ export abstract class Receiver extends Unmasker {
         // The piece lies inside a data frame and does not end it: the body of a large message.
         const type = this.#messageType;
         if (this.#maskBit !== 0) {
-          if (view !== undefined && this.unmaskKey !== null) this.unmaskRead(view, start, end);
+          // in place with the native (the key's bytes are W_RX_KEY's), else by the xor, or in script
+          if (this.nativeMask !== null) this.words[W_RX_PHASE] = this.nativeMask(bytes, start, end, this.memory, W_RX_KEY * 4, this.words[W_RX_PHASE]);
+          else if (view !== undefined && this.unmaskKey !== null) this.unmaskRead(view, start, end);
           else this.unmaskScript(bytes, start, end);
         }
         if (type === OPCODE_TEXT) {
@@ -129,7 +131,9 @@ export abstract class Receiver extends Unmasker {
         if (to > end) break;
         i = to; // the next frame
         if (this.#maskBit !== 0 && length !== 0) {
-          if (view !== undefined && this.unmaskKey !== null) {
+          // in place, the key just before the payload; else by the xor, or in script
+          if (this.nativeMask !== null) this.nativeMask(bytes, at, to, bytes, at - 4, 0);
+          else if (view !== undefined && this.unmaskKey !== null) {
             // key and payload moved in one copy to the key area and the read's start, where the native xor takes them
             bytes.copyWithin(KEY_AREA, at - 4, to);
             (this.nativeXor as Xor)(view, this.unmaskKey, length);
@@ -178,7 +182,8 @@ export abstract class Receiver extends Unmasker {
         const n = to - i;
         let at = i; // where the payload is once unmasked: moved to the read's start by the native xor
         if (this.#maskBit !== 0 && n !== 0) {
-          if (view !== undefined && this.unmaskKey !== null && this.#control === 0) at = this.unmaskRead(view, i, to);
+          if (this.nativeMask !== null) this.words[W_RX_PHASE] = this.nativeMask(bytes, i, to, this.memory, W_RX_KEY * 4, this.words[W_RX_PHASE]);
+          else if (view !== undefined && this.unmaskKey !== null && this.#control === 0) at = this.unmaskRead(view, i, to);
           else this.unmaskScript(bytes, i, to);
         }
         this.#remaining = remaining - n;

@@ -5,12 +5,12 @@
 import { MAX_CONTROL_PAYLOAD, OPCODE_CONTINUATION, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT } from "./constants.js";
 import { encodeClose, encodeControl } from "./control-frame.js";
 import { writeHeader } from "./frame.js";
-import { applyMask, keyThenMask, LITTLE_ENDIAN, maskStream } from "./mask.js";
+import { applyMask, keyThenMask, LITTLE_ENDIAN } from "./mask.js";
 import { DIRECT_FRAME } from "./direct-payload.js";
 import { TEXT_AS_BYTES, TEXT_NATIVE, TextOut } from "./text-out.js";
 import { PONG_AREA, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_FRAGMENT_OPTION, TX_MORE, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
   W_TX_DIRECT, W_TX_DIRECT_FROM, W_TX_FRAGMENT, W_TX_TEXT_BYTES, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
-import type { Random32, TextBytes, Xor } from "../platform.js";
+import type { Natives, Random32, TextBytes, Xor } from "../platform.js";
 import { utf8EncodeInto } from "./utf8.js";
 
 /** The payload of a ping without one. */
@@ -25,16 +25,14 @@ export class FrameSender extends TextOut {
   /** A ping waiting, read when it is encoded. */
   #ping: Uint8Array | null = null;
   #closeReason = "";
-  /** A client's view of its output area from the frame's start, the native xor's target for a small frame; made at the first. */
-  #frameView: Uint8Array | null = null;
 
   /**
    * `words` holds the layout (layout.js); `random` is given on the client side, which masks every
-   * frame, and `xor` (the platform's) lets a client's large payload go direct (direct-payload.js);
-   * `text`, the platform's text natives, copies a device's strings into frames (text-out.js).
+   * frame; `natives`, the platform's: its xor lets a client's large payload go direct (direct-payload.js),
+   * its text natives copy a device's strings into frames (text-out.js).
    */
-  constructor(words: Uint32Array, random: Random32 | null, xor: Xor | null, text: TextBytes | null) {
-    super(words, random !== null, xor, text);
+  constructor(words: Uint32Array, random: Random32 | null, natives: Natives) {
+    super(words, random !== null, natives);
     this.#random = random;
   }
 
@@ -181,7 +179,7 @@ export class FrameSender extends TextOut {
     const fin = remaining === n; // the end of this data, and of the message unless more pieces follow
     const key = this.nextKey();
     writeHeader(out, start, fin && opcode < TX_MORE, opcode & 0xf, n, masked, key);
-    if (masked) this.maskPayload(start, at, n, key);
+    if (masked) this.maskPayload(at, n, key);
     words[W_TX_OPCODE] = OPCODE_CONTINUATION | (opcode & TX_MORE);
     if (fin) {
       this.outgoing = null;
@@ -250,12 +248,10 @@ export class FrameSender extends TextOut {
     if (random !== null) {
       const key = random() >>> 0;
       out[start + 1] = 0x80 | n;
-      const xor = this.nativeXor;
-      if (xor !== null && n !== 0) {
-        // the key as one word (random bits: their order is theirs), then the frame from its start xorred
-        // with zeros over the header and the key after: the payload masked in one native call
+      if (this.nativeMask !== null && n !== 0) {
+        // the key as one word (random bits: their order is theirs), then the payload masked in place with it
         this.words[(start + 2) >> 2] = key;
-        xor(this.#frameView ??= out.subarray(start, start + 6 + MAX_CONTROL_PAYLOAD), maskStream(key, n), n + 6);
+        this.nativeMask(out, start + 6, start + 6 + n, out, start + 2, 0);
       } else if (LITTLE_ENDIAN) keyThenMask(out, this.words, start + 2, n, key); // key and payload lie on words
       else {
         writeHeader(out, start, (first & 0x80) !== 0, first & 0xf, n, true, key);

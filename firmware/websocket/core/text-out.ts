@@ -2,17 +2,17 @@
 // platform's natives (a board's text-bytes.c): where XS keeps strings as UTF-8, a string's bytes
 // are what goes on the wire, so a text message needs no buffer of its own (ArrayBuffer.fromString
 // makes one per message) and no loop of steps. And a client's frames in the output area masked
-// with the native xor. A layer of the sender's class (direct-payload.js below it, sender.js above).
+// in place by the native. A layer of the sender's class (direct-payload.js below it, sender.js above).
 
 import { OPCODE_BINARY, OPCODE_CONTINUATION, OPCODE_TEXT } from "./constants.js";
 import { UsageErrors, WebSocketUsageError } from "./errors.js";
 import { writeHeader } from "./frame.js";
-import { TX_MORE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_FRAGMENT, W_TX_KEY, W_TX_OPCODE, W_TX_POSITION,
+import { TX_MORE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_FRAGMENT, W_TX_OPCODE, W_TX_POSITION,
   W_TX_REMAINING, W_TX_TEXT_BYTES } from "./layout.js";
 import { applyMask } from "./mask.js";
 import { DirectPayload } from "./direct-payload.js";
 import { utf8Length, utf8Native } from "./utf8.js";
-import type { TextBytes, Xor } from "../platform.js";
+import type { Natives, TextBytes } from "../platform.js";
 
 /** W_TX_TEXT_BYTES: the message is text given as its UTF-8 bytes in an array (cut where characters end). */
 export const TEXT_AS_BYTES = 1;
@@ -22,12 +22,10 @@ export const TEXT_NATIVE = 2;
 export class TextOut extends DirectPayload {
   /** The platform's text natives; null where strings are not UTF-8 (Node, xsnap) or a board has none. */
   readonly textBytes: TextBytes | null;
-  /** A view of the output area from a 16-bit-length masked frame's payload: the native xor's target there. */
-  #payloadView: Uint8Array | null = null;
 
-  constructor(words: Uint32Array, client: boolean, xor: Xor | null, text: TextBytes | null) {
-    super(words, client, xor);
-    this.textBytes = text;
+  constructor(words: Uint32Array, client: boolean, natives: Natives) {
+    super(words, client, natives);
+    this.textBytes = natives.text ?? null;
   }
 
   /** UTF-8 bytes of `text`: the natives' count where they take it, else counted in script. */
@@ -107,7 +105,7 @@ export class TextOut extends DirectPayload {
     const start = this.words[W_CONN_OUTPUT_START];
     writeHeader(out, start, true, OPCODE_TEXT, n, masked, key);
     (this.textBytes as TextBytes).into(text, 0, n, out, start + h, start + h + n);
-    if (masked) this.maskPayload(start, start + h, n, key);
+    if (masked) this.maskPayload(start + h, n, key);
     return n + h;
   }
 
@@ -120,15 +118,11 @@ export class TextOut extends DirectPayload {
   }
 
   /**
-   * Masks memory[at, at + n), a frame's payload in the output area: with the native xor in one call
-   * where the header is 8 bytes (16-bit length, a client's commonest large frame), else in script.
+   * Masks memory[at, at + n), a frame's payload in the output area: in place with the native, the
+   * key as the header holds it just before the payload, in one call; else in script.
    */
-  protected maskPayload(start: number, at: number, n: number, key: number): void {
-    const xor = this.nativeXor;
-    if (xor !== null && at === start + 8 && n !== 0) {
-      // the key's bytes in header order, read as a little-endian word, as a direct frame keeps it
-      this.words[W_TX_KEY] = (key >>> 24) | ((key >>> 8) & 0xff00) | ((key << 8) & 0xff0000) | (key << 24);
-      xor(this.#payloadView ??= this.memory.subarray(at), this.directKeyView ??= this.memory.subarray(W_TX_KEY * 4, W_TX_KEY * 4 + 4), n);
-    } else applyMask(this.memory, this.words, at, at + n, key, 0);
+  protected maskPayload(at: number, n: number, key: number): void {
+    if (this.nativeMask !== null) this.nativeMask(this.memory, at, at + n, this.memory, at - 4, 0);
+    else applyMask(this.memory, this.words, at, at + n, key, 0);
   }
 }

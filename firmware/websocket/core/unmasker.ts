@@ -2,7 +2,7 @@
 // xor (a server's, on little-endian hosts) or in script. A layer of the connection's one class
 // (sender.js below it, receiver.js above), so that the receiver's hot path reaches it without a hop.
 
-import type { Random32, TextBytes, Xor } from "../platform.js";
+import type { Natives, Random32, Xor } from "../platform.js";
 import { INPUT_START, KEY_AREA, W_RX_KEY, W_RX_PHASE } from "./layout.js";
 import { applyMask } from "./mask.js";
 import { FrameSender } from "./sender.js";
@@ -14,9 +14,10 @@ export abstract class Unmasker extends FrameSender {
    */
   protected readonly unmaskKey: Uint8Array | null;
 
-  constructor(words: Uint32Array, random: Random32 | null, xor: Xor | null, server: boolean, text: TextBytes | null) {
-    super(words, random, xor, text);
-    this.unmaskKey = server && this.nativeXor !== null ? this.memory.subarray(KEY_AREA, KEY_AREA + 4) : null;
+  constructor(words: Uint32Array, random: Random32 | null, server: boolean, natives: Natives) {
+    super(words, random, natives);
+    // the xor's way only without native masking in place, which needs no view
+    this.unmaskKey = server && this.nativeXor !== null && this.nativeMask === null ? this.memory.subarray(KEY_AREA, KEY_AREA + 4) : null;
   }
 
   /** A new frame's key, at h[at, at + 4) (kept in state words: a field costs every connection a slot). */
