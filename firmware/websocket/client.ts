@@ -172,10 +172,7 @@ export class WebSocketClient {
     const options = Object.create(o) as { -readonly [K in keyof SessionOptions]: SessionOptions[K] };
     options.role = "client";
     options.random = o.platform.random32;
-    if (o.platform.xor !== undefined) options.xor = o.platform.xor;
-    if (o.platform.mask !== undefined) options.mask = o.platform.mask;
-    if (o.platform.utf8 !== undefined) options.utf8 = o.platform.utf8;
-    if (o.platform.text !== undefined) options.text = o.platform.text;
+    options.natives = o.platform; // its xor, mask, utf8 and text, one shared object
     options.timers = o.network.timers;
     this.#session = new Session(options, this.events(o));
     return this.#session;

@@ -91,7 +91,7 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
       if (options.target !== undefined) this.target = options.target;
       this.#masked = options.attach === undefined;
       this.#incoming = new IncomingPieces(env.timers, (count, binary, more) => this.call("onReadable", count, { binary, more }));
-      this.#session = new Session({ role: this.#masked ? "client" : "server", random: env.platform.random32, xor: env.platform.xor, mask: env.platform.mask, utf8: env.platform.utf8, text: env.platform.text, timers: env.timers,
+      this.#session = new Session({ role: this.#masked ? "client" : "server", random: env.platform.random32, natives: env.platform, timers: env.timers,
         closesFirst: !this.#masked, streaming: true }, {
         onPiece: (type, data, start, end, _offset, final) => this.#incoming.piece(data, start, end, type === OPCODE_BINARY, !final),
         onPing: (data, start, end) => this.call("onControl", OPCODE_PING, copy(data, start, end)),

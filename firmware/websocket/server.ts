@@ -130,7 +130,7 @@ export class WebSocketServer {
     if (!options.network.listener) throw new TypeError("a server needs network.listener");
     connectionSizes(options);
     this.#options = options;
-    this.#sessionOptions = Object.freeze({ role: "server", xor: options.platform.xor, mask: options.platform.mask, utf8: options.platform.utf8, text: options.platform.text, timers: options.network.timers, closesFirst: true,
+    this.#sessionOptions = Object.freeze({ role: "server", natives: options.platform, timers: options.network.timers, closesFirst: true,
       ...connectionSettings(options) });
     this.#listener = new options.network.listener.io({
       port: options.port, address: options.address,

@@ -81,7 +81,7 @@ export class Session extends SessionIo {
     // frames past the small ones go from the app's data (or a device's text bytes) straight to the socket (direct-payload.js)
     // each setting read as it is (a client's come through its options' prototype: a spread would miss them)
     const o = this.options;
-    const conn = new Connection({ role: o.role, handler, random: o.random, xor: o.xor, mask: o.mask, utf8: o.utf8, text: o.text, maxMessage: o.maxMessage,
+    const conn = new Connection({ role: o.role, handler, random: o.random, natives: o.natives, maxMessage: o.maxMessage,
       maxFragments: o.maxFragments, streaming: o.streaming, inputSize: o.inputSize, outputSize: o.outputSize,
       fragmentSize: o.fragmentSize, directFrom: DIRECT_FROM });
     this.conn = conn;
@@ -103,7 +103,7 @@ export class Session extends SessionIo {
   override send(data: string | Uint8Array): boolean {
     const conn = this.conn;
     if (!(data instanceof Uint8Array)) {
-      if (conn !== null && conn.textBytes !== null) {
+      if (conn !== null && conn.natives.text !== undefined) {
         // a device's string, its own bytes copied into the frame by the text natives: no buffer a message
         if (this.pending === 0 && this.raw === null && this.queue.length === 0 && !this.over) {
           const n = conn.encodeTextAtOnce(data, this.room);

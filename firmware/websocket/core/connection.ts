@@ -10,6 +10,7 @@ import { type DataHandler, Receiver } from "./receiver.js";
 import { align4, INITIATOR_SHIFT, STATE_CLOSED, STATE_CLOSING, STATE_OPEN, TX_MORE, W_TX_OPCODE, INPUT_START, STATE_MASK, W_CONN_INPUT_SIZE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START,
   W_CONN_STATE, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_DIRECT, W_TX_DIRECT_FROM, W_TX_FRAGMENT_OPTION, W_TX_REMAINING } from "./layout.js";
 import type { Natives, Random32 } from "../platform.js";
+import { NO_NATIVES } from "./direct-payload.js";
 import { UTF8_ACCEPT, utf8Decode, utf8Length, utf8Validate } from "./utf8.js";
 
 export interface ConnectionHandler extends DataHandler {
@@ -22,7 +23,10 @@ export interface ConnectionHandler extends DataHandler {
   onError?(problem: WebSocketProblem): void;
 }
 
-/** The platform's natives (Natives: xor, mask, utf8, text) are given here too. */
+/**
+ * The platform's natives (Natives: xor, mask, utf8, text) may be given here one by one (a
+ * connection then holds a bag of them), or as `natives`, one object many connections share.
+ */
 export interface ConnectionOptions extends Natives {
   role: "client" | "server";
   handler: ConnectionHandler;
@@ -46,9 +50,18 @@ export interface ConnectionOptions extends Natives {
    * whole in the output area. Sessions set it.
    */
   directFrom?: number;
+  /** The platform's natives as one object (the platform itself, say), held by reference: sessions give it. */
+  natives?: Natives;
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** The natives given: the shared object, else a bag of those given one by one (a direct user's, a test's). */
+function nativesOf(o: ConnectionOptions): Natives {
+  if (o.natives !== undefined) return o.natives;
+  return o.xor !== undefined || o.mask !== undefined || o.utf8 !== undefined || o.text !== undefined
+    ? { xor: o.xor, mask: o.mask, utf8: o.utf8, text: o.text } : NO_NATIVES;
+}
 const OUTPUT_SHIFT = 2;
 
 export { STATE_CLOSED, STATE_CLOSING, STATE_OPEN } from "./layout.js";
@@ -82,7 +95,7 @@ export class Connection extends Receiver {
     words[W_TX_DIRECT_FROM] = directFrom;
     words[W_CONN_STATE] = STATE_OPEN;
     super(words, streaming ? null : new Uint8Array(words.buffer, INPUT_START + inputSize, messageSize), options.handler,
-      !client, client ? options.random as Random32 : null, options);
+      !client, client ? options.random as Random32 : null, nativesOf(options));
   }
 
   /** Where a transport reads: memory[inputStart, inputStart + inputSize), then receive(memory, ...). */

@@ -11,7 +11,10 @@ import { writeHeader } from "./frame.js";
 import { TX_MORE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_COPIED, W_TX_DIRECT, W_TX_DIRECT_AT,
   W_TX_DIRECT_FROM, W_TX_FRAGMENT_OPTION, W_TX_KEY, W_TX_OPCODE, W_TX_POSITION, W_TX_REMAINING, W_TX_TEXT_BYTES } from "./layout.js";
 import { applyMask, LITTLE_ENDIAN } from "./mask.js";
-import type { Mask, Natives, Xor } from "../platform.js";
+import type { Mask, Natives } from "../platform.js";
+
+/** What a connection without natives has (or one on a big-endian host). */
+export const NO_NATIVES: Natives = Object.freeze({});
 
 /** Largest direct frame without a fragmentSize option: a pong waits behind at most this much. */
 export const DIRECT_FRAME = 16384;
@@ -25,13 +28,11 @@ export class DirectPayload {
   /** The data message being sent (until the last piece of its last frame is out); null when none is. */
   protected outgoing: string | Uint8Array | null = null;
   /**
-   * The platform's native xor on a little-endian host (the key words are written little-endian),
-   * else null: a server unmasks with it (unmasker.js), a client masks its frames (sender.js, and
-   * here its direct payload).
+   * The platform's natives (xor, mask, utf8, text), one object shared by every connection (a field
+   * each would cost every connection a slot); none on a big-endian host, where the key words this
+   * stack writes would be the wrong way round for them.
    */
-  protected readonly nativeXor: Xor | null;
-  /** The platform's native masking in place on a little-endian host (key words are written so), else null. */
-  protected readonly nativeMask: Mask | null;
+  readonly natives: Natives;
   /** A client's view of W_TX_KEY's bytes, the native xor's source: made at its first direct frame. */
   protected directKeyView: Uint8Array | null = null;
 
@@ -39,9 +40,8 @@ export class DirectPayload {
   constructor(words: Uint32Array, client: boolean, natives: Natives) {
     this.words = words;
     this.memory = new Uint8Array(words.buffer);
-    this.nativeXor = LITTLE_ENDIAN ? natives.xor ?? null : null;
-    this.nativeMask = LITTLE_ENDIAN ? natives.mask ?? null : null;
-    if (client && this.nativeXor === null && this.nativeMask === null) words[W_TX_DIRECT_FROM] = 0; // its masking needs a copy anyway
+    this.natives = LITTLE_ENDIAN ? natives : NO_NATIVES;
+    if (client && this.natives.xor === undefined && this.natives.mask === undefined) words[W_TX_DIRECT_FROM] = 0; // its masking needs a copy anyway
   }
 
   /** The transport is gone: the message being sent, and its direct frame, are let go. */
@@ -103,8 +103,9 @@ export class DirectPayload {
     try {
       // in place with W_TX_KEY (a multiple of 4 bytes or the frame's end: the key's phase is 0), the
       // xor first where both are (2 arguments: fewer steps); inline, as a call costs XS ~20 steps a piece
-      if (this.nativeXor !== null) this.nativeXor(piece, keyView);
-      else (this.nativeMask as Mask)(piece, 0, piece.length, this.memory, W_TX_KEY * 4, 0);
+      const natives = this.natives;
+      if (natives.xor !== undefined) natives.xor(piece, keyView);
+      else (natives.mask as Mask)(piece, 0, piece.length, this.memory, W_TX_KEY * 4, 0);
       return piece;
     } catch {
       return this.maskedCopy(piece); // the data is read-only
@@ -117,8 +118,8 @@ export class DirectPayload {
     const keyView = this.directKeyView;
     if (keyView !== null) {
       if (words[W_TX_COPIED] !== 0) words[W_TX_COPIED] = 0;
-      else if (this.nativeXor !== null) this.nativeXor(piece, keyView);
-      else (this.nativeMask as Mask)(piece, 0, piece.length, this.memory, W_TX_KEY * 4, 0);
+      else if (this.natives.xor !== undefined) this.natives.xor(piece, keyView);
+      else (this.natives.mask as Mask)(piece, 0, piece.length, this.memory, W_TX_KEY * 4, 0);
     }
     if (!written) return;
     words[W_TX_DIRECT_AT] += piece.length;

@@ -9,7 +9,7 @@ import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { frameLength, headerLength, headerProblem } from "./frame.js";
 import { CONTROL_AREA, INPUT_START, KEY_AREA, W_RX_KEY, W_RX_PHASE, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
 import { applyMask, LITTLE_ENDIAN, unmaskWords } from "./mask.js";
-import type { Natives, Random32, Utf8Check, Xor } from "../platform.js";
+import type { Natives, Random32, Xor } from "../platform.js";
 import { Unmasker } from "./unmasker.js";
 import { asciiWords, UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
 
@@ -56,15 +56,12 @@ export abstract class Receiver extends Unmasker {
   #messageType = 0; // 0 when no data message is open
   #messageLength = 0;
   #utf8 = UTF8_ACCEPT;
-  /** The platform's native UTF-8 check (a board's C): one call a piece of text; null: utf8Validate in script. */
-  readonly #utf8Check: Utf8Check | null;
 
   /** `words` holds the layout, and W_RX_MAX_MESSAGE (0: no limit); a server expects masked frames. */
   constructor(words: Uint32Array, message: Uint8Array | null, handler: DataHandler, expectMasked: boolean,
     random: Random32 | null, natives: Natives) {
     super(words, random, expectMasked, natives);
     this.handler = handler;
-    this.#utf8Check = natives.utf8 ?? null;
     this.#message = message;
     this.#maskBit = expectMasked ? 0x80 : 0;
     const max = words[W_RX_MAX_MESSAGE];
@@ -100,12 +97,12 @@ export abstract class Receiver extends Unmasker {
         const type = this.#messageType;
         if (this.#maskBit !== 0) {
           // in place with the native (the key's bytes are W_RX_KEY's), else by the xor, or in script
-          if (this.nativeMask !== null) this.words[W_RX_PHASE] = this.nativeMask(bytes, start, end, this.memory, W_RX_KEY * 4, this.words[W_RX_PHASE]);
+          if (this.natives.mask !== undefined) this.words[W_RX_PHASE] = this.natives.mask(bytes, start, end, this.memory, W_RX_KEY * 4, this.words[W_RX_PHASE]);
           else if (view !== undefined && this.unmaskKey !== null) this.unmaskRead(view, start, end);
           else this.unmaskScript(bytes, start, end);
         }
         if (type === OPCODE_TEXT) {
-          this.#utf8 = this.#utf8Check !== null ? this.#utf8Check(this.#utf8, bytes, start, end)
+          this.#utf8 = this.natives.utf8 !== undefined ? this.natives.utf8(this.#utf8, bytes, start, end)
             : utf8Validate(this.#utf8, bytes, start, end, bytes === this.memory ? this.words : null);
           if (this.#utf8 === UTF8_REJECT) return this.stopWith(FrameErrors.INVALID_UTF8, end);
         }
@@ -132,18 +129,18 @@ export abstract class Receiver extends Unmasker {
         i = to; // the next frame
         if (this.#maskBit !== 0 && length !== 0) {
           // in place, the key just before the payload; else by the xor, or in script
-          if (this.nativeMask !== null) this.nativeMask(bytes, at, to, bytes, at - 4, 0);
+          if (this.natives.mask !== undefined) this.natives.mask(bytes, at, to, bytes, at - 4, 0);
           else if (view !== undefined && this.unmaskKey !== null) {
             // key and payload moved in one copy to the key area and the read's start, where the native xor takes them
             bytes.copyWithin(KEY_AREA, at - 4, to);
-            (this.nativeXor as Xor)(view, this.unmaskKey, length);
+            (this.natives.xor as Xor)(view, this.unmaskKey, length);
             at = INPUT_START;
             to = INPUT_START + length;
           } else if (bytes === this.memory && LITTLE_ENDIAN) unmaskWords(bytes, this.words, at, to, at - 4); // a word at a time
           else applyMask(bytes, null, at, to, ((bytes[at - 4] << 24) | (bytes[at - 3] << 16) | (bytes[at - 2] << 8) | bytes[at - 1]) >>> 0, 0);
         }
         // text: the native check in one call, else ASCII by words, else the script DFA
-        if (type === OPCODE_TEXT && (this.#utf8Check !== null ? this.#utf8Check(UTF8_ACCEPT, bytes, at, to) !== UTF8_ACCEPT
+        if (type === OPCODE_TEXT && (this.natives.utf8 !== undefined ? this.natives.utf8(UTF8_ACCEPT, bytes, at, to) !== UTF8_ACCEPT
           : !(bytes === this.memory && length !== 0 && LITTLE_ENDIAN && asciiWords(this.words, at, to))
             && utf8Validate(UTF8_ACCEPT, bytes, at, to, bytes === this.memory ? this.words : null) !== UTF8_ACCEPT)) {
           return this.stopWith(FrameErrors.INVALID_UTF8, end);
@@ -182,7 +179,7 @@ export abstract class Receiver extends Unmasker {
         const n = to - i;
         let at = i; // where the payload is once unmasked: moved to the read's start by the native xor
         if (this.#maskBit !== 0 && n !== 0) {
-          if (this.nativeMask !== null) this.words[W_RX_PHASE] = this.nativeMask(bytes, i, to, this.memory, W_RX_KEY * 4, this.words[W_RX_PHASE]);
+          if (this.natives.mask !== undefined) this.words[W_RX_PHASE] = this.natives.mask(bytes, i, to, this.memory, W_RX_KEY * 4, this.words[W_RX_PHASE]);
           else if (view !== undefined && this.unmaskKey !== null && this.#control === 0) at = this.unmaskRead(view, i, to);
           else this.unmaskScript(bytes, i, to);
         }
@@ -199,7 +196,7 @@ export abstract class Receiver extends Unmasker {
         const type = this.#messageType;
         const final = done && this.words[W_RX_FIN] !== 0;
         if (type === OPCODE_TEXT) {
-          const utf8 = this.#utf8Check !== null ? this.#utf8Check(this.#utf8, bytes, at, at + n) : utf8Validate(this.#utf8, bytes, at, at + n, words);
+          const utf8 = this.natives.utf8 !== undefined ? this.natives.utf8(this.#utf8, bytes, at, at + n) : utf8Validate(this.#utf8, bytes, at, at + n, words);
           if (utf8 === UTF8_REJECT || (final && utf8 !== UTF8_ACCEPT)) return this.stopWith(FrameErrors.INVALID_UTF8, end);
           this.#utf8 = utf8;
         }

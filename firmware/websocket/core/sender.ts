@@ -216,20 +216,20 @@ export class FrameSender extends TextOut {
   }
 
   /**
-   * encodeAtOnce for a device's string (textBytes set): its own bytes copied into the frame by the
+   * encodeAtOnce for a device's string (natives.text given): its own bytes copied into the frame by the
    * natives, so no buffer is made for it. The same checks as encodeAtOnce's (kept apart: telling a
    * string from an array costs XS ~15 steps an instanceof, on every binary send).
    */
   encodeTextAtOnce(text: string, room: number): number {
     const words = this.words;
-    const n = (this.textBytes as TextBytes).size(text); // -1: bytes XS holds otherwise, or no string
+    const n = (this.natives.text as TextBytes).size(text); // -1: bytes XS holds otherwise, or no string
     const option = words[W_TX_FRAGMENT_OPTION];
     if (n < 0 || n + 8 > room || this.outgoing !== null || this.#ping !== null || words[W_TX_PONG] !== 0
       || words[W_TX_OPCODE] >= TX_MORE || (words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN
       || (option !== 0 && n > option)) return 0;
     if (n >= 126) return this.textFrame(text, n, room, this.#random !== null, this.nextKey());
     const at = words[W_CONN_OUTPUT_START] + (this.#random !== null ? 6 : 2); // where smallFrame puts a payload
-    (this.textBytes as TextBytes).into(text, 0, n, this.memory, at, at + n);
+    (this.natives.text as TextBytes).into(text, 0, n, this.memory, at, at + n);
     return this.smallFrame(null, 0, n, 0x80 | OPCODE_TEXT);
   }
 
@@ -248,10 +248,10 @@ export class FrameSender extends TextOut {
     if (random !== null) {
       const key = random() >>> 0;
       out[start + 1] = 0x80 | n;
-      if (this.nativeMask !== null && n !== 0) {
+      if (this.natives.mask !== undefined && n !== 0) {
         // the key as one word (random bits: their order is theirs), then the payload masked in place with it
         this.words[(start + 2) >> 2] = key;
-        this.nativeMask(out, start + 6, start + 6 + n, out, start + 2, 0);
+        this.natives.mask(out, start + 6, start + 6 + n, out, start + 2, 0);
       } else if (LITTLE_ENDIAN) keyThenMask(out, this.words, start + 2, n, key); // key and payload lie on words
       else {
         writeHeader(out, start, (first & 0x80) !== 0, first & 0xf, n, true, key);

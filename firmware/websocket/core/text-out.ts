@@ -20,17 +20,14 @@ export const TEXT_AS_BYTES = 1;
 export const TEXT_NATIVE = 2;
 
 export class TextOut extends DirectPayload {
-  /** The platform's text natives; null where strings are not UTF-8 (Node, xsnap) or a board has none. */
-  readonly textBytes: TextBytes | null;
 
   constructor(words: Uint32Array, client: boolean, natives: Natives) {
     super(words, client, natives);
-    this.textBytes = natives.text ?? null;
   }
 
   /** UTF-8 bytes of `text`: the natives' count where they take it, else counted in script. */
   utf8Size(text: string): number {
-    const n = this.textBytes !== null ? this.textBytes.size(text) : -1;
+    const n = this.natives.text !== undefined ? this.natives.text.size(text) : -1;
     return n >= 0 ? n : utf8Length(text);
   }
 
@@ -39,7 +36,7 @@ export class TextOut extends DirectPayload {
     // a fragment must hold the longest code point, or a tiny fragment size could never progress
     const fragment = fragmentSize > 0 && fragmentSize < 4 ? 4 : fragmentSize;
     // on a device the string's own bytes, copied into each frame by the natives (-1: bytes XS holds otherwise)
-    const size = this.textBytes !== null ? this.textBytes.size(text) : -1;
+    const size = this.natives.text !== undefined ? this.natives.text.size(text) : -1;
     if (size >= 0) {
       this.start(OPCODE_TEXT, size, 0, fragment);
       this.outgoing = text;
@@ -104,7 +101,7 @@ export class TextOut extends DirectPayload {
     const out = this.memory;
     const start = this.words[W_CONN_OUTPUT_START];
     writeHeader(out, start, true, OPCODE_TEXT, n, masked, key);
-    (this.textBytes as TextBytes).into(text, 0, n, out, start + h, start + h + n);
+    (this.natives.text as TextBytes).into(text, 0, n, out, start + h, start + h + n);
     if (masked) this.maskPayload(start + h, n, key);
     return n + h;
   }
@@ -112,7 +109,7 @@ export class TextOut extends DirectPayload {
   /** The next bytes of a native text message into memory[at, at + n) (fewer where a character would not fit): how many. */
   protected textPiece(text: string, remaining: number, at: number, n: number): number {
     const position = this.words[W_TX_POSITION];
-    const written = (this.textBytes as TextBytes).into(text, position, position + remaining, this.memory, at, at + n);
+    const written = (this.natives.text as TextBytes).into(text, position, position + remaining, this.memory, at, at + n);
     this.words[W_TX_POSITION] = position + written;
     return written;
   }
@@ -122,7 +119,7 @@ export class TextOut extends DirectPayload {
    * key as the header holds it just before the payload, in one call; else in script.
    */
   protected maskPayload(at: number, n: number, key: number): void {
-    if (this.nativeMask !== null) this.nativeMask(this.memory, at, at + n, this.memory, at - 4, 0);
+    if (this.natives.mask !== undefined) this.natives.mask(this.memory, at, at + n, this.memory, at - 4, 0);
     else applyMask(this.memory, this.words, at, at + n, key, 0);
   }
 }

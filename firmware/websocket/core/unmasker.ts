@@ -17,7 +17,7 @@ export abstract class Unmasker extends FrameSender {
   constructor(words: Uint32Array, random: Random32 | null, server: boolean, natives: Natives) {
     super(words, random, natives);
     // the xor's way only without native masking in place, which needs no view
-    this.unmaskKey = server && this.nativeXor !== null && this.nativeMask === null ? this.memory.subarray(KEY_AREA, KEY_AREA + 4) : null;
+    this.unmaskKey = server && this.natives.xor !== undefined && this.natives.mask === undefined ? this.memory.subarray(KEY_AREA, KEY_AREA + 4) : null;
   }
 
   /** A new frame's key, at h[at, at + 4) (kept in state words: a field costs every connection a slot). */
@@ -45,7 +45,7 @@ export abstract class Unmasker extends FrameSender {
     const turn = ((phase - shift) & 3) << 3; // the key byte that falls on INPUT_START, in bits
     const key = words[W_RX_KEY];
     words[KEY_AREA >> 2] = turn === 0 ? key : (key >>> turn) | (key << (32 - turn));
-    (this.nativeXor as Xor)(view, this.unmaskKey as Uint8Array, shift + to - from);
+    (this.natives.xor as Xor)(view, this.unmaskKey as Uint8Array, shift + to - from);
     words[W_RX_PHASE] = (phase + to - from) & 3;
     return INPUT_START + shift;
   }
