@@ -9,7 +9,8 @@ export type Random32 = () => number;
 
 /**
  * The logical module's native xor (xs_logical_xor, in C): dst ^= src repeated, over the first
- * `count` bytes of dst (1 <= count <= dst.length; all of dst without it). A device calls the native
+ * `count` bytes of dst (1 <= count <= dst.length; all of dst without it). A client's direct pieces
+ * are masked with it; the rest prefers `mask` (no view, no move) where both are. A device calls the native
  * itself (platform-device.ts): SDK 8.2.3's Logical.xor wrapper would drop the count. The native counts
  * its arguments: pass no third one rather than an undefined one, which it reads as 0 (a RangeError).
  */

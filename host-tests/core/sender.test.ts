@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { nodePlatform } from "../../host/platform-node.js";
 import { Connection } from "../../firmware/websocket/core/connection.js";
 import { WebSocketUsageError } from "../../firmware/websocket/core/errors.js";
 import { seededRandom, toHex } from "../../fixtures/hex.js";
@@ -66,6 +67,17 @@ describe("Sending", function () {
     }
     // one call for each frame with a payload, the key the 4 bytes just before it, and none for the empty one
     assert.deepEqual(calls, lengths.slice(1).map((n) => `${n}@4`));
+  });
+
+  it("holds an empty message while the room is shorter than its header, then sends it whole", function () {
+    for (const role of ["client", "server"] as const) {
+      for (const natives of [{}, { xor: nodePlatform.xor, mask: nodePlatform.mask }]) {
+        const conn = new Connection({ role, random: () => 0x01020304, handler: {}, ...natives });
+        conn.send(new Uint8Array(0));
+        assert.equal(conn.encodeNext(1), 0, `${role}: nothing in 1 byte of room`);
+        assert.deepEqual(frames(conn), ["1 2 "], `${role}: then the empty frame, and nothing after it`);
+      }
+    }
   });
 
   it("sends a message in pieces as the frames of one message, a pong between two pieces", function () {

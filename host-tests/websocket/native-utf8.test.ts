@@ -59,12 +59,14 @@ describe("The platform's native UTF-8 check (Platform.utf8)", function () {
     server.close();
   });
 
-  it("closes with 1007 when the native says the text is not UTF-8", function () {
-    const { network, server, client, atServer, atClient } = pair(() => UTF8_REJECT, undefined);
-    assert.ok(client.send("fine, says the script"));
-    network.run(1000);
-    assert.deepEqual(atServer, ["closed 1007"]);
-    assert.deepEqual(atClient, ["closed 1007"]);
-    server.close();
-  });
+  for (const [name, message] of [["a small frame", "fine, says the script"], ["a message over several reads", text]]) {
+    it(`closes with 1007 when the native says the text is not UTF-8: ${name}`, function () {
+      const { network, server, client, atServer, atClient } = pair(() => UTF8_REJECT, undefined);
+      assert.ok(client.send(message));
+      network.run(1000);
+      assert.deepEqual(atServer, ["closed 1007"]);
+      assert.deepEqual(atClient, ["closed 1007"]);
+      server.close();
+    });
+  }
 });

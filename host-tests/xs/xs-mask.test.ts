@@ -9,7 +9,8 @@ describe("The firmware's masking in place (native/mask.c)", function () {
 
   for (const engine of ["device", "cesu8"] as const) {
     it(`agrees with the reference on every range, phase and key, refuses bad ones, unmasks what a server reads, and carries the echo alone (${engine} engine)`, async function () {
-      const r = resultOf(await runUnderXs("build/host-tests/xs/mask-entry.js", { engine, timeoutMs: 60_000 })) as { cases: MaskReport; echo: DirectEchoResult };
+      const r = resultOf(await runUnderXs("build/host-tests/xs/mask-entry.js", { engine, timeoutMs: 60_000 })) as
+        { cases: MaskReport; echo: DirectEchoResult; collecting: { target: number; others: number; utf8: number } };
       assert.deepEqual(r.cases.failures, []);
       assert.equal(r.cases.compared, 3000);
       assert.ok(r.cases.connectionCalls >= 8, `${r.cases.connectionCalls} native calls from the server connection`);
@@ -17,6 +18,8 @@ describe("The firmware's masking in place (native/mask.c)", function () {
       assert.deepEqual(r.echo.texts, DIRECT_TEXTS.map(() => true), "every text echoed");
       assert.deepEqual(r.echo.unchanged, DIRECT_SIZES.map(() => true), "the app's arrays as they were");
       assert.equal(r.echo.openAtEnd, 0);
+      // an argument's valueOf that collects (and moves buffers) changes nothing but the target
+      assert.deepEqual(r.collecting, { target: 64, others: 0, utf8: 12 });
     });
   }
 

@@ -2,9 +2,9 @@
 // copied through the output area: under XS a copy (TypedArray.set) is metered at 2 steps a byte and a
 // client's masking in script at about 4, so a large frame's header is encoded into the output area
 // as usual and its payload then handed to the socket a piece per write. A client masks each piece
-// in place with the platform's native xor and unmasks it as soon as the socket has taken it:
-// ECMA-419 writes copy (lwIP's TCP_WRITE_FLAG_COPY), so the app never sees its bytes changed. Data the xor cannot write (a
-// read-only buffer in flash) is copied and masked in the output area instead, a piece at a time.
+// in place with the platform's native xor (or mask) and unmasks it as soon as the socket has taken
+// it: ECMA-419 writes copy (lwIP's TCP_WRITE_FLAG_COPY), so the app never sees its bytes changed. Data
+// the natives cannot write (a read-only buffer in flash) is copied and masked in the output area instead.
 
 import { OPCODE_CONTINUATION } from "./constants.js";
 import { writeHeader } from "./frame.js";
@@ -36,7 +36,7 @@ export class DirectPayload {
   /** A client's view of W_TX_KEY's bytes, the native xor's source: made at its first direct frame. */
   protected directKeyView: Uint8Array | null = null;
 
-  /** `natives.xor` given on a client lets its payload go direct too (directPiece()): without it a client masks a copy in script. */
+  /** `natives.xor` or `.mask` given on a client lets its payload go direct too (directPiece()): without them a client masks a copy in script. */
   constructor(words: Uint32Array, client: boolean, natives: Natives) {
     this.words = words;
     this.memory = new Uint8Array(words.buffer);

@@ -84,8 +84,9 @@ export abstract class Receiver extends Unmasker {
    * over the rest, so that every ping gets its own pong, in order; a transport that cannot write
    * stops reading, which bounds what a peer flooding pings can make us hold. Never throws on what
    * the peer sent. `view`, for a fresh read into the input area, is that read's own view: exactly
-   * memory[INPUT_START, end), with bytes the memory and start INPUT_START. A server then unmasks
-   * data payload with the platform's native xor, one call a frame or a read (unmaskRead).
+   * memory[INPUT_START, end), with bytes the memory and start INPUT_START. A server unmasks each
+   * payload in place with the platform's native mask, one call a frame or a read; given only a native
+   * xor, it needs that view (unmaskRead).
    */
   receive(bytes: Uint8Array, start: number, end: number, view?: Uint8Array): number {
     let words: Uint32Array | null = null; // looked up only where used: every bytecode is a step

@@ -148,7 +148,8 @@ export class FrameSender extends TextOut {
     // header sizes inline (2, 4 or 10 bytes, + 4 masked): a call costs XS about 20 steps, and this runs per frame
     const keyBytes = masked ? 4 : 0;
     if (n + (n < 126 ? 2 : n < 0x10000 ? 4 : 10) + keyBytes > cap) n = cap - (cap < 126 ? 2 : cap < 0x10000 ? 4 : 10) - keyBytes;
-    if (n <= 0 && want > 0) return 0;
+    // no room for the header (even of an empty frame), or for one byte of payload: wait for more room
+    if (n < 0 || (n === 0 && want > 0)) return 0;
     const position = words[W_TX_POSITION];
     if (words[W_TX_TEXT_BYTES] === TEXT_AS_BYTES && n < remaining) {
       // text fragments end where a character does, as the script path cuts them (RFC 6455 would allow

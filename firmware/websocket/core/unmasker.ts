@@ -1,5 +1,6 @@
-// The mask key of the frame a connection receives, and its unmasking: with the platform's native
-// xor (a server's, on little-endian hosts) or in script. A layer of the connection's one class
+// The mask key of the frame a connection receives, and its unmasking: in place with the platform's
+// native mask (receiver.js calls it inline), else with its native xor after a move (unmaskRead), else
+// in script (little-endian hosts for the natives). A layer of the connection's one class
 // (sender.js below it, receiver.js above), so that the receiver's hot path reaches it without a hop.
 
 import type { Natives, Random32, Xor } from "../platform.js";

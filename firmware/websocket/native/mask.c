@@ -10,6 +10,9 @@
  * order, its byte `phase` (0..3) first. keys may be bytes itself (a small frame's key lies just
  * before its payload). A range outside either, or a phase outside 0..3, is a RangeError.
  */
+/* the platform's header first, as the SDK's own modules do (modLogical.c): on ESP32 and ESP8266 mcconfig
+   does not define INCLUDE_XSPLATFORM, and without it c_read8 would not read strings in flash */
+#include "xsPlatform.h"
 #include "xsmc.h"
 #include <stdint.h>
 
@@ -21,21 +24,22 @@ void xs_ws_mask(xsMachine *the)
 	uint8_t *p, *stop;
 	if (xsmcArgc < 6)
 		xsRangeError("bytes, from, to, keys, keyAt, phase");
-	xsmcGetBufferReadable(xsArg(3), (void **)&keys, &keysLength);
+	/* the numbers first: converting one may run script (valueOf) and a collection, which moves buffers */
+	from = xsmcToInteger(xsArg(1));
+	to = xsmcToInteger(xsArg(2));
 	keyAt = xsmcToInteger(xsArg(4));
 	phase = xsmcToInteger(xsArg(5));
-	if ((keyAt < 0) || ((xsUnsignedValue)keyAt + 4 > keysLength))
-		xsRangeError("invalid key offset");
 	if ((phase < 0) || (phase > 3))
 		xsRangeError("invalid phase");
-	/* the key first: the bytes may be the same buffer, and masking may cover the key's own bytes */
+	xsmcGetBufferReadable(xsArg(3), (void **)&keys, &keysLength);
+	if ((keyAt < 0) || ((xsUnsignedValue)keyAt + 4 > keysLength))
+		xsRangeError("invalid key offset");
+	/* the key read before the bytes are masked: the range may cover the key's own bytes */
 	k[0] = keys[keyAt];
 	k[1] = keys[keyAt + 1];
 	k[2] = keys[keyAt + 2];
 	k[3] = keys[keyAt + 3];
 	xsmcGetBufferWritable(xsArg(0), (void **)&bytes, &length);
-	from = xsmcToInteger(xsArg(1));
-	to = xsmcToInteger(xsArg(2));
 	if ((from < 0) || (from > to) || ((xsUnsignedValue)to > length))
 		xsRangeError("invalid range");
 	p = bytes + from;

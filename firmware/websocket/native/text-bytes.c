@@ -14,15 +14,14 @@
  *     that does not fit whole (0 when not even one does). The caller asked xs_ws_text_size first;
  *     a range outside text or dst is a RangeError.
  */
+/* the platform's header first, as the SDK's own modules do (modLogical.c): on ESP32 and ESP8266 mcconfig
+   does not define INCLUDE_XSPLATFORM, and without it c_read8 would not read strings in flash */
+#include "xsPlatform.h"
 #include "xsmc.h"
 #include <stdint.h>
 
-#ifndef c_read8
-	#define c_read8(POINTER) (*((const uint8_t *)(POINTER)))
-#endif
-#ifndef c_strlen
-	#include <string.h>
-	#define c_strlen strlen
+#if !defined(c_read8) || !defined(c_strlen)
+	#error "c_read8 and c_strlen come from the platform's header: an ESP8266 reads strings in flash with them"
 #endif
 
 /* A string in RAM or in flash: xsmcTypeOf gives xsStringType for both. */
@@ -59,6 +58,7 @@ void xs_ws_text_into(xsMachine *the)
 	const char *text;
 	if ((xsmcArgc < 6) || !isStringArgument(the))
 		xsRangeError("text, from, to, dst, at, end");
+	/* the numbers first: converting one may run script (valueOf) and a collection, which moves buffers */
 	from = xsmcToInteger(xsArg(1));
 	to = xsmcToInteger(xsArg(2));
 	at = xsmcToInteger(xsArg(4));

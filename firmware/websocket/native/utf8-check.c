@@ -11,6 +11,9 @@
  * state: 0 at a code point boundary, 12 once a byte was invalid (and stays so), another multiple of
  * 12 inside a sequence. Anything else is a RangeError, as is a range outside the bytes.
  */
+/* the platform's header first, as the SDK's own modules do (modLogical.c): on ESP32 and ESP8266 mcconfig
+   does not define INCLUDE_XSPLATFORM, and without it c_read8 would not read strings in flash */
+#include "xsPlatform.h"
 #include "xsmc.h"
 #include <stdint.h>
 
@@ -45,12 +48,13 @@ void xs_ws_utf8_check(xsMachine *the)
 	const uint8_t *bytes, *p, *stop;
 	if (xsmcArgc < 4)
 		xsRangeError("state, bytes, start, end");
+	/* the numbers first: converting one may run script (valueOf) and a collection, which moves buffers */
 	state = xsmcToInteger(xsArg(0));
+	start = xsmcToInteger(xsArg(2));
+	end = xsmcToInteger(xsArg(3));
 	if ((state < 0) || (state > 96) || (state % 12))
 		xsRangeError("invalid state");
 	xsmcGetBufferReadable(xsArg(1), (void **)&bytes, &length);
-	start = xsmcToInteger(xsArg(2));
-	end = xsmcToInteger(xsArg(3));
 	if ((start < 0) || (start > end) || ((xsUnsignedValue)end > length))
 		xsRangeError("invalid range");
 	p = bytes + start;
