@@ -10,7 +10,7 @@ import { DIRECT_FRAME } from "./direct-payload.js";
 import { TEXT_AS_BYTES, TEXT_NATIVE, TextOut } from "./text-out.js";
 import { PONG_AREA, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_FRAGMENT_OPTION, TX_MORE, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
   W_TX_DIRECT, W_TX_DIRECT_FROM, W_TX_FRAGMENT, W_TX_TEXT_BYTES, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
-import type { Natives, Random32, TextBytes, Xor } from "../platform.js";
+import type { Natives, Random32, TextBytes } from "../platform.js";
 import { utf8EncodeInto } from "./utf8.js";
 
 /** The payload of a ping without one. */
