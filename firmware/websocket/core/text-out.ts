@@ -12,7 +12,7 @@ import { TX_MORE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_FRAGMENT, W_TX_O
 import { applyMask } from "./mask.js";
 import { DirectPayload } from "./direct-payload.js";
 import { utf8Length, utf8Native } from "./utf8.js";
-import type { Natives, TextBytes } from "../platform.js";
+import type { TextBytes } from "../platform.js";
 
 /** W_TX_TEXT_BYTES: the message is text given as its UTF-8 bytes in an array (cut where characters end). */
 export const TEXT_AS_BYTES = 1;
@@ -20,11 +20,6 @@ export const TEXT_AS_BYTES = 1;
 export const TEXT_NATIVE = 2;
 
 export class TextOut extends DirectPayload {
-
-  constructor(words: Uint32Array, client: boolean, natives: Natives) {
-    super(words, client, natives);
-  }
-
   /** UTF-8 bytes of `text`: the natives' count where they take it, else counted in script. */
   utf8Size(text: string): number {
     const n = this.natives.text !== undefined ? this.natives.text.size(text) : -1;
