@@ -1,6 +1,6 @@
-// The platform on Node: node:crypto for SHA-1 and for random bits, drawn in batches, an xor with
-// Moddable's Logical.xor contract and masking in place with the firmware's native/mask.c contract,
-// so that the host runs the paths a board runs.
+// The platform on Node: node:crypto for SHA-1 and for random bits, drawn in batches, and masking in
+// place and copying with the firmware's native/mask.c and native/copy.c contracts, so that the host
+// runs the paths a board runs.
 
 import { createHash, randomFillSync } from "node:crypto";
 import { applyMask } from "../firmware/websocket/core/mask.js";
@@ -9,29 +9,13 @@ import type { Platform } from "../firmware/websocket/platform.js";
 const pool = new Uint32Array(256);
 let next = pool.length;
 
-/** dst ^= src repeated over dst's first `count` bytes (all of dst by default); a 4-byte src (a mask key) a word at a time. */
-function xor(dst: Uint8Array, src: Uint8Array, count = dst.length): void {
-  if (!(count >= 1 && count <= dst.length)) throw new RangeError("invalid count"); // as the native
-  if (src.length === 4) {
-    const from = dst.byteOffset & ~3;
-    const words = new Uint32Array(dst.buffer, from, (dst.buffer.byteLength - from) >> 2);
-    applyMask(dst, words, 0, count, ((src[0] << 24) | (src[1] << 16) | (src[2] << 8) | src[3]) >>> 0, 0);
-    return;
-  }
-  if (src.length >= count) { // a client's small frame: its mask stream (core/mask.js maskStream)
-    for (let i = 0; i < count; i++) dst[i] ^= src[i];
-    return;
-  }
-  for (let i = 0; i < count; i++) dst[i] ^= src[i % src.length];
-}
-
 /** bytes[from, to) ^= keys[keyAt, keyAt + 4), its byte `phase` first: native/mask.c in script, its RangeErrors too. */
 function mask(bytes: Uint8Array, from: number, to: number, keys: Uint8Array, keyAt: number, phase: number): number {
   if (!(keyAt >= 0 && keyAt + 4 <= keys.length)) throw new RangeError("invalid key offset");
   if (!(phase >= 0 && phase <= 3)) throw new RangeError("invalid phase");
   if (!(from >= 0 && from <= to && to <= bytes.length)) throw new RangeError("invalid range");
   const k = [keys[keyAt], keys[keyAt + 1], keys[keyAt + 2], keys[keyAt + 3]]; // first: the range may cover them
-  if (to - from >= 32) { // a word at a time (a view over the same memory), as the xor does
+  if (to - from >= 32) { // a word at a time (a view over the same memory)
     const base = bytes.byteOffset & ~3;
     const words = new Uint32Array(bytes.buffer, base, (bytes.buffer.byteLength - base) >> 2);
     applyMask(bytes, words, from, to, ((k[0] << 24) | (k[1] << 16) | (k[2] << 8) | k[3]) >>> 0, phase);
@@ -40,6 +24,13 @@ function mask(bytes: Uint8Array, from: number, to: number, keys: Uint8Array, key
   let j = phase;
   for (let i = from; i < to; i++, j = (j + 1) & 3) bytes[i] ^= k[j];
   return j;
+}
+
+/** dst[at, at + to - from) = src[from, to): native/copy.c in script, its RangeError too (src an array or its buffer). */
+function copy(source: Uint8Array, from: number, to: number, dst: Uint8Array, at: number): void {
+  const src = ArrayBuffer.isView(source) ? source : new Uint8Array(source as ArrayBufferLike);
+  if (!(from >= 0 && from <= to && to <= src.length && at >= 0 && at + to - from <= dst.length)) throw new RangeError("invalid range");
+  dst.set(src.subarray(from, to), at);
 }
 
 export const nodePlatform: Platform = Object.freeze({
@@ -53,6 +44,6 @@ export const nodePlatform: Platform = Object.freeze({
     }
     return pool[next++];
   },
-  xor,
   mask,
+  copy,
 });

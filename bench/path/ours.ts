@@ -2,7 +2,7 @@
 // scripted peer (the other end's handshake is written by hand, so that only one side lives in the
 // heap). Messages come back to the app as pieces in place (streaming), as the issue measures them.
 
-import type { Mask, TextBytes } from "../../firmware/websocket/platform.js";
+import type { Copy, Mask, TextBytes } from "../../firmware/websocket/platform.js";
 import { WebSocketClient } from "../../firmware/websocket/client.js";
 import { acceptFor } from "../../firmware/websocket/core/accept.js";
 import { sha1 } from "../../firmware/websocket/core/sha1.js";
@@ -31,12 +31,12 @@ export interface Endpoint {
 const platform = {
   sha1,
   random32: () => (((Math.random() * 0x10000) << 16) | (Math.random() * 0x10000)) >>> 0,
-  // the XS host's native Logical.xor, as the device's logical module, called with (dst, src) only
-  xor: (globalThis as unknown as { Logical: { xor(dst: Uint8Array, src: Uint8Array): void } }).Logical.xor,
   // the firmware's own C UTF-8 check (native/utf8-check.c), which the XS host links as a board does
   utf8: (globalThis as unknown as { wsUtf8Check: (state: number, bytes: Uint8Array, start: number, end: number) => number }).wsUtf8Check,
   // its mask.c, masking in place both ways
   mask: (globalThis as unknown as { wsMask: Mask }).wsMask,
+  // its copy.c: a large frame's payload into the output area
+  copy: (globalThis as unknown as { wsCopy: Copy }).wsCopy,
   // and its text-bytes.c: a string's own bytes copied into each frame
   text: Object.freeze({ size: (globalThis as unknown as { wsTextSize: TextBytes["size"] }).wsTextSize,
     into: (globalThis as unknown as { wsTextInto: TextBytes["into"] }).wsTextInto }),

@@ -1,9 +1,9 @@
 // A self-test app for the Moddable simulator or a board: runs the core's frame corpus (every case,
 // split every way, as the host tests do), the text corpus in the device's string model, a few checks
-// on Moddable's own XS, a server's unmasking through the logical module's native xor (native-xor-check.js)
-// and the firmware's own C: its UTF-8 check against the script one (fixtures/utf8-check-cases.js), its
-// text natives against the script encoder (fixtures/text-bytes-cases.js), its masking in place
-// against a reference (fixtures/mask-cases.js);
+// on Moddable's own XS, and the firmware's own C: its UTF-8 check against the script one
+// (fixtures/utf8-check-cases.js), its text natives against the script encoder
+// (fixtures/text-bytes-cases.js), its masking in place and its copy against references
+// (fixtures/mask-cases.js, fixtures/copy-cases.js);
 // then, when the build sets echo_port (mcconfig ... echo_port=P), a round trip through the device
 // network to a WebSocket echo server on 127.0.0.1:P; then, with serve_port=Q, serves WebSocket echo
 // on port Q (tracing "LISTENING Q") until one client has come and closed cleanly.
@@ -23,10 +23,10 @@ import { runTexts } from "../../fixtures/corpus/run-texts.js";
 import { TEXTS } from "../../fixtures/corpus/texts.js";
 import { devicePlatform } from "../websocket/platform-device.js";
 import type { Mask } from "../websocket/platform.js";
-import { nativeXorChecks } from "./native-xor-check.js";
 import { runUtf8CheckCases } from "../../fixtures/utf8-check-cases.js";
 import { runTextBytesCases } from "../../fixtures/text-bytes-cases.js";
 import { runMaskCases } from "../../fixtures/mask-cases.js";
+import { runCopyCases } from "../../fixtures/copy-cases.js";
 
 declare function trace(text: string): void;
 
@@ -68,7 +68,6 @@ function coreChecks(): string[] {
     const r = texts[c.name];
     check(`text: ${c.name}`, r.hex === c.utf8 && r.length === c.utf8.length / 2 && r.fragmentsAgree && r.decodes && r.scriptAgrees);
   }
-  failures.push(...nativeXorChecks());
   if (devicePlatform.utf8 === undefined) failures.push("native utf8: devicePlatform has none");
   else {
     const r = runUtf8CheckCases(devicePlatform.utf8);
@@ -87,13 +86,19 @@ function coreChecks(): string[] {
     trace(`native mask: ${r.compared} calls compared with the reference, ${r.connectionCalls} calls from a server connection, ${r.failures.length} failed\n`);
     failures.push(...r.failures.map((f) => `native mask: ${f}`));
   }
+  if (devicePlatform.copy === undefined) failures.push("native copy: devicePlatform has none");
+  else {
+    const r = runCopyCases(devicePlatform.copy);
+    trace(`native copy: ${r.compared} calls compared with the reference, ${r.failures.length} failed\n`);
+    failures.push(...r.failures.map((f) => `native copy: ${f}`));
+  }
   return failures;
 }
 
 /**
  * Text and binary echoed by the server at 127.0.0.1:port, through the device's sockets. The 3,000
- * binary bytes go straight from their array to the socket, masked in place by the native xor and
- * unmasked after each write (direct-payload.js): the echo and the array afterwards both must match.
+ * binary bytes go under one header, copied into the output area a piece at a time by the native copy
+ * and masked there (direct-payload.js): the echo and the array afterwards both must match.
  * The 20,000 bytes of text go out copied into its frames by the text natives, and must come back as text.
  */
 function roundTrip(port: number, done: (failure: string) => void): void {

@@ -172,7 +172,7 @@ export class WebSocketClient {
     const options = Object.create(o) as { -readonly [K in keyof SessionOptions]: SessionOptions[K] };
     options.role = "client";
     options.random = o.platform.random32;
-    options.natives = o.platform; // its xor, mask, utf8 and text, one shared object
+    options.natives = o.platform; // its mask, copy, utf8 and text, one shared object
     options.timers = o.network.timers;
     this.#session = new Session(options, this.events(o));
     return this.#session;

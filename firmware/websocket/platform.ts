@@ -8,15 +8,6 @@ export type Sha1 = (data: Uint8Array) => Uint8Array;
 export type Random32 = () => number;
 
 /**
- * The logical module's native xor (xs_logical_xor, in C): dst ^= src repeated, over the first
- * `count` bytes of dst (1 <= count <= dst.length; all of dst without it). A client's direct pieces
- * are masked with it; the rest prefers `mask` (no view, no move) where both are. A device calls the native
- * itself (platform-device.ts): SDK 8.2.3's Logical.xor wrapper would drop the count. The native counts
- * its arguments: pass no third one rather than an undefined one, which it reads as 0 (a RangeError).
- */
-export type Xor = (dst: Uint8Array, src: Uint8Array, count?: number) => void;
-
-/**
  * A native UTF-8 check with utf8Validate's states (core/utf8.ts): advances `state` over
  * bytes[start, end) and returns it (0 at a code point boundary, 12 once invalid). A board's is the
  * firmware's own C (native/utf8-check.c): one call a piece, where script costs XS ~2.3 steps a byte.
@@ -37,33 +28,39 @@ export interface TextBytes {
 /**
  * WebSocket masking in place (the firmware's native/mask.c on a board): bytes[from, to) ^= the
  * key at keys[keyAt, keyAt + 4) in frame order, its byte `phase` (0..3) first; returns the phase
- * after the range. keys may be bytes.
- * Where the bytes lie: no view, no copy to line them up (as the xor's target must start at them).
+ * after the range. keys may be bytes. Where the bytes lie: no view, no copy to line them up (as
+ * Moddable's Logical.xor needs, whose target must start at them).
  */
 export type Mask = (bytes: Uint8Array, from: number, to: number, keys: Uint8Array, keyAt: number, phase: number) => number;
 
+/**
+ * dst[at, at + to - from) = src[from, to) (the firmware's native/copy.c on a board): a large frame's
+ * payload copied into the output area a piece at a time, with no view of the source (set() needs one).
+ */
+export type Copy = (src: Uint8Array, from: number, to: number, dst: Uint8Array, at: number) => void;
+
 /** The natives a connection takes from its platform, each where the platform has it. */
 export interface Natives {
-  /** Unmasks what a server receives (the body of large messages) and masks a client's direct payload, without mask. */
-  xor?: Xor;
-  /** Masks and unmasks in place, both ways; preferred to xor. */
+  /** Masks and unmasks in place, both ways: what a server receives, what a client sends. */
   mask?: Mask;
   /** Checks received text; utf8Validate in script without it. */
   utf8?: Utf8Check;
   /** Copies a device's strings into frames: no buffer a text message. */
   text?: TextBytes;
+  /** Copies a large frame's payload into the output area: set() and a view a piece without it. */
+  copy?: Copy;
 }
 
 export interface Platform {
   sha1: Sha1;
   /** Mask keys and handshake keys. */
   random32: Random32;
-  /** Native masking where the platform has it: what a server receives, what a client sends direct. */
-  xor?: Xor;
-  /** Native masking in place (a board's, Node's): preferred to xor where both are given. */
+  /** Native masking in place (a board's, Node's): what a server receives and a client sends; script without it. */
   mask?: Mask;
   /** Native UTF-8 checking of received text where the platform has it (a board); script otherwise. */
   utf8?: Utf8Check;
   /** A board's text natives: text sent without a buffer a message. */
   text?: TextBytes;
+  /** Native copying of a large frame's payload into the output area (a board's, Node's). */
+  copy?: Copy;
 }

@@ -5,7 +5,7 @@
 import type { Connection } from "./core/connection.js";
 import { HandlerErrors } from "./core/errors.js";
 import { INPUT_START, STATE_CLOSED, STATE_MASK, STATE_OPEN, W_CONN_INPUT_SIZE, W_CONN_OUTPUT_START, W_CONN_STATE,
-  W_TX_DIRECT, W_TX_PONG } from "./core/layout.js";
+  W_TX_PONG } from "./core/layout.js";
 import type { HandshakeIo } from "./handshake-io.js";
 import type { TcpSocket } from "./io.js";
 import { SendQueue } from "./send-queue.js";
@@ -27,6 +27,8 @@ export abstract class SessionIo extends SendQueue {
   /** The view of the read size before #readView's: segments of two sizes alternate (full and a tail). */
   #readOther: Uint8Array | undefined = undefined;
   #writeView: Uint8Array | null = null;
+  /** The view of the write size before #writeView's: a large message's pieces and its last one alternate. */
+  #writeOther: Uint8Array | null = null;
   /** Bytes the socket has queued that are not read yet (its last onReadable count, less our reads). */
   protected unread = 0;
   /** Input read but not yet consumed: memory[heldFrom, heldTo), behind a ping whose pong waits. */
@@ -73,7 +75,7 @@ export abstract class SessionIo extends SendQueue {
           reading = false;
           this.unread = 0;
           const to = INPUT_START + count;
-          const stop = conn.receive(conn.memory, INPUT_START, to, view);
+          const stop = conn.receive(conn.memory, INPUT_START, to);
           if (stop === to && words[W_TX_PONG] === 0 && (words[W_CONN_STATE] & STATE_MASK) === STATE_OPEN) return;
           if (stop < to) {
             this.heldFrom = stop; // behind a ping: its pong goes out first (pump)
@@ -110,21 +112,20 @@ export abstract class SessionIo extends SendQueue {
         }
         let from = this.heldFrom;
         let to = this.heldTo;
-        let fresh: Uint8Array | undefined; // a fresh read's view: exactly memory[from, to)
         if (from === to) {
           const count = this.unread;
           if (count <= 0) return;
           const n = count < words[W_CONN_INPUT_SIZE] ? count : words[W_CONN_INPUT_SIZE];
-          fresh = this.#readView;
-          if (fresh === undefined || fresh.length !== n) fresh = this.readViewOf(conn, n);
+          let view = this.#readView;
+          if (view === undefined || view.length !== n) view = this.readViewOf(conn, n);
           reading = true;
-          (this.socket as TcpSocket).read(fresh);
+          (this.socket as TcpSocket).read(view);
           reading = false;
           this.unread = count - n;
           from = INPUT_START;
           to = INPUT_START + n;
         } else this.heldFrom = to;
-        from = conn.receive(conn.memory, from, to, fresh); // where it stopped
+        from = conn.receive(conn.memory, from, to); // where it stopped
         // once a close starts nothing may wait forever: an echo the socket never takes, a peer
         // that never closes TCP, a socket that stops calling back
         if ((words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) this.armCloseTimer();
@@ -187,8 +188,6 @@ export abstract class SessionIo extends SendQueue {
       for (;;) {
         let n = this.pending;
         if (n === 0) {
-          // the rest of a direct frame's payload first, straight from the app's data
-          if (conn.words[W_TX_DIRECT] !== 0 && !this.writeDirect(conn)) break;
           if (this.queue.length > 0 && conn.canSend) this.sendNext(conn);
           n = this.pending = conn.encodeNext(this.room);
           if (n === 0) break;
@@ -209,27 +208,6 @@ export abstract class SessionIo extends SendQueue {
     }
   }
 
-  /** Writes a direct frame's payload (direct-payload.js) as room allows; false when the socket would block. */
-  protected writeDirect(conn: Connection): boolean {
-    const socket = this.socket as TcpSocket;
-    let piece: Uint8Array | null = null;
-    try { // one try for all the pieces: XS charges ~23 steps a try
-      while (conn.words[W_TX_DIRECT] !== 0) {
-        piece = conn.directPiece(this.room);
-        if (piece === null) return false; // too little room: onWritable goes on
-        const room = (socket.write(piece) as number) ?? 0;
-        conn.directDone(piece, true);
-        piece = null;
-        this.room = room;
-      }
-      return true;
-    } catch {
-      if (piece !== null) conn.directDone(piece, false); // the app's bytes back as they were; the piece goes again
-      this.room = 0;
-      return false;
-    }
-  }
-
   /**
    * Writes the frame of n bytes at the connection's output area; false when the socket would block
    * (the frame stays there, pending, and goes out on the next onWritable).
@@ -237,7 +215,12 @@ export abstract class SessionIo extends SendQueue {
   protected write(conn: Connection, n: number): boolean {
     const output = conn.words[W_CONN_OUTPUT_START];
     let view = this.#writeView;
-    if (view === null || view.length !== n) view = this.#writeView = conn.memory.subarray(output, output + n);
+    if (view === null || view.length !== n) {
+      // the two sizes written last are kept, the newer first (as reads' views: readViewOf)
+      const other = this.#writeOther;
+      this.#writeOther = view;
+      view = this.#writeView = other !== null && other.length === n ? other : conn.memory.subarray(output, output + n);
+    }
     try {
       this.room = ((this.socket as TcpSocket).write(view) as number) ?? 0;
     } catch {

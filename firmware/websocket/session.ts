@@ -5,7 +5,7 @@
 // of the opening handshake (handshake-io.js).
 
 import { Connection, type ConnectionHandler } from "./core/connection.js";
-import { INPUT_START, W_TX_DIRECT } from "./core/layout.js";
+import { INPUT_START, W_TX_DIRECT, W_TX_ROOM_MOST } from "./core/layout.js";
 import { HandshakeIo } from "./handshake-io.js";
 import type { SocketCallbacks, TcpSocket } from "./io.js";
 import { SessionIo } from "./session-io.js";
@@ -16,8 +16,8 @@ import type { RawReader, SessionHandler, SessionOptions } from "./session-settin
 export type { RawReader, SessionHandler, SessionOptions };
 
 /**
- * Payload size from which a frame (binary, or a device's text bytes) is written from its array, not
- * copied: past the one-pass small frames.
+ * Payload size from which a frame (binary, or a device's text bytes) goes under one header in
+ * pieces the size of the output area (direct-payload.js): past the one-pass small frames.
  */
 const DIRECT_FROM = 126;
 
@@ -78,13 +78,14 @@ export class Session extends SessionIo {
    */
   open(rest: Uint8Array, start: number, end: number, handler: ConnectionHandler = this.handler): void {
     // the app's handler itself (or the one the owner names): no copy, no hop on the path of every message
-    // frames past the small ones go from the app's data (or a device's text bytes) straight to the socket (direct-payload.js)
+    // frames past the small ones go under one header, their payload in pieces through the output area (direct-payload.js)
     // each setting read as it is (a client's come through its options' prototype: a spread would miss them)
     const o = this.options;
     const conn = new Connection({ role: o.role, handler, random: o.random, natives: o.natives, maxMessage: o.maxMessage,
       maxFragments: o.maxFragments, streaming: o.streaming, inputSize: o.inputSize, outputSize: o.outputSize,
       fragmentSize: o.fragmentSize, directFrom: DIRECT_FROM });
     this.conn = conn;
+    conn.words[W_TX_ROOM_MOST] = this.room; // raised by onWritable (writable())
     if (this.raw !== null && this.raw.out.length === 0) this.raw = null; // else when written
     if (end > start) {
       // the rest is at most one handshake read, which the input area holds
@@ -108,7 +109,7 @@ export class Session extends SessionIo {
         if (this.pending === 0 && this.raw === null && this.queue.length === 0 && !this.over) {
           const n = conn.encodeTextAtOnce(data, this.room);
           if (n !== 0) {
-            this.write(conn, n);
+            if (this.write(conn, n) && conn.words[W_TX_DIRECT] !== 0) this.flush();
             return true;
           }
         }
@@ -121,8 +122,8 @@ export class Session extends SessionIo {
     if (conn !== null && this.pending === 0 && this.raw === null && this.queue.length === 0 && !this.over) {
       const n = conn.encodeAtOnce(data, this.room, OPCODE_BINARY);
       if (n !== 0) {
-        // a payload past the small frames follows its header straight from data; what the socket has no room for, on onWritable
-        if (this.write(conn, n) && conn.words[W_TX_DIRECT] !== 0) this.writeDirect(conn);
+        // a payload past what the output area holds follows in pieces; what the socket has no room for, on onWritable
+        if (this.write(conn, n) && conn.words[W_TX_DIRECT] !== 0) this.flush();
         return true;
       }
     }
@@ -139,7 +140,7 @@ export class Session extends SessionIo {
     if (conn !== null && this.pending === 0 && this.raw === null && this.queue.length === 0 && !this.over) {
       const n = conn.encodeAtOnce(bytes, this.room, OPCODE_TEXT);
       if (n !== 0) {
-        if (this.write(conn, n) && conn.words[W_TX_DIRECT] !== 0) this.writeDirect(conn);
+        if (this.write(conn, n) && conn.words[W_TX_DIRECT] !== 0) this.flush();
         return true;
       }
     }
@@ -163,6 +164,9 @@ export class Session extends SessionIo {
 
   writable(count: number): void {
     this.room = count;
+    // the most the socket has had: a direct frame's pieces wait for a whole output area's room up to it
+    const words = this.conn?.words;
+    if (words !== undefined && count > words[W_TX_ROOM_MOST]) words[W_TX_ROOM_MOST] = count;
     const raw = this.raw;
     if (raw !== null) raw.connected = true;
     this.flush();

@@ -1,36 +1,31 @@
 import assert from "node:assert/strict";
 import { Connection } from "../../firmware/websocket/core/connection.js";
 import { DIRECT_FRAME } from "../../firmware/websocket/core/direct-payload.js";
+import type { Copy } from "../../firmware/websocket/platform.js";
 import { concat, toHex } from "../../fixtures/hex.js";
 import { recordingConnection } from "../../fixtures/transcript.js";
 import { nodePlatform } from "../../host/platform-node.js";
 
 const KEY = 0x12345678;
-const xor = nodePlatform.xor!;
+const { mask, copy } = nodePlatform;
 
 function data(n: number): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => (i * 7 + 3) & 0xff);
 }
 
-function direct(role: "client" | "server", extra: { fragmentSize?: number } = {}): Connection {
-  return recordingConnection({ role, random: () => KEY, xor, directFrom: 126, ...extra }, []);
+function direct(role: "client" | "server", extra: { fragmentSize?: number; outputSize?: number; bare?: boolean } = {}): Connection {
+  const { bare, ...sizes } = extra;
+  return recordingConnection({ role, random: () => KEY, ...(bare ? {} : { mask, copy }), directFrom: 126, ...sizes }, []);
 }
 
-/** Writes every frame as a transport does: header from the output area, then the direct pieces, `room` bytes a write. */
-function wire(conn: Connection, room: number, onPiece?: (piece: Uint8Array) => void): Uint8Array {
+/** Writes every frame as a transport does, `room` bytes a write at most, all from the output area; `lengths` gets each write's. */
+function wire(conn: Connection, room: number, lengths: number[] = []): Uint8Array {
   const parts: Uint8Array[] = [];
   for (let guard = 0; guard < 1000; guard++) {
-    if (conn.directLeft > 0) {
-      const piece = conn.directPiece(room);
-      assert.ok(piece !== null, "a piece for the room there is");
-      parts.push(piece.slice()); // what the socket copies
-      onPiece?.(piece);
-      conn.directDone(piece, true);
-      continue;
-    }
     const n = conn.encodeNext(room);
     if (n === 0) return concat(...parts);
-    parts.push(conn.memory.slice(conn.outputStart, conn.outputStart + n));
+    lengths.push(n);
+    parts.push(conn.memory.slice(conn.outputStart, conn.outputStart + n)); // what the socket copies
   }
   throw new Error("the frames did not end");
 }
@@ -55,81 +50,63 @@ function parse(bytes: Uint8Array): { frames: string[]; payload: Uint8Array } {
 }
 
 describe("Direct payload", function () {
-  it("gives a server's large frame as its header, then pieces of the app's own array", function () {
-    const conn = direct("server");
+  it("gives a server's large frame as its header with what the output area holds, then the rest in pieces copied there", function () {
+    const conn = direct("server", { outputSize: 600 });
     const message = data(1000);
     conn.send(message);
-    assert.equal(conn.encodeNext(), 4);
+    assert.equal(conn.encodeNext(), 600);
     assert.equal(toHex(conn.memory, conn.outputStart, conn.outputStart + 4), "827e03e8");
-    const first = conn.directPiece(600)!;
-    assert.equal(first.buffer, message.buffer, "the app's memory, not a copy");
-    assert.deepEqual([first.byteOffset, first.length], [0, 600]);
-    conn.directDone(first, true);
-    assert.equal(conn.sendRemaining, 400, "counted until written");
-    const rest = conn.directPiece(600)!;
-    assert.deepEqual([rest.byteOffset, rest.length], [600, 400]);
-    conn.directDone(rest, true);
-    assert.equal(conn.sending, false);
+    assert.deepEqual(conn.memory.slice(conn.outputStart + 4, conn.outputStart + 600), message.subarray(0, 596));
+    assert.deepEqual([conn.directLeft, conn.sendRemaining, conn.sending], [404, 404, true], "counted until encoded");
+    assert.equal(conn.encodeNext(), 404);
+    assert.deepEqual(conn.memory.slice(conn.outputStart, conn.outputStart + 404), message.subarray(596));
+    assert.deepEqual([conn.sending, conn.sendRemaining], [false, 0]);
     assert.equal(conn.encodeNext(), 0);
   });
 
-  it("masks a client's pieces in place, in phase, and gives the app its bytes back after each", function () {
-    const conn = direct("client");
-    const message = data(3003);
-    const original = message.slice();
-    conn.send(message);
-    const lengths: number[] = [];
-    const bytes = wire(conn, 1001, (piece) => {
-      lengths.push(piece.length);
-      assert.notDeepEqual(piece, original.subarray(piece.byteOffset, piece.byteOffset + piece.length), "masked while written");
-    });
-    assert.deepEqual(message, original, "the app's array as it was");
-    assert.deepEqual(lengths, [1000, 1000, 1000, 3], "whole words of the key until the frame's end");
-    const { frames, payload } = parse(bytes);
-    assert.deepEqual(frames, ["1 2 3003"]);
-    assert.deepEqual(payload, original);
+  it("copies each piece with the platform's copy, one call a piece", function () {
+    const calls: number[][] = [];
+    const counting: Copy = (src, from, to, dst, at) => { calls.push([from, to]); copy!(src, from, to, dst, at); };
+    const conn = recordingConnection({ role: "server", copy: counting, directFrom: 126, outputSize: 1000 }, []);
+    conn.send(data(2500));
+    assert.deepEqual(parse(wire(conn, 5000)).payload, data(2500));
+    assert.deepEqual(calls, [[0, 996], [996, 1996], [1996, 2500]]);
   });
 
-  it("masks a copy in the output area when the app's array cannot be written", function () {
-    const message = data(4000);
-    const readOnly = (dst: Uint8Array, src: Uint8Array) => {
-      if (dst.buffer === message.buffer) throw new TypeError("read-only");
-      xor(dst, src);
-    };
-    const conn = recordingConnection({ role: "client", random: () => KEY, xor: readOnly, directFrom: 126, outputSize: 1024 }, []);
+  it("masks a client's pieces in the output area, in phase, and leaves the app's array as it was", function () {
+    const conn = direct("client");
+    const message = data(3003);
     conn.send(message);
-    const parts: Uint8Array[] = [];
-    parts.push(conn.memory.slice(conn.outputStart, conn.outputStart + conn.encodeNext()));
-    while (conn.directLeft > 0) {
-      const piece = conn.directPiece(5000)!;
-      assert.equal(piece.buffer, conn.memory.buffer, "a copy in the connection's memory");
-      assert.ok(piece.length <= 1024);
-      parts.push(piece.slice());
-      conn.directDone(piece, true);
-    }
-    const { frames, payload } = parse(concat(...parts));
+    const lengths: number[] = [];
+    const { frames, payload } = parse(wire(conn, 1001, lengths));
+    assert.deepEqual(lengths, [1000, 1000, 1000, 11], "the header and whole words of the key until the frame's end");
+    assert.deepEqual(frames, ["1 2 3003"]);
+    assert.deepEqual(payload, data(3003));
+    assert.deepEqual(message, data(3003), "the app's array as it was");
+  });
+
+  it("does the same on a platform without natives: set() copies, script masks", function () {
+    const conn = direct("client", { bare: true });
+    conn.send(data(4000));
+    const { frames, payload } = parse(wire(conn, 5744));
     assert.deepEqual(frames, ["1 2 4000"]);
     assert.deepEqual(payload, data(4000));
   });
 
-  it("takes a piece back unwritten when the socket refused it: unmasked, and given again", function () {
+  it("waits when the room cannot hold a word of a client's payload, and goes on when it can", function () {
     const conn = direct("client");
-    const message = data(500);
-    conn.send(message);
-    conn.encodeNext();
-    const refused = conn.directPiece(300)!;
-    conn.directDone(refused, false);
-    assert.deepEqual(message, data(500));
-    const again = conn.directPiece(300)!;
-    assert.deepEqual([again.byteOffset, again.length], [0, 300]);
+    conn.send(data(500));
+    assert.equal(conn.encodeNext(8), 8, "the header alone");
+    assert.equal(conn.encodeNext(3), 0);
+    assert.equal(conn.encodeNext(303), 300);
+    assert.equal(conn.encodeNext(1000), 200);
+    assert.equal(conn.sending, false);
   });
 
   it("lets a direct frame go when the transport ends mid-payload: nothing left counted as sending", function () {
     const conn = direct("client");
     conn.send(data(5000));
     conn.encodeNext();
-    const piece = conn.directPiece(1000)!;
-    conn.directDone(piece, true);
     assert.deepEqual([conn.sending, conn.sendRemaining > 0], [true, true]);
     conn.end();
     assert.deepEqual([conn.sending, conn.sendRemaining, conn.directLeft], [false, 0, 0]);
@@ -137,41 +114,46 @@ describe("Direct payload", function () {
 
   it("sends nothing between a direct frame's header and the end of its payload", function () {
     const conn = direct("server");
-    conn.send(data(200));
-    assert.equal(conn.encodeNext(), 4);
+    conn.send(data(2000));
+    assert.equal(conn.encodeNext(), 1460);
     conn.ping();
-    assert.equal(conn.encodeNext(), 0, "the ping waits");
-    const piece = conn.directPiece(1000)!;
-    conn.directDone(piece, true);
+    assert.equal(conn.encodeNext(), 544, "the payload's rest, not the ping");
     assert.equal(conn.encodeNext(), 2, "then the ping");
     assert.equal(toHex(conn.memory, conn.outputStart, conn.outputStart + 2), "8900");
   });
 
-  it("cuts a payload past 16 KiB into frames of 16 KiB, and at fragmentSize when it is set", function () {
+  it("cuts a payload past 16 KiB into frames of at most 16 KiB that end with a whole write, and at fragmentSize when it is set", function () {
     const big = direct("client");
     big.send(data(40000));
-    const whole = parse(wire(big, 5744));
-    assert.deepEqual(whole.frames, [`0 2 ${DIRECT_FRAME}`, `0 0 ${DIRECT_FRAME}`, `1 0 ${40000 - 2 * DIRECT_FRAME}`]);
+    const lengths: number[] = [];
+    const whole = parse(wire(big, 5744, lengths));
+    // a client's pieces are whole words of its 1,458-byte output area: 1,456 bytes, 11 a frame with its 8-byte header
+    const frame = DIRECT_FRAME - (DIRECT_FRAME % 1456) - 8;
+    assert.deepEqual(whole.frames, [`0 2 ${frame}`, `0 0 ${frame}`, `1 0 ${40000 - 2 * frame}`]);
+    assert.deepEqual(new Set(lengths.slice(0, -1)), new Set([1456]), "every write but the last one size");
     assert.deepEqual(whole.payload, data(40000));
     const cut = direct("server", { fragmentSize: 300 });
     cut.send(data(700));
     assert.deepEqual(parse(wire(cut, 5744)).frames, ["0 2 300", "0 0 300", "1 0 100"]);
   });
 
-  it("keeps small frames and text whole in the output area", function () {
+  it("cuts a text's 16 KiB frames where a character ends", function () {
+    const conn = direct("server");
+    const text = new TextEncoder().encode("a" + "\u20ac".repeat(6000)); // 18,001 bytes, 3 a character after the first
+    conn.sendText(text);
+    const { frames, payload } = parse(wire(conn, 5744));
+    // 11 writes of the server's 1,460-byte output area, less the 4-byte header, is 16,056: inside a character starting at 16,054
+    assert.deepEqual(frames, ["0 1 16054", "1 0 1947"]);
+    assert.deepEqual(payload, text);
+  });
+
+  it("keeps small frames and a script string whole in the output area", function () {
     const conn = direct("server");
     conn.send(data(125));
     assert.equal(conn.encodeNext(), 127);
     assert.equal(conn.directLeft, 0);
     conn.send("x".repeat(300));
     assert.equal(conn.encodeNext(), 304);
-    assert.equal(conn.directLeft, 0);
-  });
-
-  it("never goes direct for a client without a native xor: its masking needs a copy anyway", function () {
-    const conn = recordingConnection({ role: "client", random: () => KEY, directFrom: 126 }, []);
-    conn.send(data(1000));
-    assert.equal(conn.encodeNext(), 1008);
     assert.equal(conn.directLeft, 0);
   });
 });

@@ -31,8 +31,8 @@ const roles: Options[] = [
 ];
 
 /**
- * `viaInput`: read as a transport reads, into a 64-byte input area with the read's view, so that a
- * server moves each payload to the read's start and unmasks it with a native-style xor (unmasker.js).
+ * `viaInput`: read as a transport reads, into a 64-byte input area, so that a server unmasks each
+ * payload where it lies in a read with a native-style mask (as native/mask.c).
  */
 function agreesWithWs(role: Role, viaInput = false) {
   return fc.property(frameStream(role), ({ bytes, cuts }) => {
@@ -54,7 +54,7 @@ export const frameTargets: FuzzTarget[] = [
   { name: "frame streams to a server agree with ws", runs: 3000, property: () => agreesWithWs("server") },
   { name: "frame streams to a client agree with ws", runs: 3000, property: () => agreesWithWs("client") },
   {
-    name: "frame streams to a server read through its input area, unmasked by the native xor, agree with ws", runs: 3000,
+    name: "frame streams to a server read through its input area, unmasked by the native mask, agree with ws", runs: 3000,
     property: () => agreesWithWs("server", true),
   },
   {

@@ -76,8 +76,8 @@ natives_ran=1
 check_ran() { # name, the pattern of its line
   grep -qE "$2" "$log" || { echo "FAIL: the native $1 check did not run"; natives_ran=0; }
 }
-check_ran xor '^native xor: [1-9][0-9]* payload pieces of [0-9]+ reads.*, 0 failed'
 check_ran UTF-8 '^native utf8: [1-9][0-9]* pieces compared.*, [1-9][0-9]* calls from server connections, 0 failed'
 check_ran text '^native text: [1-9][0-9]* copies compared.*, 0 failed'
 check_ran mask '^native mask: [1-9][0-9]* calls compared.*, [1-9][0-9]* calls from a server connection, 0 failed'
+check_ran copy '^native copy: [1-9][0-9]* calls compared.*, 0 failed'
 [ "$probe" = 0 ] && [ "$natives_ran" = 1 ] && grep -qE '^PASS' "$log"

@@ -1,5 +1,5 @@
 // The simulator's server check: a ws client sends text, binary, a 3,000-byte text and a 4,000-byte
-// binary (its middle reads unmasked by the native Logical.xor) to the app's server on 127.0.0.1,
+// binary (its middle reads unmasked in place by the firmware's native mask) to the app's server on 127.0.0.1,
 // checks the echoes and closes with 1000. Exit status 0 when all came back.
 
 import WebSocket from "ws";

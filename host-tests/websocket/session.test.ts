@@ -157,8 +157,8 @@ describe("Sessions keep a deadline once a close starts", function () {
     const network = memoryNetwork(2048);
     const { server, clients } = echoServer(network);
     const peer = upgradedPeer(network);
-    peer.reading = false; // our window fills: no close frame of ours can go out
-    for (let i = 0; i < 10; i++) clients[0].send(new Uint8Array(1000));
+    peer.reading = false; // our window fills (two frames of 1,024 bytes, exactly): no close frame of ours can go out
+    for (let i = 0; i < 10; i++) clients[0].send(new Uint8Array(1020));
     network.run(10);
     start(clients[0], peer);
     network.run(499);

@@ -1,6 +1,4 @@
-// Under XS: the direct-payload echo with the XS host's native Logical.xor, as on a device.
-import type { Xor } from "../../firmware/websocket/platform.js";
+// Under XS: the direct-payload echo with the firmware's native copy and mask (copy.c, mask.c), as on a device.
 import { runDirectEcho } from "../../fixtures/direct-echo.js";
 
-const logical = (globalThis as unknown as { Logical: { xor: Xor } }).Logical;
-print("RESULT " + JSON.stringify(runDirectEcho({ xor: logical.xor })));
+print("RESULT " + JSON.stringify(runDirectEcho({ copy: wsCopy, mask: wsMask })));

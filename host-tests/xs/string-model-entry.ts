@@ -28,16 +28,6 @@ const natives = ArrayBuffer.fromString === undefined || String.fromArrayBuffer =
     .map((t) => (String.prototype as { isWellFormed?: () => boolean }).isWellFormed?.call(t)),
 };
 
-function xored(dst: Uint8Array, src: number | string | ArrayBuffer | ArrayBufferView, count?: number): number[] | string {
-  try {
-    if (count === undefined) Logical.xor(dst, src);
-    else Logical.xor(dst.buffer as ArrayBuffer, src, count);
-    return Array.from(dst);
-  } catch (e) {
-    return `${(e as Error).name}: ${(e as Error).message.replace(/^.*: /, "")}`;
-  }
-}
-
 const result = {
   astralLength: astral.length,
   astralCharCode: astral.charCodeAt(0),
@@ -46,12 +36,5 @@ const result = {
   loneCharCode: ("x" + lone + "y").charCodeAt(1),
   pairFromCharCode: String.fromCharCode(0xd852, 0xdf62).length,
   natives,
-  xor: {
-    mask: xored(new Uint8Array([1, 2, 3, 4, 5, 6]), new Uint8Array([0x37, 0xfa, 0x21, 0x3d]).buffer),
-    byte: xored(new Uint8Array([1, 2, 3]), 0xff),
-    string: xored(new Uint8Array([0x41, 0x42, 0x43]), "ab"),
-    count: xored(new Uint8Array([1, 2, 3, 4]), new DataView(new Uint8Array([0xf0]).buffer), 2),
-    badCount: xored(new Uint8Array([1, 2]), 1, 3),
-  },
 };
 print("RESULT " + JSON.stringify(result));

@@ -11,14 +11,18 @@ function check(r: DirectEchoResult): void {
   assert.equal(r.openAtEnd, 0, "every socket and listener closed");
 }
 
-describe("Payload written straight from the app's array, client and server", function () {
+describe("Large frames under one header, their payload copied into the output area a piece at a time, client and server", function () {
   this.timeout(60_000 + XS_KILL_MARGIN_MS);
 
   it("echoes 126 B to 64 KiB byte for byte over sockets that copy, and leaves the app's arrays as they were (Node)", function () {
-    check(runDirectEcho({ xor: nodePlatform.xor }));
+    check(runDirectEcho({ copy: nodePlatform.copy, mask: nodePlatform.mask }));
   });
 
-  it("does the same under XS with the native Logical.xor masking the client's pieces in place (device engine)", async function () {
+  it("does the same without natives: set() copies and script masks (Node)", function () {
+    check(runDirectEcho({}));
+  });
+
+  it("does the same under XS with the firmware's native copy and mask (device engine)", async function () {
     check(resultOf(await runUnderXs("build/host-tests/xs/direct-entry.js", { timeoutMs: 60_000 })) as DirectEchoResult);
   });
 });

@@ -4,11 +4,6 @@ import { resultOf, runUnderXs, XS_KILL_MARGIN_MS, type XsEngine } from "../../fi
 const ENTRY = "build/host-tests/xs/string-model-entry.js";
 const RUN_MS = 60_000; // a fraction of a second unloaded
 
-/** Node's xor of dst with src repeated, for the host's Logical.xor to match. */
-function xor(dst: number[], src: number[], count = dst.length): number[] {
-  return dst.map((b, i) => (i < count ? b ^ src[i % src.length] : b));
-}
-
 async function facts(engine: XsEngine) {
   return resultOf(await runUnderXs(ENTRY, { engine, timeoutMs: RUN_MS })) as Record<string, any>;
 }
@@ -51,15 +46,4 @@ describe("The string model of the two XS test engines", function () {
     // XS keeps a pair joined at run time as two surrogates (ED A0 BD ED B8 80): the SDK's isWellFormed says false, and such text is encoded in JS
     assert.deepEqual(n.wellFormed, [true, true, true, false, false], "isWellFormed: false for a surrogate kept in the string");
   });
-
-  for (const engine of ["device", "cesu8"] as const) {
-    it(`xors buffers with Logical.xor as Moddable's logical module does (${engine} engine)`, async function () {
-      const x = (await facts(engine)).xor;
-      assert.deepEqual(x.mask, xor([1, 2, 3, 4, 5, 6], [0x37, 0xfa, 0x21, 0x3d]), "a 4-byte mask repeats over the buffer");
-      assert.deepEqual(x.byte, xor([1, 2, 3], [0xff]));
-      assert.deepEqual(x.string, xor([0x41, 0x42, 0x43], [0x61, 0x62]), "a string xors with its bytes");
-      assert.deepEqual(x.count, xor([1, 2, 3, 4], [0xf0], 2), "only count bytes change");
-      assert.equal(x.badCount, "RangeError: invalid count");
-    });
-  }
 });

@@ -4,7 +4,7 @@ import { runTextBytesCases, type TextBytesReport } from "../../fixtures/text-byt
 import { utf8EncodeScript } from "../../firmware/websocket/core/utf8.js";
 import { resultOf, runUnderXs, XS_KILL_MARGIN_MS } from "../../fixtures/xs/xs-host.js";
 
-interface Result { cases: TextBytesReport; echo: DirectEchoResult; intoCalls: number }
+interface Result { cases: TextBytesReport; echo: DirectEchoResult; intoCalls: number; frames: { lengths: number[]; whole: boolean[] } }
 
 describe("The firmware's text natives (native/text-bytes.c)", function () {
   this.timeout(60_000 + XS_KILL_MARGIN_MS);
@@ -27,6 +27,15 @@ describe("The firmware's text natives (native/text-bytes.c)", function () {
     assert.equal(r.openAtEnd, 0, "every socket and listener closed");
     // both ends' frames: 16,000 characters of up to 4 bytes go in 1,460-byte frames, each copied by one call
     assert.ok(result.intoCalls > 100, `${result.intoCalls} copies by the natives`);
+  });
+
+  it("cut a string's 16 KiB direct frames where a character ends, each frame UTF-8 alone (device engine)", function () {
+    const { lengths, whole } = result.frames;
+    assert.equal(lengths.reduce((a, b) => a + b, 0), 40002);
+    // 11 writes of 1,460 bytes hold 16,056 payload bytes; the 16,057th is inside a euro sign that starts at 16,055
+    assert.equal(lengths[0], 16055);
+    assert.equal(lengths.length, 3);
+    assert.deepEqual(whole, [true, true, true]);
   });
 
   it("are held to what the script encoder gives: a copy that cuts a character fails the cases (Node)", function () {

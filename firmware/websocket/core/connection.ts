@@ -24,7 +24,7 @@ export interface ConnectionHandler extends DataHandler {
 }
 
 /**
- * The platform's natives (Natives: xor, mask, utf8, text) may be given here one by one (a
+ * The platform's natives (Natives: mask, utf8, text, copy) may be given here one by one (a
  * connection then holds a bag of them), or as `natives`, one object many connections share.
  */
 export interface ConnectionOptions extends Natives {
@@ -45,9 +45,9 @@ export interface ConnectionOptions extends Natives {
   /** Strong random 32-bit values for mask keys: required on the client side. */
   random?: Random32;
   /**
-   * Binary payload from this many bytes on goes from the app's data straight to the transport
-   * (directPiece(), after the header encodeNext() gives); 0 (the default): never, every frame is
-   * whole in the output area. Sessions set it.
+   * Frames with this much payload or more (binary, a device's string) go under one header of up to
+   * 16 KiB, their payload in pieces the size of the output area from the encodeNext() calls after it
+   * (direct-payload.js); 0 (the default): never, every frame is whole in the output area. Sessions set it.
    */
   directFrom?: number;
   /** The platform's natives as one object (the platform itself, say), held by reference: sessions give it. */
@@ -59,8 +59,8 @@ const EMPTY = new Uint8Array(0);
 /** The natives given: the shared object, else a bag of those given one by one (a direct user's, a test's). */
 function nativesOf(o: ConnectionOptions): Natives {
   if (o.natives !== undefined) return o.natives;
-  return o.xor !== undefined || o.mask !== undefined || o.utf8 !== undefined || o.text !== undefined
-    ? { xor: o.xor, mask: o.mask, utf8: o.utf8, text: o.text } : NO_NATIVES;
+  return o.mask !== undefined || o.utf8 !== undefined || o.text !== undefined || o.copy !== undefined
+    ? { mask: o.mask, utf8: o.utf8, text: o.text, copy: o.copy } : NO_NATIVES;
 }
 const OUTPUT_SHIFT = 2;
 

@@ -2,7 +2,7 @@
 // costs a 16-byte slot and every typed array view 4 slots, so a connection keeps only its hot
 // state in fields: the rest is 32-bit words at the start of its memory, at fixed word indices.
 //
-//   state words | control area (a control frame's payload, or a split header) | pong | key | input | message | output
+//   state words | control area (a control frame's payload, or a split header) | pong | input | message | output
 //
 // Each word's name says its owner: W_CONN_ the connection (connection.js), W_RX_ the receiver
 // (receiver.js), W_TX_ the sender (sender.js). One convention for "none": 0, in every word.
@@ -42,16 +42,20 @@ export const W_TX_FRAGMENT = 11;
 /** The fragmentSize option; 0: none. */
 export const W_TX_FRAGMENT_OPTION = 12;
 
-/** Payload bytes of the frame being sent still to go from the app's data straight to the socket (direct-payload.js); 0: none. */
+/** Payload bytes of the direct frame being sent still to encode, a piece at a time (direct-payload.js); 0: none. */
 export const W_TX_DIRECT = 16;
 /** Where in that data the next of them is. */
 export const W_TX_DIRECT_AT = 17;
-/** A client's key for that frame, its 4 bytes in header order: the native xor's source. */
+/** A client's key for that frame, its 4 bytes in header order: the native mask's keys. */
 export const W_TX_KEY = 18;
 /** Frames with at least this much binary payload go direct; 0: never (the transport writes the output area only). */
 export const W_TX_DIRECT_FROM = 19;
-/** 1 while the piece out is a masked copy in the output area (the app's data was read-only), else 0. */
-export const W_TX_COPIED = 20;
+/**
+ * The most room the transport has said its socket has (0: not told). A direct frame's pieces wait
+ * for a whole output area's room where the socket can give it, so that its writes keep one size
+ * (a write takes a whole buffer: under XS a view, 4 slots, for each new size).
+ */
+export const W_TX_ROOM_MOST = 20;
 /** 1 while the message being sent is text held as UTF-8 bytes (its fragments end at character boundaries), else 0. */
 export const W_TX_TEXT_BYTES = 21;
 /** The mask key of the frame being received, its bytes in memory order read as a little-endian word (unmasker.js). */
@@ -82,12 +86,8 @@ export const STATE_MASK = 0xf;
 /** The control area, where a split header is gathered too (never at the same time). */
 export const CONTROL_AREA = STATE_WORDS * 4;
 export const PONG_AREA = CONTROL_AREA + align4(MAX_CONTROL_PAYLOAD);
-/**
- * The mask key of a frame a server receives, the native xor's source (receiver.js): its 4 bytes
- * just before the input area, where a small frame's key and payload are moved in one copy.
- */
-export const KEY_AREA = PONG_AREA + align4(MAX_CONTROL_PAYLOAD);
-export const INPUT_START = KEY_AREA + 4;
+/** The input area, after the pong's. */
+export const INPUT_START = PONG_AREA + align4(MAX_CONTROL_PAYLOAD);
 
 export function align4(n: number): number {
   return (n + 3) & ~3;

@@ -7,9 +7,9 @@
 import { MAX_CONTROL_PAYLOAD, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { frameLength, headerLength, headerProblem } from "./frame.js";
-import { CONTROL_AREA, INPUT_START, KEY_AREA, W_RX_KEY, W_RX_PHASE, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
+import { CONTROL_AREA, W_RX_KEY, W_RX_PHASE, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
 import { applyMask, LITTLE_ENDIAN, unmaskWords } from "./mask.js";
-import type { Natives, Random32, Xor } from "../platform.js";
+import type { Natives, Random32 } from "../platform.js";
 import { Unmasker } from "./unmasker.js";
 import { asciiWords, UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
 
@@ -60,7 +60,7 @@ export abstract class Receiver extends Unmasker {
   /** `words` holds the layout, and W_RX_MAX_MESSAGE (0: no limit); a server expects masked frames. */
   constructor(words: Uint32Array, message: Uint8Array | null, handler: DataHandler, expectMasked: boolean,
     random: Random32 | null, natives: Natives) {
-    super(words, random, expectMasked, natives);
+    super(words, random, natives);
     this.handler = handler;
     this.#message = message;
     this.#maskBit = expectMasked ? 0x80 : 0;
@@ -83,12 +83,10 @@ export abstract class Receiver extends Unmasker {
    * index after a ping whose pong waits to be written. Encode that pong (encodeNext) before handing
    * over the rest, so that every ping gets its own pong, in order; a transport that cannot write
    * stops reading, which bounds what a peer flooding pings can make us hold. Never throws on what
-   * the peer sent. `view`, for a fresh read into the input area, is that read's own view: exactly
-   * memory[INPUT_START, end), with bytes the memory and start INPUT_START. A server unmasks each
-   * payload in place with the platform's native mask, one call a frame or a read; given only a native
-   * xor, it needs that view (unmaskRead).
+   * the peer sent. A server unmasks each payload in place, with the platform's native mask (one call
+   * a frame or a read) or in script.
    */
-  receive(bytes: Uint8Array, start: number, end: number, view?: Uint8Array): number {
+  receive(bytes: Uint8Array, start: number, end: number): number {
     let words: Uint32Array | null = null; // looked up only where used: every bytecode is a step
     let i = start;
     if (this.#state === GET_PAYLOAD) {
@@ -97,9 +95,8 @@ export abstract class Receiver extends Unmasker {
         // The piece lies inside a data frame and does not end it: the body of a large message.
         const type = this.#messageType;
         if (this.#maskBit !== 0) {
-          // in place with the native (the key's bytes are W_RX_KEY's), else by the xor, or in script
+          // in place with the native (the key's bytes are W_RX_KEY's), else in script
           if (this.natives.mask !== undefined) this.words[W_RX_PHASE] = this.natives.mask(bytes, start, end, this.memory, W_RX_KEY * 4, this.words[W_RX_PHASE]);
-          else if (view !== undefined && this.unmaskKey !== null) this.unmaskRead(view, start, end);
           else this.unmaskScript(bytes, start, end);
         }
         if (type === OPCODE_TEXT) {
@@ -124,20 +121,14 @@ export abstract class Receiver extends Unmasker {
         const type = bytes[i] ^ 0x80; // 1 or 2 for a final text or binary frame with no RSV bit
         const length = bytes[i + 1] ^ this.#maskBit; // under 126 only when the mask bit is as expected
         if ((type + 1) >> 1 !== 1 || length > this.#smallLimit) break;
-        let at = i + 2 + (this.#maskBit >> 5); // the payload, after the key on a server
-        let to = at + length;
+        const at = i + 2 + (this.#maskBit >> 5); // the payload, after the key on a server
+        const to = at + length;
         if (to > end) break;
         i = to; // the next frame
         if (this.#maskBit !== 0 && length !== 0) {
-          // in place, the key just before the payload; else by the xor, or in script
+          // in place, the key just before the payload; else in script
           if (this.natives.mask !== undefined) this.natives.mask(bytes, at, to, bytes, at - 4, 0);
-          else if (view !== undefined && this.unmaskKey !== null) {
-            // key and payload moved in one copy to the key area and the read's start, where the native xor takes them
-            bytes.copyWithin(KEY_AREA, at - 4, to);
-            (this.natives.xor as Xor)(view, this.unmaskKey, length);
-            at = INPUT_START;
-            to = INPUT_START + length;
-          } else if (bytes === this.memory && LITTLE_ENDIAN) unmaskWords(bytes, this.words, at, to, at - 4); // a word at a time
+          else if (bytes === this.memory && LITTLE_ENDIAN) unmaskWords(bytes, this.words, at, to, at - 4); // a word at a time
           else applyMask(bytes, null, at, to, ((bytes[at - 4] << 24) | (bytes[at - 3] << 16) | (bytes[at - 2] << 8) | bytes[at - 1]) >>> 0, 0);
         }
         // text: the native check in one call, else ASCII by words, else the script DFA
@@ -178,10 +169,8 @@ export abstract class Receiver extends Unmasker {
         const remaining = this.#remaining;
         const to = end - i < remaining ? end : i + remaining;
         const n = to - i;
-        let at = i; // where the payload is once unmasked: moved to the read's start by the native xor
         if (this.#maskBit !== 0 && n !== 0) {
           if (this.natives.mask !== undefined) this.words[W_RX_PHASE] = this.natives.mask(bytes, i, to, this.memory, W_RX_KEY * 4, this.words[W_RX_PHASE]);
-          else if (view !== undefined && this.unmaskKey !== null && this.#control === 0) at = this.unmaskRead(view, i, to);
           else this.unmaskScript(bytes, i, to);
         }
         this.#remaining = remaining - n;
@@ -197,15 +186,15 @@ export abstract class Receiver extends Unmasker {
         const type = this.#messageType;
         const final = done && this.words[W_RX_FIN] !== 0;
         if (type === OPCODE_TEXT) {
-          const utf8 = this.natives.utf8 !== undefined ? this.natives.utf8(this.#utf8, bytes, at, at + n) : utf8Validate(this.#utf8, bytes, at, at + n, words);
+          const utf8 = this.natives.utf8 !== undefined ? this.natives.utf8(this.#utf8, bytes, i, to) : utf8Validate(this.#utf8, bytes, i, to, words);
           if (utf8 === UTF8_REJECT || (final && utf8 !== UTF8_ACCEPT)) return this.stopWith(FrameErrors.INVALID_UTF8, end);
           this.#utf8 = utf8;
         }
         const offset = this.#messageLength;
         this.#messageLength = offset + n;
         if (final) this.#messageType = 0;
-        if (this.#message) this.deliver(type, bytes, at, at + n, offset, final);
-        else if (n !== 0 || final) this.handler.onPiece?.(type, bytes, at, at + n, offset, final);
+        if (this.#message) this.deliver(type, bytes, i, to, offset, final);
+        else if (n !== 0 || final) this.handler.onPiece?.(type, bytes, i, to, offset, final);
         i = to;
         // a message ended and a small frame follows: back to the fast path for the rest of the piece
         if (final && end - i >= 2 && (bytes[i + 1] & 0x7f) < 126 && this.#state === GET_HEADER) continue pieces;

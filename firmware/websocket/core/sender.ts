@@ -6,8 +6,8 @@ import { MAX_CONTROL_PAYLOAD, OPCODE_CONTINUATION, OPCODE_PING, OPCODE_PONG, OPC
 import { encodeClose, encodeControl } from "./control-frame.js";
 import { writeHeader } from "./frame.js";
 import { applyMask, keyThenMask, LITTLE_ENDIAN } from "./mask.js";
-import { DIRECT_FRAME } from "./direct-payload.js";
-import { TEXT_AS_BYTES, TEXT_NATIVE, TextOut } from "./text-out.js";
+import { DIRECT_FRAME, TEXT_AS_BYTES, TEXT_NATIVE } from "./direct-payload.js";
+import { TextOut } from "./text-out.js";
 import { PONG_AREA, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_FRAGMENT_OPTION, TX_MORE, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
   W_TX_DIRECT, W_TX_DIRECT_FROM, W_TX_FRAGMENT, W_TX_TEXT_BYTES, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
 import type { Natives, Random32, TextBytes } from "../platform.js";
@@ -28,11 +28,11 @@ export class FrameSender extends TextOut {
 
   /**
    * `words` holds the layout (layout.js); `random` is given on the client side, which masks every
-   * frame; `natives`, the platform's: its xor lets a client's large payload go direct (direct-payload.js),
-   * its text natives copy a device's strings into frames (text-out.js).
+   * frame; `natives`, the platform's: its copy and mask take a large payload into the output area
+   * (direct-payload.js), its text natives copy a device's strings into frames (text-out.js).
    */
   constructor(words: Uint32Array, random: Random32 | null, natives: Natives) {
-    super(words, random !== null, natives);
+    super(words, natives);
     this.#random = random;
   }
 
@@ -84,10 +84,11 @@ export class FrameSender extends TextOut {
   encodeNext(limit = Number.MAX_SAFE_INTEGER): number {
     const words = this.words;
     const close = words[W_TX_CLOSE];
-    // nothing goes between a direct frame's header and the rest of its payload (directPiece())
-    if (close === TX_CLOSE_SENT || words[W_TX_DIRECT] !== 0) return 0;
+    if (close === TX_CLOSE_SENT) return 0;
     const size = words[W_CONN_OUTPUT_SIZE];
     const cap = limit < size ? limit : size;
+    // nothing goes between a direct frame's header and the rest of its payload
+    if (words[W_TX_DIRECT] !== 0) return this.directNext(words[W_CONN_OUTPUT_START], cap, this.#random !== null);
     const pong = words[W_TX_PONG];
     if (pong !== 0) {
       const n = encodeControl(this.memory, words[W_CONN_OUTPUT_START], OPCODE_PONG, this.memory, PONG_AREA, pong - 1, this.#random, cap);
@@ -137,10 +138,11 @@ export class FrameSender extends TextOut {
       return n;
     }
     const from = words[W_TX_DIRECT_FROM];
-    // a large frame's payload (binary, or a device's text bytes) goes from its array (direct-payload.js):
-    // the frame's size, not the message's, decides; the message stays outgoing until its last piece is out
+    // a large frame's payload (binary, a device's string or text bytes) goes in pieces under one header
+    // (direct-payload.js): the frame's size, not the message's, decides; the message stays outgoing until its last piece is
     const option = words[W_TX_FRAGMENT_OPTION];
-    if (from !== 0 && remaining >= from && (option === 0 || option >= from) && data instanceof Uint8Array) {
+    if (from !== 0 && remaining >= from && (option === 0 || option >= from)
+      && (words[W_TX_TEXT_BYTES] === TEXT_NATIVE || data instanceof Uint8Array)) {
       return this.directHeader(data, remaining, cap, masked, this.nextKey());
     }
     const want = remaining < fragmentSize ? remaining : fragmentSize;
@@ -192,9 +194,9 @@ export class FrameSender extends TextOut {
   /**
    * The commonest sends in one call: a whole message in one frame (`opcode` binary, or text given
    * as its UTF-8 bytes), encoded at once when the connection is open, nothing else waits to be encoded and
-   * `room` holds it all. Under 126 bytes
-   * the frame is written whole at outputStart; from W_TX_DIRECT_FROM bytes to DIRECT_FRAME its
-   * header is, and the payload goes direct (directPiece()). Returns the length at outputStart; 0
+   * `room` holds it all. Under 126 bytes the frame is written whole at outputStart; from
+   * W_TX_DIRECT_FROM bytes to DIRECT_FRAME its header is, with as much payload as the output area
+   * holds, and encodeNext() gives the rest (directLeft). Returns the length at outputStart; 0
    * when the general path must take the message (send(), then encodeNext()).
    */
   encodeAtOnce(data: Uint8Array, room: number, opcode: number): number {
@@ -207,13 +209,7 @@ export class FrameSender extends TextOut {
       || words[W_TX_OPCODE] >= TX_MORE || (words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN
       || (option !== 0 && n > option)) return 0;
     if (n < 126) return this.smallFrame(data, 0, n, 0x80 | opcode);
-    const from = words[W_TX_DIRECT_FROM];
-    // the whole frame fits (checked above), so directHeader cannot refuse it once outgoing is set
-    if (from === 0 || n < from || n > DIRECT_FRAME) return 0;
-    words[W_TX_OPCODE] = opcode;
-    words[W_TX_POSITION] = 0;
-    this.outgoing = data;
-    return this.directHeader(data, n, room, this.#random !== null, this.nextKey());
+    return this.largeAtOnce(data, false, n, opcode, room);
   }
 
   /**
@@ -228,10 +224,30 @@ export class FrameSender extends TextOut {
     if (n < 0 || n + 8 > room || this.outgoing !== null || this.#ping !== null || words[W_TX_PONG] !== 0
       || words[W_TX_OPCODE] >= TX_MORE || (words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN
       || (option !== 0 && n > option)) return 0;
-    if (n >= 126) return this.textFrame(text, n, room, this.#random !== null, this.nextKey());
+    if (n >= 126) return this.largeAtOnce(text, true, n, OPCODE_TEXT, room);
     const at = words[W_CONN_OUTPUT_START] + (this.#random !== null ? 6 : 2); // where smallFrame puts a payload
     (this.natives.text as TextBytes).into(text, 0, n, this.memory, at, at + n);
     return this.smallFrame(null, 0, n, 0x80 | OPCODE_TEXT);
+  }
+
+  /**
+   * The at-once frames of 126 bytes and more (data's n bytes; `text`: a device's string): whole in the
+   * output area, the commonest, with no state to keep; else a direct frame, its header and what the
+   * area holds, then encodeNext(). 0 for the general path.
+   */
+  private largeAtOnce(data: string | Uint8Array, text: boolean, n: number, opcode: number, room: number): number {
+    const words = this.words;
+    const size = words[W_CONN_OUTPUT_SIZE];
+    const masked = this.#random !== null;
+    if (n + 8 <= size && n < 0x10000) return this.wholeFrame(data, text, n, opcode, masked, this.nextKey());
+    const from = words[W_TX_DIRECT_FROM];
+    // the whole frame fits the room (the callers checked), so directHeader cannot refuse it once outgoing is set
+    if (from === 0 || n < from || n > DIRECT_FRAME) return 0;
+    words[W_TX_OPCODE] = opcode;
+    words[W_TX_POSITION] = 0;
+    words[W_TX_TEXT_BYTES] = text ? TEXT_NATIVE : 0;
+    this.outgoing = data;
+    return this.directHeader(data, n, room < size ? room : size, masked, this.nextKey());
   }
 
   /** Writes a frame of data[position, position + n), n < 126, at outputStart (masked on a client); returns its length. Null data: the payload is there already. */

@@ -1,23 +1,17 @@
 // How a data message starts going out, and a device's text written into the output area by the
 // platform's natives (a board's text-bytes.c): where XS keeps strings as UTF-8, a string's bytes
 // are what goes on the wire, so a text message needs no buffer of its own (ArrayBuffer.fromString
-// makes one per message) and no loop of steps. And a client's frames in the output area masked
-// in place by the native. A layer of the sender's class (direct-payload.js below it, sender.js above).
+// makes one per message) and no loop of steps; past 125 bytes its frames go as direct ones do
+// (direct-payload.js). And a client's frames in the output area masked in place by the native. A
+// layer of the sender's class (direct-payload.js below it, sender.js above).
 
 import { OPCODE_BINARY, OPCODE_CONTINUATION, OPCODE_TEXT } from "./constants.js";
 import { UsageErrors, WebSocketUsageError } from "./errors.js";
-import { writeHeader } from "./frame.js";
-import { TX_MORE, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_FRAGMENT, W_TX_OPCODE, W_TX_POSITION,
-  W_TX_REMAINING, W_TX_TEXT_BYTES } from "./layout.js";
+import { TX_MORE, W_CONN_OUTPUT_SIZE, W_TX_FRAGMENT, W_TX_OPCODE, W_TX_POSITION, W_TX_REMAINING, W_TX_TEXT_BYTES } from "./layout.js";
 import { applyMask } from "./mask.js";
-import { DirectPayload } from "./direct-payload.js";
+import { DirectPayload, TEXT_AS_BYTES, TEXT_NATIVE } from "./direct-payload.js";
 import { utf8Length, utf8Native } from "./utf8.js";
 import type { TextBytes } from "../platform.js";
-
-/** W_TX_TEXT_BYTES: the message is text given as its UTF-8 bytes in an array (cut where characters end). */
-export const TEXT_AS_BYTES = 1;
-/** W_TX_TEXT_BYTES: the message is a string whose bytes the text natives copy, from W_TX_POSITION (a byte offset). */
-export const TEXT_NATIVE = 2;
 
 export class TextOut extends DirectPayload {
   /** UTF-8 bytes of `text`: the natives' count where they take it, else counted in script. */
@@ -83,22 +77,6 @@ export class TextOut extends DirectPayload {
     words[W_TX_POSITION] = position;
     words[W_TX_FRAGMENT] = fragmentSize > 0 ? fragmentSize : words[W_CONN_OUTPUT_SIZE];
     words[W_TX_TEXT_BYTES] = 0; // the text starts set it after
-  }
-
-  /**
-   * A whole text message of `n` bytes (126 or more: its native size) in one frame at outputStart,
-   * when the frame fits `room` and the output area; returns its length, or 0 (the general path
-   * takes it then). The caller checked that the connection can take a message now.
-   */
-  protected textFrame(text: string, n: number, room: number, masked: boolean, key: number): number {
-    const h = masked ? 8 : 4;
-    if (n + h > room || n + h > this.words[W_CONN_OUTPUT_SIZE] || n >= 0x10000) return 0;
-    const out = this.memory;
-    const start = this.words[W_CONN_OUTPUT_START];
-    writeHeader(out, start, true, OPCODE_TEXT, n, masked, key);
-    (this.natives.text as TextBytes).into(text, 0, n, out, start + h, start + h + n);
-    if (masked) this.maskPayload(start + h, n, key);
-    return n + h;
   }
 
   /** The next bytes of a native text message into memory[at, at + n) (fewer where a character would not fit): how many. */
