@@ -8,7 +8,7 @@ import { MAX_CONTROL_PAYLOAD, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { frameLength, headerLength, headerProblem } from "./frame.js";
 import { CONTROL_AREA, W_RX_KEY, W_RX_PHASE, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
-import { applyMask, LITTLE_ENDIAN, unmaskWords } from "./mask.js";
+import { LITTLE_ENDIAN } from "./mask.js";
 import type { Natives, Random32 } from "../platform.js";
 import { Unmasker } from "./unmasker.js";
 import { asciiWords, UTF8_ACCEPT, UTF8_REJECT, utf8Validate } from "./utf8.js";
@@ -117,28 +117,36 @@ export abstract class Receiver extends Unmasker {
       // Fast path for the commonest traffic: small whole data frames (FIN, no RSV, length under 126,
       // masked as expected) lying entirely in this piece, outside any message. Anything else, or
       // anything unsure, goes to the general loop below, which gives the same result more slowly.
-      while (this.#state === GET_HEADER && end - i >= 2 && this.#messageType === 0) {
-        const type = bytes[i] ^ 0x80; // 1 or 2 for a final text or binary frame with no RSV bit
-        const length = bytes[i + 1] ^ this.#maskBit; // under 126 only when the mask bit is as expected
-        if ((type + 1) >> 1 !== 1 || length > this.#smallLimit) break;
-        const at = i + 2 + (this.#maskBit >> 5); // the payload, after the key on a server
-        const to = at + length;
-        if (to > end) break;
-        i = to; // the next frame
-        if (this.#maskBit !== 0 && length !== 0) {
-          // in place, the key just before the payload; else in script
-          if (this.natives.mask !== undefined) this.natives.mask(bytes, at, to, bytes, at - 4, 0);
-          else if (bytes === this.memory && LITTLE_ENDIAN) unmaskWords(bytes, this.words, at, to, at - 4); // a word at a time
-          else applyMask(bytes, null, at, to, ((bytes[at - 4] << 24) | (bytes[at - 3] << 16) | (bytes[at - 2] << 8) | bytes[at - 1]) >>> 0, 0);
+      // (what each frame reads held in locals: a local costs XS a step, a field two or three)
+      if (this.#messageType === 0) {
+        const maskBit = this.#maskBit;
+        const skip = 2 + (maskBit >> 5); // the header, and the key on a server
+        const limit = this.#smallLimit;
+        const mask = this.natives.mask; // called as functions: natives take no `this`
+        const utf8 = this.natives.utf8;
+        const message = this.#message;
+        while (this.#state === GET_HEADER && end - i >= 2) {
+          const type = bytes[i] ^ 0x80; // 1 or 2 for a final text or binary frame with no RSV bit
+          const length = bytes[i + 1] ^ maskBit; // under 126 only when the mask bit is as expected
+          if ((type + 1) >> 1 !== 1 || length > limit) break;
+          const at = i + skip; // the payload
+          const to = at + length;
+          if (to > end) break;
+          i = to; // the next frame
+          if (maskBit !== 0) {
+            // in place, the key just before the payload (an empty range is nothing to the native); else in script
+            if (mask !== undefined) mask(bytes, at, to, bytes, at - 4, 0);
+            else if (length !== 0) this.unmaskSmall(bytes, at, to);
+          }
+          // text: the native check in one call, else ASCII by words, else the script DFA
+          if (type === OPCODE_TEXT && (utf8 !== undefined ? utf8(UTF8_ACCEPT, bytes, at, to) !== UTF8_ACCEPT
+            : !(bytes === this.memory && length !== 0 && LITTLE_ENDIAN && asciiWords(this.words, at, to))
+              && utf8Validate(UTF8_ACCEPT, bytes, at, to, bytes === this.memory ? this.words : null) !== UTF8_ACCEPT)) {
+            return this.stopWith(FrameErrors.INVALID_UTF8, end);
+          }
+          if (message) this.deliver(type, bytes, at, to, 0, true);
+          else this.handler.onPiece?.(type, bytes, at, to, 0, true);
         }
-        // text: the native check in one call, else ASCII by words, else the script DFA
-        if (type === OPCODE_TEXT && (this.natives.utf8 !== undefined ? this.natives.utf8(UTF8_ACCEPT, bytes, at, to) !== UTF8_ACCEPT
-          : !(bytes === this.memory && length !== 0 && LITTLE_ENDIAN && asciiWords(this.words, at, to))
-            && utf8Validate(UTF8_ACCEPT, bytes, at, to, bytes === this.memory ? this.words : null) !== UTF8_ACCEPT)) {
-          return this.stopWith(FrameErrors.INVALID_UTF8, end);
-        }
-        if (this.#message) this.deliver(type, bytes, at, to, 0, true);
-        else this.handler.onPiece?.(type, bytes, at, to, 0, true);
       }
       if (i < end) words = bytes === this.memory ? this.words : null;
       // A zero-length frame's payload is taken (as nothing) even when it ends the piece.

@@ -1,9 +1,9 @@
 // The mask key of the frame a connection receives, and its unmasking in script (the platform's native
-// mask, where there is one, is called inline by the receiver). A layer of the connection's one class
+// mask, where there is one, is called inline by the receiver, and these are not). A layer of the connection's one class
 // (sender.js below it, receiver.js above), so that the receiver's hot path reaches it without a hop.
 
 import { W_RX_KEY, W_RX_PHASE } from "./layout.js";
-import { applyMask } from "./mask.js";
+import { applyMask, LITTLE_ENDIAN, unmaskWords } from "./mask.js";
 import { FrameSender } from "./sender.js";
 
 export abstract class Unmasker extends FrameSender {
@@ -12,6 +12,12 @@ export abstract class Unmasker extends FrameSender {
     const words = this.words;
     words[W_RX_KEY] = h[at] | (h[at + 1] << 8) | (h[at + 2] << 16) | (h[at + 3] << 24);
     words[W_RX_PHASE] = 0;
+  }
+
+  /** Unmasks a small frame's payload, bytes[at, to), with the key in the 4 bytes before it, in script. */
+  protected unmaskSmall(bytes: Uint8Array, at: number, to: number): void {
+    if (bytes === this.memory && LITTLE_ENDIAN) unmaskWords(bytes, this.words, at, to, at - 4); // a word at a time
+    else applyMask(bytes, null, at, to, ((bytes[at - 4] << 24) | (bytes[at - 3] << 16) | (bytes[at - 2] << 8) | bytes[at - 1]) >>> 0, 0);
   }
 
   /** Unmasks bytes[from, to) where they lie, in script (a word at a time in the connection's memory). */
