@@ -27,8 +27,10 @@ function mask(bytes: Uint8Array, from: number, to: number, keys: Uint8Array, key
 }
 
 /** dst[at, at + to - from) = src[from, to): native/copy.c in script, its RangeError too (src an array or its buffer). */
-function copy(source: Uint8Array, from: number, to: number, dst: Uint8Array, at: number): void {
-  const src = ArrayBuffer.isView(source) ? source : new Uint8Array(source as ArrayBufferLike);
+function copy(source: Uint8Array, from: number, to: number, target: Uint8Array, at: number): void {
+  // their bytes, as the native takes any view's or a buffer's
+  const src = ArrayBuffer.isView(source) ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength) : new Uint8Array(source as ArrayBufferLike);
+  const dst = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
   if (!(from >= 0 && from <= to && to <= src.length && at >= 0 && at + to - from <= dst.length)) throw new RangeError("invalid range");
   dst.set(src.subarray(from, to), at);
 }

@@ -39,7 +39,7 @@ export type Mask = (bytes: Uint8Array, from: number, to: number, keys: Uint8Arra
  */
 export type Copy = (src: Uint8Array, from: number, to: number, dst: Uint8Array, at: number) => void;
 
-/** The natives a connection takes from its platform, each where the platform has it. */
+/** The natives a connection takes from its platform, each where the platform has it: plain functions, called without a `this`. */
 export interface Natives {
   /** Masks and unmasks in place, both ways: what a server receives, what a client sends. */
   mask?: Mask;

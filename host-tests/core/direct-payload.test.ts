@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Connection } from "../../firmware/websocket/core/connection.js";
 import { DIRECT_FRAME } from "../../firmware/websocket/core/direct-payload.js";
+import { W_TX_ROOM_MOST } from "../../firmware/websocket/core/layout.js";
 import type { Copy } from "../../firmware/websocket/platform.js";
 import { concat, toHex } from "../../fixtures/hex.js";
 import { recordingConnection } from "../../fixtures/transcript.js";
@@ -145,6 +146,36 @@ describe("Direct payload", function () {
     // 11 writes of the server's 1,460-byte output area, less the 4-byte header, is 16,056: inside a character starting at 16,054
     assert.deepEqual(frames, ["0 1 16054", "1 0 1947"]);
     assert.deepEqual(payload, text);
+  });
+
+  it("sends a message at once in one frame, from what the output area holds to the largest direct frame, and no larger", function () {
+    for (const role of ["client", "server"] as const) {
+      // a server's frames take 11 writes of its 1,460-byte area (16,056 payload bytes), a client's of 1,456 with an 8-byte header
+      const max = role === "server" ? 16056 : 16008;
+      for (const n of [1400, 1460, max - 1, max]) {
+        const conn = direct(role);
+        const first = conn.encodeAtOnce(data(n), 1 << 20, 2);
+        assert.ok(first > 0, `${role} ${n}: at once`);
+        const bytes = concat(conn.memory.slice(conn.outputStart, conn.outputStart + first), wire(conn, 1 << 20));
+        const { frames, payload } = parse(bytes);
+        assert.deepEqual(frames, [`1 2 ${n}`], `${role} ${n}: one frame`);
+        assert.deepEqual(payload, data(n));
+      }
+      // past that, two frames: the general path's (send(), then encodeNext()), which sets their sizes
+      for (const n of [max + 1, max + 125, DIRECT_FRAME]) assert.equal(direct(role).encodeAtOnce(data(n), 1 << 20, 2), 0, `${role} ${n}`);
+    }
+  });
+
+  it("has a piece wait for a whole output area's room once the socket has had that much, and not before", function () {
+    for (const most of [0, 1000, 5744]) {
+      const conn = direct("server");
+      conn.words[W_TX_ROOM_MOST] = most; // as a session sets it from the socket's onWritable counts
+      conn.send(data(5000));
+      const lengths: number[] = [];
+      for (const room of [1460, 700, 1460, 1460, 5744]) lengths.push(conn.encodeNext(room));
+      // 1,460 bytes a write while the room holds them; 700 of room: nothing (the socket can give 1,460), or 700 (it never could)
+      assert.deepEqual(lengths, most >= 1460 ? [1460, 0, 1460, 1460, 624] : [1460, 700, 1460, 1384, 0], `most room ${most}`);
+    }
   });
 
   it("keeps small frames and a script string whole in the output area", function () {

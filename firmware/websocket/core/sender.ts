@@ -6,7 +6,7 @@ import { MAX_CONTROL_PAYLOAD, OPCODE_CONTINUATION, OPCODE_PING, OPCODE_PONG, OPC
 import { encodeClose, encodeControl } from "./control-frame.js";
 import { writeHeader } from "./frame.js";
 import { applyMask, keyThenMask, LITTLE_ENDIAN } from "./mask.js";
-import { DIRECT_FRAME, TEXT_AS_BYTES, TEXT_NATIVE } from "./direct-payload.js";
+import { TEXT_AS_BYTES, TEXT_NATIVE } from "./direct-payload.js";
 import { TextOut } from "./text-out.js";
 import { PONG_AREA, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_FRAGMENT_OPTION, TX_MORE, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
   W_TX_DIRECT, W_TX_DIRECT_FROM, W_TX_FRAGMENT, W_TX_TEXT_BYTES, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
@@ -194,9 +194,9 @@ export class FrameSender extends TextOut {
   /**
    * The commonest sends in one call: a whole message in one frame (`opcode` binary, or text given
    * as its UTF-8 bytes), encoded at once when the connection is open, nothing else waits to be encoded and
-   * `room` holds it all. Under 126 bytes the frame is written whole at outputStart; from
-   * W_TX_DIRECT_FROM bytes to DIRECT_FRAME its header is, with as much payload as the output area
-   * holds, and encodeNext() gives the rest (directLeft). Returns the length at outputStart; 0
+   * `room` holds it all. A frame the output area holds is written whole at outputStart; one from
+   * W_TX_DIRECT_FROM bytes to directMax() has its header written, with as much payload as the output
+   * area holds, and encodeNext() gives the rest (directLeft). Returns the length at outputStart; 0
    * when the general path must take the message (send(), then encodeNext()).
    */
   encodeAtOnce(data: Uint8Array, room: number, opcode: number): number {
@@ -241,11 +241,12 @@ export class FrameSender extends TextOut {
     const masked = this.#random !== null;
     if (n + 8 <= size && n < 0x10000) return this.wholeFrame(data, text, n, opcode, masked, this.nextKey());
     const from = words[W_TX_DIRECT_FROM];
-    // the whole frame fits the room (the callers checked), so directHeader cannot refuse it once outgoing is set
-    if (from === 0 || n < from || n > DIRECT_FRAME) return 0;
+    // one frame, whose whole fits the room (the callers checked): directHeader cannot refuse it once
+    // outgoing is set, and nothing is left for fragment(), whose W_TX_FRAGMENT this path does not set
+    if (from === 0 || n < from || n > (words[W_TX_FRAGMENT_OPTION] !== 0 ? words[W_TX_FRAGMENT_OPTION] : this.directMax(masked))) return 0;
     words[W_TX_OPCODE] = opcode;
     words[W_TX_POSITION] = 0;
-    words[W_TX_TEXT_BYTES] = text ? TEXT_NATIVE : 0;
+    words[W_TX_TEXT_BYTES] = text ? TEXT_NATIVE : opcode === OPCODE_TEXT ? TEXT_AS_BYTES : 0;
     this.outgoing = data;
     return this.directHeader(data, n, room < size ? room : size, masked, this.nextKey());
   }
