@@ -1,6 +1,6 @@
-// The mask key of the frame a connection receives, and its unmasking in script (the platform's native
-// mask, where there is one, is called inline by the receiver, and these are not). A layer of the connection's one class
-// (sender.js below it, receiver.js above), so that the receiver's hot path reaches it without a hop.
+// The mask key of the frame a connection receives, and its unmasking in script, for platforms without
+// a native mask (the receiver calls that one inline). A layer of the connection's one class (sender.js
+// below it, receiver.js above), so that the receiver's hot path reaches it without a hop.
 
 import { W_RX_KEY, W_RX_PHASE } from "./layout.js";
 import { applyMask, LITTLE_ENDIAN, unmaskWords } from "./mask.js";
