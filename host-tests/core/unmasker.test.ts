@@ -7,6 +7,10 @@ import assert from "node:assert/strict";
 import { Connection } from "../../firmware/websocket/core/connection.js";
 import type { Mask } from "../../firmware/websocket/platform.js";
 import { concat, maskedFrame } from "../../fixtures/hex.js";
+import { nodePlatform } from "../../host/platform-node.js";
+
+/** The native's contract (native/mask.c), its range errors too: Node's platform has it. */
+const exactMask = nodePlatform.mask as Mask;
 
 /** The input area's size, and the size of each read: not a multiple of 4, so a frame across reads changes its key's phase. */
 const INPUT = 1460;
@@ -17,16 +21,6 @@ function pattern(length: number, seed: number): Uint8Array {
 }
 
 interface Run { messages: string[]; calls: { from: number; to: number; inRead: boolean }[]; pings: string[] }
-
-/** The native's contract (native/mask.c), byte by byte, its range errors too. */
-function exactMask(bytes: Uint8Array, from: number, to: number, keys: Uint8Array, keyAt: number, phase: number): number {
-  if (!(from >= 0 && from <= to && to <= bytes.length && keyAt >= 0 && keyAt + 4 <= keys.length && phase >= 0 && phase <= 3)) {
-    throw new RangeError("invalid range");
-  }
-  const k = [keys[keyAt], keys[keyAt + 1], keys[keyAt + 2], keys[keyAt + 3]];
-  for (let i = from; i < to; i++, phase = (phase + 1) & 3) bytes[i] ^= k[phase];
-  return phase;
-}
 
 /** Reads `input` READ bytes at a time into the connection's input area, as a session does. */
 function readThrough(input: Uint8Array, native: boolean): Run {

@@ -67,25 +67,22 @@ export class DirectPayload {
   protected wholeFrame(data: string | Uint8Array, text: boolean, n: number, opcode: number, masked: boolean, key: number): number {
     const out = this.memory;
     const start = this.words[W_CONN_OUTPUT_START];
-    const at = start + (masked ? 8 : 4);
-    out[start] = 0x80 | opcode;
-    out[start + 1] = (masked ? 0x80 : 0) | 126; // a 16-bit length; the key, if any, is masked in below
-    out[start + 2] = n >> 8;
-    out[start + 3] = n & 0xff;
+    const at = writeHeader(out, start, true, opcode, n, masked, key);
     const natives = this.natives;
     if (text) (natives.text as TextBytes).into(data as string, 0, n, out, at, at + n);
     else if (natives.copy !== undefined) natives.copy(data as Uint8Array, 0, n, out, at);
     else out.set(data as Uint8Array, at);
-    if (masked) {
-      // the key after the length, in frame order, then the payload masked with it in place
-      out[start + 4] = key >>> 24;
-      out[start + 5] = (key >>> 16) & 0xff;
-      out[start + 6] = (key >>> 8) & 0xff;
-      out[start + 7] = key & 0xff;
-      if (natives.mask !== undefined) natives.mask(out, at, at + n, out, start + 4, 0);
-      else applyMask(out, this.words, at, at + n, key, 0);
-    }
+    if (masked) this.maskPayload(at, n, key);
     return at + n - start;
+  }
+
+  /**
+   * Masks memory[at, at + n), a frame's payload in the output area: in place with the native, the
+   * key as the header holds it just before the payload, in one call; else in script.
+   */
+  protected maskPayload(at: number, n: number, key: number): void {
+    if (this.natives.mask !== undefined) this.natives.mask(this.memory, at, at + n, this.memory, at - 4, 0);
+    else applyMask(this.memory, this.words, at, at + n, key, 0);
   }
 
   /**
@@ -138,14 +135,15 @@ export class DirectPayload {
   /**
    * Copies the direct frame's next piece, as much as `cap` bytes hold, to memory[at...) and masks
    * it on a client (a multiple of 4 bytes unless it ends the frame, so that the key's phase is 0
-   * at every piece); returns its length (0: too little room). A piece at outputStart waits for a
-   * whole output area's room where the socket can give it (W_TX_ROOM_MOST).
+   * at every piece); returns its length (0: too little room). As directHeader's, a write that would
+   * hold only part of the rest and less than a whole output area waits where the socket can give one
+   * (W_TX_ROOM_MOST): the write is memory[outputStart, at + cap).
    */
   protected directNext(at: number, cap: number, masked: boolean): number {
     const words = this.words;
     const left = words[W_TX_DIRECT];
-    if (left > cap && at === words[W_CONN_OUTPUT_START] && cap < words[W_CONN_OUTPUT_SIZE]
-      && words[W_TX_ROOM_MOST] >= words[W_CONN_OUTPUT_SIZE]) return 0;
+    const size = words[W_CONN_OUTPUT_SIZE];
+    if (left > cap && at - words[W_CONN_OUTPUT_START] + cap < size && words[W_TX_ROOM_MOST] >= size) return 0;
     const n = left <= cap ? left : masked ? cap & ~3 : cap;
     if (n <= 0) return 0;
     const from = words[W_TX_DIRECT_AT];

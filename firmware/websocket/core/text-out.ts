@@ -8,7 +8,6 @@
 import { OPCODE_BINARY, OPCODE_CONTINUATION, OPCODE_TEXT } from "./constants.js";
 import { UsageErrors, WebSocketUsageError } from "./errors.js";
 import { TX_MORE, W_CONN_OUTPUT_SIZE, W_TX_FRAGMENT, W_TX_OPCODE, W_TX_POSITION, W_TX_REMAINING, W_TX_TEXT_BYTES } from "./layout.js";
-import { applyMask } from "./mask.js";
 import { DirectPayload, TEXT_AS_BYTES, TEXT_NATIVE } from "./direct-payload.js";
 import { utf8Length, utf8Native } from "./utf8.js";
 import type { TextBytes } from "../platform.js";
@@ -85,14 +84,5 @@ export class TextOut extends DirectPayload {
     const written = (this.natives.text as TextBytes).into(text, position, position + remaining, this.memory, at, at + n);
     this.words[W_TX_POSITION] = position + written;
     return written;
-  }
-
-  /**
-   * Masks memory[at, at + n), a frame's payload in the output area: in place with the native, the
-   * key as the header holds it just before the payload, in one call; else in script.
-   */
-  protected maskPayload(at: number, n: number, key: number): void {
-    if (this.natives.mask !== undefined) this.natives.mask(this.memory, at, at + n, this.memory, at - 4, 0);
-    else applyMask(this.memory, this.words, at, at + n, key, 0);
   }
 }
