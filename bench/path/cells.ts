@@ -46,7 +46,7 @@ export function calibrateDriver(): { delivery: number; send: number } {
   const n = 1000;
   const d = window(() => { for (let i = 0; i < n; i++) socket.deliver(segment); });
   const a = window(() => { for (let i = 0; i < n; i++) socket.ack(); });
-  const idle: Endpoint = { socket, received: () => 0, send: () => false, masks: false };
+  const idle: Endpoint = { socket, received: () => 0, send: () => false, masks: false, held: null };
   const s = window(() => { for (let i = 0; i < n; i++) idle.send(segment); });
   return { delivery: (d.steps + a.steps) / (2 * n), send: s.steps / n };
 }
@@ -116,7 +116,7 @@ export function floorPerDelivery(cal: { delivery: number }): CellResult {
   let reads = 0;
   socket.bind({ onReadable() { socket.read(view); reads++; } });
   socket.opened();
-  const e: Endpoint = { socket, received: () => reads, send: () => false, masks: true };
+  const e: Endpoint = { socket, received: () => reads, send: () => false, masks: true, held: null };
   const segments = segmentsFor(e, "binary", 16, 1460).filter((s) => s.length === 1460);
   return receiveCell(e, segments, segments.length, cal);
 }

@@ -41,12 +41,12 @@ const small = startServer(SMALL); // from here on acceptOnServer() connects to i
 acceptOnServer(small, new FakeSocket());
 openClient(new FakeSocket(), SMALL);
 const idle: Record<string, { slots: number; chunks: number; deviceBytes: number }> = {
-  "connected idle client (ours)": fixed((socket) => openClient(socket, SMALL), SMALL.inputSize + SMALL.outputSize),
-  "accepted connection on a server (ours)": fixed((socket) => acceptOnServer(small, socket), SMALL.inputSize + SMALL.outputSize),
+  "connected idle client (ours)": fixed((socket) => openClient(socket, SMALL).endpoint.held, SMALL.inputSize + SMALL.outputSize),
+  "accepted connection on a server (ours)": fixed((socket) => acceptOnServer(small, socket).held, SMALL.inputSize + SMALL.outputSize),
 };
 if (Moddable !== null) {
   endpoints.moddable = openModdable(Moddable, new FakeSocket());
-  idle["connected idle client (Moddable's)"] = fixed((socket) => openModdable(Moddable, socket), 0);
+  idle["connected idle client (Moddable's)"] = fixed((socket) => openModdable(Moddable, socket).held, 0);
 }
 
 interface Row { dir: "receive" | "send"; type: "text" | "binary"; size: number; cut?: Segmenting; ours: Record<string, CellResult>; moddable?: CellResult }

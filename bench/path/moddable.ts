@@ -40,6 +40,7 @@ export function openModdable(Client: ModdableClass, socket: FakeSocket): Endpoin
     onClose() {},
     onError() { throw new Error("Moddable's client reported an error"); },
   });
+  nextSocket = null; // taken: a socket kept here would keep its client alive past the app
   socket.ack(); // connected: it writes its request
   socket.deliver(answerFor(socket.head ?? ""));
   socket.opened();
@@ -50,6 +51,7 @@ export function openModdable(Client: ModdableClass, socket: FakeSocket): Endpoin
     send: (d) => (typeof d === "string" ? client.write(textBuffers.get(d) as ArrayBuffer, TEXT) : client.write(d)) >= 0,
     masks: true,
     writesWhole: true,
+    held: client,
   };
 }
 

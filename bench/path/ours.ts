@@ -25,6 +25,11 @@ export interface Endpoint {
   masks: boolean;
   /** send() writes a whole frame at once or throws (Moddable's): the app waits for room first. */
   writesWhole?: boolean;
+  /**
+   * What an app keeps of the connection (its client object; nothing for a server's, which the server
+   * holds): fixed bytes are measured holding this, not the bench's endpoint and its closures.
+   */
+  held: unknown;
 }
 
 /** As on the device (platform-device.ts): two draws of Math.random, which is native there as here. */
@@ -64,11 +69,12 @@ export function openClient(socket: FakeSocket, settings: ConnectionSizes = SETTI
     url: "ws://127.0.0.1:80/bench", network, platform, reconnect: false, ...settings,
     onPiece(_type, _data, _start, _end, _offset, final) { if (final) pieces++; },
   });
+  nextClientSocket = null; // taken: a socket kept here would keep its client alive past the app
   socket.ack(); // connected: room to write the request
   socket.deliver(answerFor(socket.head ?? ""));
   if (client.state !== "open") throw new Error(`our client did not open: ${client.state}`);
   socket.opened();
-  return { endpoint: { socket, received: () => pieces, send: (d) => client.send(d), masks: true }, client };
+  return { endpoint: { socket, received: () => pieces, send: (d) => client.send(d), masks: true, held: client }, client };
 }
 
 export const UPGRADE = ascii("GET /bench HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -93,7 +99,7 @@ export function startServer(settings: ConnectionSizes = SETTINGS): WebSocketServ
   };
   const server = new WebSocketServer({ port: 80, network, platform, ...settings, maxClients: 64,
     onConnection: (client) => onConnection(client) });
-  acceptOn = (socket) => { current = socket; FakeListener.next = socket; FakeListener.onReadable?.(1); };
+  acceptOn = (socket) => { current = socket; FakeListener.next = socket; FakeListener.onReadable?.(1); current = null; };
   return server;
 }
 
@@ -118,5 +124,5 @@ export function acceptOnServer(server: WebSocketServer, socket: FakeSocket): End
   socket.opened();
   onConnection = () => undefined;
   const c = client as unknown as ServerClient;
-  return { socket, received: () => pieces, send: (d) => c.send(d), masks: false };
+  return { socket, received: () => pieces, send: (d) => c.send(d), masks: false, held: null };
 }

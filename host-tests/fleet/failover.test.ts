@@ -46,7 +46,11 @@ describe("A fleet of companion instances under failures", function () {
     try {
       await streaming("kill", DEVICES, async (apps) => {
         await allAdvance(apps, 10, 60_000, "every device streaming");
-        const holders = await Promise.all(apps.map((a) => holderOf(fleet, a.settings.deviceId)));
+        // a claim lasts 3 pings (1.5 s here): an instance stalled that long on a busy machine lets its
+        // devices' keys lapse until its next liveness round sets them again, so wait for every holder
+        let holders: (string | null)[] = [];
+        await eventually(async () => (holders = await Promise.all(apps.map((a) => holderOf(fleet, a.settings.deviceId)))).every((h) => h !== null),
+          15_000, "every device held in Redis");
         const perInstance = fleet.cluster.instances.map((i) => holders.filter((h) => h === i.id).length);
         assert.ok(perInstance.every((n) => n > 0), `devices spread over every instance: ${perInstance}`);
         const orphans = apps.filter((_, k) => holders[k] === victim);
