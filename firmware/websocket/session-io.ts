@@ -57,36 +57,36 @@ export abstract class SessionIo extends SendQueue {
 
   /**
    * `count` bytes are queued in all: ECMA-419 reads exactly what it is asked for, so ask for no more.
-   * The commonest read (open, nothing held or waiting, all of it fitting the input area) is read and
-   * handed over here in one pass: XS charges a step a bytecode, and this runs for every segment.
+   * The commonest read (open, nothing held or over, no pong waiting, the size of the last read, whose
+   * view is kept) is read and handed over here in one pass, its checks the fewest that decide it:
+   * XS charges a step a bytecode, and this runs for every segment. Any other read goes through pump().
    */
   readable(count: number): void {
     this.heard = true;
-    this.unread = count;
-    const conn = this.conn;
-    if (conn !== null && count > 0 && this.heldFrom === this.heldTo && !this.over) {
+    const view = this.#readView; // made only of an open connection's memory, never longer than its input area
+    if (view !== undefined && view.length === count && this.heldFrom === this.heldTo && !this.over) {
+      const conn = this.conn as Connection;
       const words = conn.words;
-      if (count <= words[W_CONN_INPUT_SIZE] && words[W_TX_PONG] === 0) {
-        let view = this.#readView;
-        if (view === undefined || view.length !== count) view = this.readViewOf(conn, count);
+      if (words[W_TX_PONG] === 0) {
+        const to = INPUT_START + count;
+        let stop = to;
         let reading = true;
-        try {
+        try { // no return inside: XS adds a dozen steps to leave a try by one
           (this.socket as TcpSocket).read(view);
           reading = false;
           this.unread = 0;
-          const to = INPUT_START + count;
-          const stop = conn.receive(conn.memory, INPUT_START, to);
-          if (stop === to && words[W_TX_PONG] === 0 && (words[W_CONN_STATE] & STATE_MASK) === STATE_OPEN) return;
-          if (stop < to) {
-            this.heldFrom = stop; // behind a ping: its pong goes out first (pump)
-            this.heldTo = to;
-          }
-          if ((words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) this.armCloseTimer();
+          stop = conn.receive(conn.memory, INPUT_START, to);
         } catch (error) {
           return this.threw(conn, reading, error);
         }
-      }
-    }
+        if (stop === to && words[W_TX_PONG] === 0 && (words[W_CONN_STATE] & STATE_MASK) === STATE_OPEN) return;
+        if (stop < to) {
+          this.heldFrom = stop; // behind a ping: its pong goes out first (pump)
+          this.heldTo = to;
+        }
+        if ((words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) this.armCloseTimer();
+      } else this.unread = count;
+    } else this.unread = count;
     this.pump();
     // most reads answer nothing (a flush with nothing to write costs XS hundreds of steps): only a
     // pong, a close or its echo, or the handshake's answer is written from here
