@@ -18,6 +18,8 @@ export interface Callbacks {
 /** Room a socket has to write: lwIP's default send buffer on the device builds we target. */
 export const ROOM = 5744;
 
+const NOTHING = new Uint8Array(0);
+
 export class FakeSocket {
   /** The callbacks only, as Moddable's TCP keeps them: the options object they came in is let go. */
   #onReadable: Callbacks["onReadable"] = undefined;
@@ -30,7 +32,7 @@ export class FakeSocket {
   head: string | null = "";
   readonly sink = new FrameSink();
   room = ROOM;
-  #segment: Uint8Array = new Uint8Array(0);
+  #segment: Uint8Array = NOTHING;
   #at = 0;
   /** Driver calls into the socket's callbacks, counted so that their calibrated cost can be taken off. */
   deliveries = 0;
@@ -147,9 +149,11 @@ export class FakeSocket {
     return short;
   }
 
-  /** From here on, writes are frames. */
+  /** From here on, writes are frames; the handshake's bytes, read, are let go (a socket keeps none it delivered). */
   opened(): void {
     this.head = null;
+    this.#segment = NOTHING;
+    this.#at = 0;
   }
 }
 
