@@ -23,7 +23,7 @@ const NO_ENTRIES: never[] = [];
 export abstract class SendQueue {
   protected queue: (string | Uint8Array)[] = NO_ENTRIES;
   /** Each entry's UTF-8 bytes x 16 + what it is (ENTRY_*: one array, not two), and the bytes' sum. */
-  #sizes: number[] = NO_ENTRIES;
+  private sizes: number[] = NO_ENTRIES;
   protected queued = 0;
   /** A send was refused: onDrain is due once the queue is down to half. */
   protected refused = false;
@@ -94,9 +94,9 @@ export abstract class SendQueue {
 
   /** The app has sent pieces of a message and not its final one: the newest queued entry says, or the connection. */
   private piecesOpen(conn: Connection): boolean {
-    const n = this.#sizes.length;
+    const n = this.sizes.length;
     if (n === 0) return conn.piecesOpen;
-    const kind = this.#sizes[n - 1] & 15;
+    const kind = this.sizes[n - 1] & 15;
     return (kind & ENTRY_PIECE) !== 0 && (kind & PIECE_FINAL) === 0;
   }
 
@@ -111,17 +111,17 @@ export abstract class SendQueue {
     }
     if (this.queue === NO_ENTRIES) {
       this.queue = [];
-      this.#sizes = [];
+      this.sizes = [];
     }
     this.queue.push(data);
-    this.#sizes.push(size * 16 + kind);
+    this.sizes.push(size * 16 + kind);
     this.queued += size;
     return true;
   }
 
   /** Starts sending the oldest entry on `conn`, which can take one. */
   protected sendNext(conn: Connection): void {
-    const entry = this.#sizes.shift() as number;
+    const entry = this.sizes.shift() as number;
     const kind = entry & 15;
     const size = (entry - kind) / 16;
     const next = this.queue.shift() as string | Uint8Array;
@@ -140,7 +140,7 @@ export abstract class SendQueue {
 
   protected clearQueue(): void {
     this.queue = NO_ENTRIES;
-    this.#sizes = NO_ENTRIES;
+    this.sizes = NO_ENTRIES;
     this.queued = 0;
   }
 }

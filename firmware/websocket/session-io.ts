@@ -23,12 +23,12 @@ export abstract class SessionIo extends SendQueue {
    * The last view read into and the last written from: ECMA-419 takes whole buffers, and a view
    * costs XS 4 slots, so one is kept while reads (or frames) keep their size.
    */
-  #readView: Uint8Array | undefined = undefined;
-  /** The view of the read size before #readView's: segments of two sizes alternate (full and a tail). */
-  #readOther: Uint8Array | undefined = undefined;
-  #writeView: Uint8Array | null = null;
-  /** The view of the write size before #writeView's: a large message's pieces and its last one alternate. */
-  #writeOther: Uint8Array | null = null;
+  private readView: Uint8Array | undefined = undefined;
+  /** The view of the read size before readView's: segments of two sizes alternate (full and a tail). */
+  private readOther: Uint8Array | undefined = undefined;
+  private writeView: Uint8Array | null = null;
+  /** The view of the write size before writeView's: a large message's pieces and its last one alternate. */
+  private writeOther: Uint8Array | null = null;
   /** Bytes the socket has queued that are not read yet (its last onReadable count, less our reads). */
   protected unread = 0;
   /** Input read but not yet consumed: memory[heldFrom, heldTo), behind a ping whose pong waits. */
@@ -63,7 +63,7 @@ export abstract class SessionIo extends SendQueue {
    */
   readable(count: number): void {
     this.heard = true;
-    const view = this.#readView; // made only of an open connection's memory, never longer than its input area
+    const view = this.readView; // made only of an open connection's memory, never longer than its input area
     if (view !== undefined && view.length === count && this.heldFrom === this.heldTo && !this.over) {
       const conn = this.conn as Connection;
       const words = conn.words;
@@ -116,7 +116,7 @@ export abstract class SessionIo extends SendQueue {
           const count = this.unread;
           if (count <= 0) return;
           const n = count < words[W_CONN_INPUT_SIZE] ? count : words[W_CONN_INPUT_SIZE];
-          let view = this.#readView;
+          let view = this.readView;
           if (view === undefined || view.length !== n) view = this.readViewOf(conn, n);
           reading = true;
           (this.socket as TcpSocket).read(view);
@@ -150,9 +150,9 @@ export abstract class SessionIo extends SendQueue {
 
   /** A view of the input area for a read of n bytes: the two sizes read last are kept, the newer first (a view costs XS 4 slots). */
   private readViewOf(conn: Connection, n: number): Uint8Array {
-    const other = this.#readOther;
-    this.#readOther = this.#readView;
-    return this.#readView = other !== undefined && other.length === n ? other : conn.memory.subarray(INPUT_START, INPUT_START + n);
+    const other = this.readOther;
+    this.readOther = this.readView;
+    return this.readView = other !== undefined && other.length === n ? other : conn.memory.subarray(INPUT_START, INPUT_START + n);
   }
 
   /** The opening handshake: small reads into the session's own buffer, for the head reader. */
@@ -214,12 +214,12 @@ export abstract class SessionIo extends SendQueue {
    */
   protected write(conn: Connection, n: number): boolean {
     const output = conn.words[W_CONN_OUTPUT_START];
-    let view = this.#writeView;
+    let view = this.writeView;
     if (view === null || view.length !== n) {
       // the two sizes written last are kept, the newer first (as reads' views: readViewOf)
-      const other = this.#writeOther;
-      this.#writeOther = view;
-      view = this.#writeView = other !== null && other.length === n ? other : conn.memory.subarray(output, output + n);
+      const other = this.writeOther;
+      this.writeOther = view;
+      view = this.writeView = other !== null && other.length === n ? other : conn.memory.subarray(output, output + n);
     }
     try {
       this.room = ((this.socket as TcpSocket).write(view) as number) ?? 0;

@@ -22,7 +22,7 @@ export type { RawReader, SessionHandler, SessionOptions };
 const DIRECT_FROM = 126;
 
 export class Session extends SessionIo {
-  #closeTimer: unknown = null;
+  private closeTimer: unknown = null;
 
   /** The open connection; null until the handshake is done. */
   get connection(): Connection | null { return this.conn; }
@@ -199,18 +199,18 @@ export class Session extends SessionIo {
   }
 
   protected armCloseTimer(): void {
-    if (this.#closeTimer !== null || this.over) return;
+    if (this.closeTimer !== null || this.over) return;
     // settings read from the options when used: a field each would cost every session a slot
-    this.#closeTimer = this.options.timers.set(() => {
-      this.#closeTimer = null;
+    this.closeTimer = this.options.timers.set(() => {
+      this.closeTimer = null;
       this.drop();
     }, this.options.closeTimeout ?? 5000);
   }
 
   private clearCloseTimer(): void {
-    if (this.#closeTimer !== null) {
-      this.options.timers.clear(this.#closeTimer);
-      this.#closeTimer = null;
+    if (this.closeTimer !== null) {
+      this.options.timers.clear(this.closeTimer);
+      this.closeTimer = null;
     }
   }
 }
