@@ -64,7 +64,7 @@ let sessionOf: (client: ServerClient) => Session;
 
 export class ServerClient {
   static {
-    sessionOf = (client) => client.session;
+    sessionOf = (client) => client.#session;
   }
 
   /** Dropped broadcast messages this client was too slow for. */
@@ -75,31 +75,32 @@ export class ServerClient {
    */
   readonly target: string;
   readonly protocol: string;
-  // private to TypeScript, not #private: XS gives each class with # fields a slot in every instance
-  private readonly session: Session;
-  private appHandler: ServerClientHandler = {};
+  // #private (a slot a client more than TypeScript's private): the app's object, whose own keys and
+  // JSON should show what it is, not the session behind it, which an app's property could overwrite
+  readonly #session: Session;
+  #handler: ServerClientHandler = {};
 
   constructor(session: Session, target: string, protocol: string) {
-    this.session = session;
+    this.#session = session;
     this.target = target;
     this.protocol = protocol;
   }
 
   /** The app's handler, set in onConnection (or later): the connection calls it directly, no hop. */
-  get handler(): ServerClientHandler { return this.appHandler; }
+  get handler(): ServerClientHandler { return this.#handler; }
   set handler(handler: ServerClientHandler) {
-    this.appHandler = handler;
-    const conn = this.session.connection;
+    this.#handler = handler;
+    const conn = this.#session.connection;
     if (conn !== null) conn.handler = handler;
   }
 
-  get bufferedAmount(): number { return this.session.bufferedAmount; }
-  get open(): boolean { return !this.session.ended && this.session.connection?.state === 1; }
-  send(data: string | Uint8Array): boolean { return this.session.send(data); }
+  get bufferedAmount(): number { return this.#session.bufferedAmount; }
+  get open(): boolean { return !this.#session.ended && this.#session.connection?.state === 1; }
+  send(data: string | Uint8Array): boolean { return this.#session.send(data); }
   /** A piece of a message (see WebSocketClient.sendPiece); `final` ends it. */
-  sendPiece(data: Uint8Array, final: boolean, binary = true): boolean { return this.session.sendPiece(data, binary, final); }
-  ping(payload?: Uint8Array): void { this.session.ping(payload); }
-  close(code = 1000, reason = ""): void { this.session.close(code, reason); }
+  sendPiece(data: Uint8Array, final: boolean, binary = true): boolean { return this.#session.sendPiece(data, binary, final); }
+  ping(payload?: Uint8Array): void { this.#session.ping(payload); }
+  close(code = 1000, reason = ""): void { this.#session.close(code, reason); }
 }
 
 export class WebSocketServer {

@@ -57,17 +57,20 @@ export abstract class SessionIo extends SendQueue {
 
   /**
    * `count` bytes are queued in all: ECMA-419 reads exactly what it is asked for, so ask for no more.
-   * The commonest read (open, nothing held or over, no pong waiting, the size of the last read, whose
-   * view is kept) is read and handed over here in one pass, its checks the fewest that decide it:
-   * XS charges a step a bytecode, and this runs for every segment. Any other read goes through pump().
+   * The commonest read (a view kept, so the connection open once; nothing held or over, no pong
+   * waiting, all of it fitting the input area) is read and handed over here in one pass, its checks
+   * the fewest that decide it: XS charges a step a bytecode, and this runs for every segment. The
+   * first read, and any other, goes through pump().
    */
   readable(count: number): void {
     this.heard = true;
-    const view = this.readView; // made only of an open connection's memory, never longer than its input area
-    if (view !== undefined && view.length === count && this.heldFrom === this.heldTo && !this.over) {
+    let view = this.readView; // made only of the connection's memory, never longer than its input area
+    if (view !== undefined && this.heldFrom === this.heldTo && !this.over) {
       const conn = this.conn as Connection;
       const words = conn.words;
-      if (words[W_TX_PONG] === 0) {
+      // a read of another size than the last: the view of the one before, or a new one (readViewOf)
+      if (view.length !== count) view = count > 0 && count <= words[W_CONN_INPUT_SIZE] ? this.readViewOf(conn, count) : undefined;
+      if (view !== undefined && words[W_TX_PONG] === 0) {
         const to = INPUT_START + count;
         let stop = to;
         let reading = true;
