@@ -24,6 +24,8 @@ export class FakeSocket {
   /** The callbacks only, as Moddable's TCP keeps them: the options object they came in is let go. */
   #onReadable: Callbacks["onReadable"] = undefined;
   #onWritable: Callbacks["onWritable"] = undefined;
+  /** Kept, never called here: Moddable's TCP keeps it too (a closure a client would count). */
+  #onError: Callbacks["onError"] = undefined;
   /** ECMA-419's `target` option, as given. */
   target: unknown = undefined;
   /** "buffer" or "number", as Moddable's TCP socket has it. */
@@ -42,6 +44,7 @@ export class FakeSocket {
     enter();
     this.#onReadable = options.onReadable;
     this.#onWritable = options.onWritable;
+    this.#onError = options.onError;
     this.target = options.target;
     this.format = "buffer";
     leave();
@@ -151,6 +154,7 @@ export class FakeSocket {
 
   /** From here on, writes are frames; the handshake's bytes, read, are let go (a socket keeps none it delivered). */
   opened(): void {
+    if (this.#at !== this.#segment.length) throw new Error(`${this.#segment.length - this.#at} bytes of the handshake's answer left unread`);
     this.head = null;
     this.#segment = NOTHING;
     this.#at = 0;

@@ -25,21 +25,22 @@ let nextSocket: FakeSocket | null = null;
 const DNS = { io: Resolver };
 const SOCKET = { io: socketClass(() => nextSocket as FakeSocket) };
 
+/** The app's callbacks, functions of its module as ours are (ours.ts): fixed bytes are the client's. */
+let messages = 0;
+const APP = {
+  onReadable(this: ModdableClient, count: number, options: { more: boolean }) {
+    this.read(count);
+    if (!options.more) messages++;
+  },
+  onWritable() {},
+  onControl() {},
+  onClose() {},
+  onError() { throw new Error("Moddable's client reported an error"); },
+};
+
 export function openModdable(Client: ModdableClass, socket: FakeSocket): Endpoint {
-  let messages = 0;
   nextSocket = socket;
-  const client = new Client({
-    host: "127.0.0.1", path: "/bench", port: 80,
-    dns: DNS, socket: SOCKET,
-    onReadable(this: ModdableClient, count: number, options: { more: boolean }) {
-      this.read(count);
-      if (!options.more) messages++;
-    },
-    onWritable() {},
-    onControl() {},
-    onClose() {},
-    onError() { throw new Error("Moddable's client reported an error"); },
-  });
+  const client = new Client({ host: "127.0.0.1", path: "/bench", port: 80, dns: DNS, socket: SOCKET, ...APP });
   nextSocket = null; // taken: a socket kept here would keep its client alive past the app
   socket.ack(); // connected: it writes its request
   socket.deliver(answerFor(socket.head ?? ""));

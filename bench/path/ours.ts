@@ -61,20 +61,29 @@ export function answerFor(request: string): Uint8Array {
 let nextClientSocket: FakeSocket | null = null;
 const clientNetwork: Network = { socket: { io: socketClass(() => nextClientSocket as FakeSocket) as unknown as SocketConstructor }, timers };
 
+/**
+ * Messages the app has seen complete, on every endpoint: the app's callbacks are functions of its
+ * module, not closures per connection, so that fixed bytes are the stack's (cells measure one
+ * endpoint at a time).
+ */
+let messagesSeen = 0;
+function countMessages(_type: number, _data: Uint8Array, _start: number, _end: number, _offset: number, final: boolean): void {
+  if (final) messagesSeen++;
+}
+const COUNTING = Object.freeze({ onPiece: countMessages });
+
 export function openClient(socket: FakeSocket, settings: ConnectionSizes = SETTINGS): { endpoint: Endpoint; client: WebSocketClient } {
-  let pieces = 0;
   nextClientSocket = socket;
   const network = clientNetwork;
   const client = new WebSocketClient({
-    url: "ws://127.0.0.1:80/bench", network, platform, reconnect: false, ...settings,
-    onPiece(_type, _data, _start, _end, _offset, final) { if (final) pieces++; },
+    url: "ws://127.0.0.1:80/bench", network, platform, reconnect: false, ...settings, onPiece: countMessages,
   });
   nextClientSocket = null; // taken: a socket kept here would keep its client alive past the app
   socket.ack(); // connected: room to write the request
   socket.deliver(answerFor(socket.head ?? ""));
   if (client.state !== "open") throw new Error(`our client did not open: ${client.state}`);
   socket.opened();
-  return { endpoint: { socket, received: () => pieces, send: (d) => client.send(d), masks: true, held: client }, client };
+  return { endpoint: { socket, received: () => messagesSeen, send: (d) => client.send(d), masks: true, held: client }, client };
 }
 
 export const UPGRADE = ascii("GET /bench HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -108,12 +117,11 @@ let onConnection: (client: ServerClient) => void = () => undefined;
 
 /** The server accepts a connection on `socket`, whose scripted client sends a valid upgrade. */
 export function acceptOnServer(server: WebSocketServer, socket: FakeSocket): Endpoint {
-  let pieces = 0;
   const before = server.stats.accepted;
   let client: ServerClient | null = null;
   onConnection = (c) => {
     client = c;
-    c.handler = { onPiece(_type, _data, _start, _end, _offset, final) { if (final) pieces++; } };
+    c.handler = COUNTING;
   };
   acceptOn(socket);
   socket.ack();
@@ -124,5 +132,5 @@ export function acceptOnServer(server: WebSocketServer, socket: FakeSocket): End
   socket.opened();
   onConnection = () => undefined;
   const c = client as unknown as ServerClient;
-  return { socket, received: () => pieces, send: (d) => c.send(d), masks: false, held: null };
+  return { socket, received: () => messagesSeen, send: (d) => c.send(d), masks: false, held: null };
 }

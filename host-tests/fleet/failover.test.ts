@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import type { DeviceApp } from "../../firmware/app/device-app.js";
 import { session } from "../companion/http-client.js";
-import { assertStoredOnce, eventually, type Fleet, fleetDevice, holderOf, startFleet } from "./fleet-helpers.js";
+import { assertStoredOnce, eventually, type Fleet, fleetDevice, holdersOf, startFleet } from "./fleet-helpers.js";
 
 const DEVICES = 60;
 
@@ -49,14 +49,14 @@ describe("A fleet of companion instances under failures", function () {
         // a claim lasts 3 pings (1.5 s here): an instance stalled that long on a busy machine lets its
         // devices' keys lapse until its next liveness round sets them again, so wait for every holder
         let holders: (string | null)[] = [];
-        await eventually(async () => (holders = await Promise.all(apps.map((a) => holderOf(fleet, a.settings.deviceId)))).every((h) => h !== null),
+        await eventually(async () => (holders = await holdersOf(fleet, apps.map((a) => a.settings.deviceId))).every((h) => h !== null),
           15_000, "every device held in Redis");
         const perInstance = fleet.cluster.instances.map((i) => holders.filter((h) => h === i.id).length);
         assert.ok(perInstance.every((n) => n > 0), `devices spread over every instance: ${perInstance}`);
         const orphans = apps.filter((_, k) => holders[k] === victim);
         const killedAt = Date.now();
         await fleet.cluster.kill(victim);
-        await eventually(async () => (await Promise.all(orphans.map((a) => holderOf(fleet, a.settings.deviceId)))).every((h) => h !== null && h !== victim),
+        await eventually(async () => (await holdersOf(fleet, orphans.map((a) => a.settings.deviceId))).every((h) => h !== null && h !== victim),
           15_000, `the ${orphans.length} devices of ${victim} held by the others`);
         const backMs = Date.now() - killedAt;
         await allAdvance(apps, 10, 30_000, "every device streaming again");
@@ -82,7 +82,7 @@ describe("A fleet of companion instances under failures", function () {
       assert.notEqual(entry.port, oldPort, "a new port");
       await streaming("moved", 9, async (apps) => {
         await allAdvance(apps, 5, 30_000, "every device streaming");
-        const holders = await Promise.all(apps.map((a) => holderOf(fleet, a.settings.deviceId)));
+        const holders = await holdersOf(fleet, apps.map((a) => a.settings.deviceId));
         assert.ok(holders.includes(victim), `nginx sends devices to ${victim} on its new port: ${holders}`);
       });
     } finally {
@@ -94,7 +94,7 @@ describe("A fleet of companion instances under failures", function () {
     await streaming("redis", 30, async (apps) => {
       await allAdvance(apps, 10, 60_000, "every device streaming");
       await fleet.cluster.redis.restart(true); // SIGKILL, then a new Redis on the same port (from its append-only file, up to a second behind)
-      await eventually(async () => (await Promise.all(apps.map((a) => holderOf(fleet, a.settings.deviceId)))).every((h) => h !== null), 20_000, "every device held again");
+      await eventually(async () => (await holdersOf(fleet, apps.map((a) => a.settings.deviceId))).every((h) => h !== null), 20_000, "every device held again");
       await allAdvance(apps, 10, 30_000, "every device streaming after Redis came back");
       // a command through nginx, to whichever instance, reaches the device wherever it is held
       const s = await session(fleet.cluster.url);

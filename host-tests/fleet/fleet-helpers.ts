@@ -43,16 +43,22 @@ export async function eventually(check: () => Promise<boolean> | boolean, ms: nu
   }
 }
 
-/** The instance holding a device, as Redis records it (via any instance's device list). */
-export async function holderOf(fleet: Fleet, id: string): Promise<string | null> {
+/** The instances holding devices, as Redis records them: one connection and one MGET for them all. */
+export async function holdersOf(fleet: Fleet, ids: string[]): Promise<(string | null)[]> {
+  if (ids.length === 0) return [];
   const { createClient } = await import("redis");
   const client = createClient({ url: fleet.cluster.redis.url });
   await client.connect();
   try {
-    return (await client.get(`companion:device:${id}`))?.split(" ")[0] ?? null;
+    return (await client.mGet(ids.map((id) => `companion:device:${id}`))).map((v) => v?.split(" ")[0] ?? null);
   } finally {
     await client.close();
   }
+}
+
+/** The instance holding a device, as Redis records it. */
+export async function holderOf(fleet: Fleet, id: string): Promise<string | null> {
+  return (await holdersOf(fleet, [id]))[0];
 }
 
 /**

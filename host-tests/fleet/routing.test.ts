@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import WebSocket from "ws";
 import type { DeviceApp } from "../../firmware/app/device-app.js";
 import { session } from "../companion/http-client.js";
-import { eventually, type Fleet, fleetDevice, holderOf, startFleet } from "./fleet-helpers.js";
+import { eventually, type Fleet, fleetDevice, holderOf, holdersOf, startFleet } from "./fleet-helpers.js";
 
 const READ_TIMEOUT_S = 2;
 
@@ -21,7 +21,7 @@ describe("A fleet of companion instances behind nginx", function () {
   async function onEachInstance(): Promise<DeviceApp[]> {
     const ids = fleet.cluster.instances.map((i) => i.id);
     const apps = await Promise.all(ids.map((id) => fleetDevice(fleet, `dev-on-${id}`, fleet.cluster.direct(id), { periodMs: 1000 })));
-    await eventually(async () => (await Promise.all(ids.map((id) => holderOf(fleet, `dev-on-${id}`)))).every((h, k) => h === ids[k]), 10_000, "each device held by its instance");
+    await eventually(async () => (await holdersOf(fleet, ids.map((id) => `dev-on-${id}`))).every((h, k) => h === ids[k]), 10_000, "each device held by its instance");
     return apps;
   }
   const stopAll = (apps: DeviceApp[]) => apps.forEach((app) => app.stop());
