@@ -129,8 +129,9 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
         this.#open = false;
         return 0;
       }
-      if (opcode === OPCODE_PING) session.ping(bytes);
-      else if (opcode === OPCODE_PONG) session.pong(bytes);
+      // control payloads are read when encoded: copied here, as ECMA-419's writes take the bytes at once
+      if (opcode === OPCODE_PING) session.ping(bytes.slice());
+      else if (opcode === OPCODE_PONG) session.pong(bytes.slice());
       else if (opcode !== undefined) throw new RangeError(`opcode ${opcode} cannot be written`);
       // a piece of the message, counted in bufferedAmount until the socket takes it; copied, as
       // ECMA-419's writes are: the app may fill its buffer again as soon as write() returns

@@ -208,6 +208,39 @@ describe("receive() after a ping", function () {
     assert.deepEqual(events, ["ping 70", "message 1 6869"]);
   });
 
+  // the ping's payload waits for its pong where the receiver gathered it (the control area): what
+  // would be written there next is not read, however a caller hands it over, until the pong is out
+  for (const [what, next] of [["a pong", masked(0x8a, "q")], ["a close", masked(0x88, "\x03\xe8")],
+    ["a split header", masked(0x82, "x").subarray(0, 1)]] as const) {
+    it(`leaves ${what} handed over while the pong waits unread, and the pong carries the ping's payload`, function () {
+      const events: string[] = [];
+      const conn = recordingConnection(server, events);
+      const input = concat(ping, next);
+      assert.equal(conn.receive(input, 0, input.length), ping.length);
+      assert.equal(conn.receive(input, ping.length, input.length), ping.length, "nothing read while the pong waits");
+      assert.deepEqual(events, ["ping 70"]);
+      drain(conn, events);
+      assert.deepEqual(events.slice(1), ["out 8a0170"]);
+      assert.equal(conn.receive(input, ping.length, input.length), input.length);
+    });
+  }
+
+  it("sends an app's pong after a waiting ping's reply, and leaves a ping half gathered meanwhile whole", function () {
+    const events: string[] = [];
+    const conn = recordingConnection(server, events);
+    conn.receive(ping, 0, ping.length);
+    conn.pong(Uint8Array.from([1, 2]));
+    drain(conn, events);
+    assert.deepEqual(events, ["ping 70", "out 8a0170", "out 8a020102"]);
+    const long = masked(0x89, "hello");
+    conn.receive(long, 0, 8); // its header and two of its five payload bytes, gathered in the control area
+    conn.pong(Uint8Array.from([3]));
+    drain(conn, events);
+    conn.receive(long, 8, long.length);
+    drain(conn, events);
+    assert.deepEqual(events.slice(3), ["out 8a0103", "ping 68656c6c6f", "out 8a0568656c6c6f"]);
+  });
+
   it("returns after an unmasked ping to a client too, whose pong goes out masked", function () {
     const conn = new Connection({ role: "client", random: () => 0x01020304, handler: {} });
     const input = concat(plainFrame(0x89, ascii("p")), plainFrame(0x81, ascii("x")));

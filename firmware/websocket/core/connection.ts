@@ -146,11 +146,11 @@ export class Connection extends Receiver {
     this.startTextBytes(bytes, this.words[W_TX_FRAGMENT_OPTION]);
   }
 
-  /** Queues an unsolicited pong (RFC 6455 5.5.3); it takes the place of a reply to a ping not yet sent. */
+  /** Queues an unsolicited pong (RFC 6455 5.5.3), after a ping's reply if one waits; its payload is read when encoded, not copied. */
   pong(payload: Uint8Array = EMPTY): void {
     this.checkOpen();
     if (payload.length > MAX_CONTROL_PAYLOAD) throw new WebSocketUsageError(UsageErrors.CONTROL_TOO_LONG);
-    this.queuePong(payload, 0, payload.length);
+    this.queueAppPong(payload);
   }
 
   /** Queues a ping; its payload (at most 125 bytes) is read when the frame is encoded, not copied. */
@@ -187,7 +187,7 @@ export class Connection extends Receiver {
     const handler = this.handler as ConnectionHandler;
     if (opcode === OPCODE_CLOSE) return this.peerClosed(memory, at, length);
     if (opcode === OPCODE_PING) {
-      if (this.state === STATE_OPEN) this.queuePong(memory, at, at + length);
+      if (this.state === STATE_OPEN) this.queuePong(length); // its payload stays at memory[at]: the control area
       handler.onPing?.(memory, at, at + length);
     } else handler.onPong?.(memory, at, at + length);
     return null;

@@ -67,6 +67,14 @@ export function frameLength(h: Uint8Array, at: number): number {
   return high * 0x100000000 + h[o + 4] * 0x1000000 + ((h[o + 5] << 16) | (h[o + 6] << 8) | h[o + 7]);
 }
 
+/** 1 for a first header byte that may start a frame: no RSV bit, a defined opcode, FIN on control. */
+export const FIRST_BYTE_OK = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(256);
+  for (const opcode of [0, 1, 2]) t[opcode] = t[0x80 | opcode] = 1;
+  for (const opcode of [8, 9, 10]) t[0x80 | opcode] = 1;
+  return t;
+})();
+
 /** Which rule a rejected first or second header byte broke. */
 export function headerProblem(b0: number, b1: number): WebSocketProblem {
   const opcode = b0 & 0x0f;

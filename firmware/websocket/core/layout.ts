@@ -27,7 +27,10 @@ export const W_RX_FIN = 5;
 export const W_RX_FRAGMENTS = 14;
 export const W_RX_MAX_FRAGMENTS = 15;
 
-/** A pong waiting: its payload's length plus 1 (an empty pong is 1); 0: none. Payload in PONG_AREA. */
+/**
+ * A ping's pong waiting: its payload's length plus 1 (an empty pong is 1); 0: none. The payload is the
+ * ping's own, where the receiver gathered it (CONTROL_AREA), which nothing overwrites until it is sent.
+ */
 export const W_TX_PONG = 6;
 /** The close frame: TX_CLOSE_NONE, TX_CLOSE_EMPTY, TX_CLOSE_SENT, or the code (>= 1000) waiting to go. */
 export const W_TX_CLOSE = 7;
@@ -83,11 +86,13 @@ export const STATE_CLOSED = 3;
 export const INITIATOR_SHIFT = 4;
 export const STATE_MASK = 0xf;
 
-/** The control area, where a split header is gathered too (never at the same time). */
+/**
+ * The control area, where a split header is gathered too (never at the same time), and where a ping's
+ * payload waits for its pong: the receiver writes nothing there while a pong waits (W_TX_PONG).
+ */
 export const CONTROL_AREA = STATE_WORDS * 4;
-export const PONG_AREA = CONTROL_AREA + align4(MAX_CONTROL_PAYLOAD);
-/** The input area, after the pong's. */
-export const INPUT_START = PONG_AREA + align4(MAX_CONTROL_PAYLOAD);
+/** The input area, after the control area. */
+export const INPUT_START = CONTROL_AREA + align4(MAX_CONTROL_PAYLOAD);
 
 export function align4(n: number): number {
   return (n + 3) & ~3;

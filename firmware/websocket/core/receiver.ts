@@ -4,9 +4,9 @@
 // to the subclass (the connection), which answers them through the sender. XS meters a step per
 // bytecode and about 20 per call, so the path of every frame is kept short and inline.
 
-import { MAX_CONTROL_PAYLOAD, OPCODE_TEXT } from "./constants.js";
+import { MAX_CONTROL_PAYLOAD, OPCODE_PING, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
-import { frameLength, headerLength, headerProblem } from "./frame.js";
+import { FIRST_BYTE_OK, frameLength, headerLength, headerProblem } from "./frame.js";
 import { CONTROL_AREA, W_RX_KEY, W_RX_PHASE, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
 import { LITTLE_ENDIAN } from "./mask.js";
 import type { Natives, Random32 } from "../platform.js";
@@ -27,19 +27,9 @@ const STOPPED = 2;
 /** Part of a header is in the scratch, waiting for the rest. */
 const GET_SPLIT_HEADER = 3;
 
-/** 1 for a first header byte that may start a frame: no RSV bit, a defined opcode, FIN on control. */
-const FIRST_BYTE_OK = /* @__PURE__ */ (() => {
-  const t = new Uint8Array(256);
-  for (const opcode of [0, 1, 2]) t[opcode] = t[0x80 | opcode] = 1;
-  for (const opcode of [8, 9, 10]) t[0x80 | opcode] = 1;
-  return t;
-})();
-
 /**
- * The receiving half of a connection. Only the state every frame touches is kept in fields; the
- * rest is in the connection's state words (layout.js). Receiving into memory (the input area),
- * bytes are unmasked and checked a word at a time, and payload is copied to the message area
- * without a view.
+ * The receiving half of a connection: only the state every frame touches is in fields, the rest in
+ * the connection's state words (layout.js). Payload is copied to the message area without a view.
  */
 export abstract class Receiver extends Unmasker {
   /** Hears every message and event; its owner may replace it (a server's client gets its app's handler). */
@@ -163,9 +153,16 @@ export abstract class Receiver extends Unmasker {
           }
           let p: WebSocketProblem | null;
           if (need !== 0 && end - i >= need) {
+            // a control frame's payload goes to the control area, where a ping's may wait for its pong: a
+            // newer ping takes the waiting one's place (RFC 6455 5.5.3), a pong or a close waits for it
+            if (bytes[i] > 0x87 && this.words[W_TX_PONG] !== 0) {
+              if ((bytes[i] & 0x0f) !== OPCODE_PING) return i;
+              this.words[W_TX_PONG] = 0;
+            }
             p = this.header(bytes, i, need); // the whole header is here: parse it where it lies
             i += need;
           } else {
+            if (this.words[W_TX_PONG] !== 0) return i; // a split header is gathered there too: after the pong
             i = this.gather(bytes, i, end);
             if (this.words[W_RX_GATHERED] !== 0) { // still incomplete, and i is at end
               this.#state = GET_SPLIT_HEADER;

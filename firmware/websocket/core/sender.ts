@@ -2,13 +2,13 @@
 // larger than the area (or than a requested fragment size) goes out as fragments, and a pending
 // pong, ping or close is sent between two fragments instead of waiting for the message to end.
 
-import { MAX_CONTROL_PAYLOAD, OPCODE_CONTINUATION, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT } from "./constants.js";
+import { OPCODE_CONTINUATION, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT } from "./constants.js";
 import { encodeClose, encodeControl } from "./control-frame.js";
 import { writeHeader } from "./frame.js";
 import { applyMask, keyThenMask, LITTLE_ENDIAN } from "./mask.js";
 import { TEXT_AS_BYTES, TEXT_NATIVE } from "./direct-payload.js";
 import { TextOut } from "./text-out.js";
-import { PONG_AREA, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_FRAGMENT_OPTION, TX_MORE, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
+import { CONTROL_AREA, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_TX_FRAGMENT_OPTION, TX_MORE, TX_CLOSE_EMPTY, TX_CLOSE_NONE, TX_CLOSE_SENT, W_CONN_OUTPUT_SIZE, W_CONN_OUTPUT_START, W_TX_CLOSE,
   W_TX_DIRECT, W_TX_DIRECT_FROM, W_TX_FRAGMENT, W_TX_TEXT_BYTES, W_TX_OPCODE, W_TX_PONG, W_TX_POSITION, W_TX_REMAINING } from "./layout.js";
 import type { Natives, Random32, TextBytes } from "../platform.js";
 import { utf8EncodeInto } from "./utf8.js";
@@ -24,6 +24,8 @@ export class FrameSender extends TextOut {
   readonly #random: Random32 | null;
   /** A ping waiting, read when it is encoded. */
   #ping: Uint8Array | null = null;
+  /** An unsolicited pong the app sent, waiting, read when it is encoded (a ping's pong is W_TX_PONG's). */
+  #pong: Uint8Array | null = null;
   #closeReason = "";
 
   /**
@@ -49,20 +51,23 @@ export class FrameSender extends TextOut {
   get hasOutput(): boolean {
     const close = this.words[W_TX_CLOSE];
     if (close === TX_CLOSE_SENT) return false;
-    return this.outgoing !== null || this.words[W_TX_PONG] !== 0 || this.#ping !== null || close !== TX_CLOSE_NONE;
+    return this.outgoing !== null || this.words[W_TX_PONG] !== 0 || this.#ping !== null || this.#pong !== null
+      || close !== TX_CLOSE_NONE;
   }
 
   /**
-   * Keeps a ping's payload (at most 125 bytes) for its pong. receive() returns after each ping so
-   * that the pong is written before the next ping is read; a caller that hands over more input
-   * first gets the newest pong only, as RFC 6455 5.5.3 allows.
+   * A ping of `length` bytes, its payload in the control area, is to be answered: the payload stays
+   * there, not copied, for its pong. receive() returns after each ping, and writes nothing into the
+   * control area while the pong waits, so that the pong is written before more is read; a caller
+   * that hands over more input first gets it back unread (RFC 6455 5.5.3 allows the newest pong only).
    */
-  protected queuePong(bytes: Uint8Array, start: number, end: number): void {
-    const n = end - start < MAX_CONTROL_PAYLOAD ? end - start : MAX_CONTROL_PAYLOAD;
-    // byte by byte: a view for set() would cost an allocation per ping
-    const memory = this.memory;
-    for (let i = 0; i < n; i++) memory[PONG_AREA + i] = bytes[start + i];
-    this.words[W_TX_PONG] = n + 1;
+  protected queuePong(length: number): void {
+    this.words[W_TX_PONG] = length + 1;
+  }
+
+  /** An unsolicited pong (at most 125 bytes), read when it is encoded, not copied; a newer one replaces it. */
+  protected queueAppPong(payload: Uint8Array): void {
+    this.#pong = payload;
   }
 
   /** `payload` (at most 125 bytes) is read when the ping is encoded, not copied. */
@@ -91,8 +96,14 @@ export class FrameSender extends TextOut {
     if (words[W_TX_DIRECT] !== 0) return this.directNext(words[W_CONN_OUTPUT_START], cap, this.#random !== null);
     const pong = words[W_TX_PONG];
     if (pong !== 0) {
-      const n = encodeControl(this.memory, words[W_CONN_OUTPUT_START], OPCODE_PONG, this.memory, PONG_AREA, pong - 1, this.#random, cap);
+      const n = encodeControl(this.memory, words[W_CONN_OUTPUT_START], OPCODE_PONG, this.memory, CONTROL_AREA, pong - 1, this.#random, cap);
       if (n > 0) words[W_TX_PONG] = 0;
+      return n;
+    }
+    const appPong = this.#pong;
+    if (appPong !== null) {
+      const n = encodeControl(this.memory, words[W_CONN_OUTPUT_START], OPCODE_PONG, appPong, 0, appPong.length, this.#random, cap);
+      if (n > 0) this.#pong = null;
       return n;
     }
     const ping = this.#ping;
