@@ -11,6 +11,7 @@ interface Row { dir: "receive" | "send"; type: "text" | "binary"; size: number; 
 interface PathResult {
   rows: Row[];
   idle: Record<string, { slots: number; chunks: number; deviceBytes: number }>;
+  varied: Record<string, Cell>;
   calibration: Record<string, number>;
   moddable: boolean;
 }
@@ -60,6 +61,10 @@ export async function wholePath(): Promise<{ met: number; missed: number }> {
   console.log("  * not in the issue's table: derived from it (same size's target for every segment size and role; "
     + "text receive = binary + 1.5 steps a byte; text send 64 KiB = binary + the table's text surcharge per byte)");
   console.log("  (s): wall time of that one message on this host's XS");
+  const v = r.varied;
+  console.log(`\n  Beside the table (no target): binary whole frames of 16-120 B, their sizes varying: client ${fmt(v.client.steps)} steps ${alloc(v.client)}, `
+    + `server ${fmt(v.server.steps)} ${alloc(v.server)}${v.moddable ? `, Moddable's ${fmt(v.moddable.steps)} ${alloc(v.moddable)}` : ""} (slots/chunk B a message: `
+    + "ECMA-419 reads exactly a buffer's length, so a read of a size not among the last two costs a view of the input area, 4 slots)");
   console.log("\n  Fixed bytes, live after full collections, beyond the input and output areas (a mean over 4 connections opened with 64 B and 140 B areas; 16-byte device slots):");
   for (const [name, f] of Object.entries(r.idle)) {
     const ours = name.includes("(ours)");

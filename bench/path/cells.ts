@@ -38,6 +38,19 @@ export function segmentsFor(endpoint: Endpoint, type: "text" | "binary", size: n
   return segments;
 }
 
+/**
+ * Whole binary frames of 16 to 120 bytes, each its own segment, their sizes varying as JSON's would:
+ * ECMA-419 reads exactly a buffer's length, so a read of a size not among the last two needs a view.
+ */
+export function variedFrames(endpoint: Endpoint, count = 256): Uint8Array[] {
+  const frames: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const data = payload("binary", 16 + ((i * 37) % 105));
+    frames.push(endpoint.masks ? plainFrame(0x82, data) : maskedFrame(0x82, data, [0x37, 0xfa, 0x21, 0x3d]));
+  }
+  return frames;
+}
+
 /** Steps of one driver call into a socket callback that does nothing, and of one app call into a send that does nothing. */
 export function calibrateDriver(): { delivery: number; send: number } {
   const socket = new FakeSocket();
