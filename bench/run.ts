@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const fixed = f["fixed state: bytes with 16-byte device slots"];
   check(fixed < 1024, `fixed state under 1 KiB beyond the configured buffers: ${fmt(fixed)} B with 16-byte device slots `
     + `(${fmt(f["fixed state: slots"])} slots, and ${fmt(f["fixed state: chunk bytes beyond buffers"])} chunk bytes of which `
-    + `${fmt(f["fixed state: state words and control areas"])} are state words and the control and pong areas); ${fmt(f["fixed state: bytes with this host's slots"])} B with this host's slots`);
+    + `${fmt(f["fixed state: state words and control areas"])} are state words and the control area); ${fmt(f["fixed state: bytes with this host's slots"])} B with this host's slots`);
   const small = f["client receive 16 B binary, streaming: steps"];
   const large = f["client receive 64 KiB binary in 1460 B pieces, streaming: steps"];
   check(small <= 200, `receive 16 B message at most 200 steps: ${fmt(small)} streaming, `

@@ -129,9 +129,10 @@ export function webSocketClientClass(env: EmbeddedEnvironment) {
         this.#open = false;
         return 0;
       }
-      // control payloads are read when encoded: copied here, as ECMA-419's writes take the bytes at once
+      // a ping's payload is read when encoded: copied here, as ECMA-419's writes take the bytes at once
+      // (a pong's the connection copies itself)
       if (opcode === OPCODE_PING) session.ping(bytes.slice());
-      else if (opcode === OPCODE_PONG) session.pong(bytes.slice());
+      else if (opcode === OPCODE_PONG) session.pong(bytes);
       else if (opcode !== undefined) throw new RangeError(`opcode ${opcode} cannot be written`);
       // a piece of the message, counted in bufferedAmount until the socket takes it; copied, as
       // ECMA-419's writes are: the app may fill its buffer again as soon as write() returns

@@ -225,10 +225,35 @@ describe("receive() after a ping", function () {
     });
   }
 
+  it("lets a newer ping handed over while a pong waits take its place: no pong goes out with a half-gathered payload", function () {
+    const events: string[] = [];
+    const conn = recordingConnection(server, events);
+    conn.receive(ping.slice(), 0, ping.length); // a copy: receive() unmasks in place
+    const long = masked(0x89, "hello");
+    assert.equal(conn.receive(long, 0, 8), 8); // its header and two of its five payload bytes
+    assert.equal(conn.pongWaiting, false, "the waiting pong gave way to the newer ping");
+    drain(conn, events);
+    conn.receive(long, 8, long.length);
+    drain(conn, events);
+    assert.deepEqual(events, ["ping 70", "ping 68656c6c6f", "out 8a0568656c6c6f"]);
+  });
+
+  it("keeps the waiting pong when the ping after it breaks the protocol: the pong goes out before the close", function () {
+    const events: string[] = [];
+    const conn = recordingConnection(server, events);
+    conn.receive(ping.slice(), 0, ping.length); // a copy: receive() unmasks in place
+    const unmasked = plainFrame(0x89, ascii("q")); // a server expects masked frames: 1002
+    conn.receive(unmasked, 0, unmasked.length);
+    drain(conn, events);
+    assert.deepEqual(events.slice(0, 2), ["ping 70", "error WS_ERR_EXPECTED_MASK 1002"]);
+    assert.equal(events.filter((e) => e.startsWith("out "))[0], "out 8a0170");
+    assert.ok(events.filter((e) => e.startsWith("out "))[1].startsWith("out 881e03ea"), events.join(", ")); // close 1002 (03ea) after the pong
+  });
+
   it("sends an app's pong after a waiting ping's reply, and leaves a ping half gathered meanwhile whole", function () {
     const events: string[] = [];
     const conn = recordingConnection(server, events);
-    conn.receive(ping, 0, ping.length);
+    conn.receive(ping.slice(), 0, ping.length); // a copy: receive() unmasks in place
     conn.pong(Uint8Array.from([1, 2]));
     drain(conn, events);
     assert.deepEqual(events, ["ping 70", "out 8a0170", "out 8a020102"]);

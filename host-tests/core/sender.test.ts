@@ -245,6 +245,18 @@ describe("Pings from the peer", function () {
     assert.deepEqual(events, ["ping 61", "ping 62"]);
   });
 
+  it("leave an app's pong made of a ping's own bytes (onPing) whole when the next ping overwrites them: it is copied", function () {
+    let sent = false;
+    const conn: Connection = new Connection({ role: "server", handler: {
+      onPing(data, start, end) { if (!sent) { sent = true; conn.pong(data.subarray(start, end)); } },
+    } });
+    const ping = (b: number) => Uint8Array.from([0x89, 0x82, 0, 0, 0, 0, b, b]);
+    conn.receive(ping(0x61), 0, 8);
+    assert.equal(toHex(output(conn, conn.encodeNext())), "8a026161", "the reply first; the app's pong waits");
+    conn.receive(ping(0x62), 0, 8);
+    assert.deepEqual(frames(conn), ["1 10 6262", "1 10 6161"]);
+  });
+
   it("are answered once, with the newest payload, when a caller hands over a second ping before writing the first", function () {
     const events: string[] = [];
     const conn = recordingConnection({ role: "server" }, events);

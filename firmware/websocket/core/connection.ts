@@ -146,11 +146,15 @@ export class Connection extends Receiver {
     this.startTextBytes(bytes, this.words[W_TX_FRAGMENT_OPTION]);
   }
 
-  /** Queues an unsolicited pong (RFC 6455 5.5.3), after a ping's reply if one waits; its payload is read when encoded, not copied. */
+  /**
+   * Queues an unsolicited pong (RFC 6455 5.5.3), after a ping's reply if one waits. Its payload is
+   * copied (a pong is rare, and an onPing handler's bytes are the control area's, which the next ping
+   * overwrites); it may go out after data sent later, which RFC 6455 allows.
+   */
   pong(payload: Uint8Array = EMPTY): void {
     this.checkOpen();
     if (payload.length > MAX_CONTROL_PAYLOAD) throw new WebSocketUsageError(UsageErrors.CONTROL_TOO_LONG);
-    this.queueAppPong(payload);
+    this.queueAppPong(payload.length === 0 ? EMPTY : payload.slice());
   }
 
   /** Queues a ping; its payload (at most 125 bytes) is read when the frame is encoded, not copied. */

@@ -2,7 +2,7 @@
 // costs a 16-byte slot and every typed array view 4 slots, so a connection keeps only its hot
 // state in fields: the rest is 32-bit words at the start of its memory, at fixed word indices.
 //
-//   state words | control area (a control frame's payload, or a split header) | pong | input | message | output
+//   state words | control area (a control frame's payload, a ping's waiting for its pong, or a split header) | input | message | output
 //
 // Each word's name says its owner: W_CONN_ the connection (connection.js), W_RX_ the receiver
 // (receiver.js), W_TX_ the sender (sender.js). One convention for "none": 0, in every word.

@@ -7,7 +7,7 @@
 import { MAX_CONTROL_PAYLOAD, OPCODE_PING, OPCODE_TEXT } from "./constants.js";
 import { FrameErrors, type WebSocketProblem } from "./errors.js";
 import { FIRST_BYTE_OK, frameLength, headerLength, headerProblem } from "./frame.js";
-import { CONTROL_AREA, W_RX_KEY, W_RX_PHASE, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
+import { CONTROL_AREA, STATE_MASK, STATE_OPEN, W_CONN_STATE, W_RX_KEY, W_RX_PHASE, W_RX_FIN, W_RX_FRAGMENTS, W_RX_GATHERED, W_RX_MAX_FRAGMENTS, W_RX_MAX_MESSAGE, W_TX_PONG } from "./layout.js";
 import { LITTLE_ENDIAN } from "./mask.js";
 import type { Natives, Random32 } from "../platform.js";
 import { Unmasker } from "./unmasker.js";
@@ -70,8 +70,9 @@ export abstract class Receiver extends Unmasker {
 
   /**
    * Consumes bytes from the peer, unmasking in place, and returns where it stopped: `end`, or the
-   * index after a ping whose pong waits to be written. Encode that pong (encodeNext) before handing
-   * over the rest, so that every ping gets its own pong, in order; a transport that cannot write
+   * index after a ping whose pong waits to be written (its payload in the control area, where a
+   * control frame or a split header handed over meanwhile is left unread). Encode that pong
+   * (encodeNext) before handing over the rest, so that every ping gets its own pong, in order; a transport that cannot write
    * stops reading, which bounds what a peer flooding pings can make us hold. Never throws on what
    * the peer sent. A server unmasks each payload in place, with the platform's native mask (one call
    * a frame or a read) or in script.
@@ -115,15 +116,12 @@ export abstract class Receiver extends Unmasker {
         const mask = this.natives.mask; // called as functions: natives take no `this`
         const utf8 = this.natives.utf8;
         const message = this.#message;
-        // each frame's own, declared once for the loop: XS spends two steps on a const each time its
-        // block is entered (made, then set), one on setting a variable made before
-        let type: number, length: number, at: number, to: number;
         while (this.#state === GET_HEADER && end - i >= 2) {
-          type = bytes[i] ^ 0x80; // 1 or 2 for a final text or binary frame with no RSV bit
-          length = bytes[i + 1] ^ maskBit; // under 126 only when the mask bit is as expected
+          const type = bytes[i] ^ 0x80; // 1 or 2 for a final text or binary frame with no RSV bit
+          const length = bytes[i + 1] ^ maskBit; // under 126 only when the mask bit is as expected
           if ((type + 1) >> 1 !== 1 || length > limit) break;
-          at = i + skip; // the payload
-          to = at + length;
+          const at = i + skip; // the payload
+          const to = at + length;
           if (to > end) break;
           i = to; // the next frame
           if (maskBit !== 0) {
@@ -154,12 +152,12 @@ export abstract class Receiver extends Unmasker {
           let p: WebSocketProblem | null;
           if (need !== 0 && end - i >= need) {
             // a control frame's payload goes to the control area, where a ping's may wait for its pong: a
-            // newer ping takes the waiting one's place (RFC 6455 5.5.3), a pong or a close waits for it
+            // newer ping, valid and while open, takes the waiting one's place (RFC 6455 5.5.3); else it waits
             if (bytes[i] > 0x87 && this.words[W_TX_PONG] !== 0) {
-              if ((bytes[i] & 0x0f) !== OPCODE_PING) return i;
-              this.words[W_TX_PONG] = 0;
-            }
-            p = this.header(bytes, i, need); // the whole header is here: parse it where it lies
+              if ((bytes[i] & 0x0f) !== OPCODE_PING || (this.words[W_CONN_STATE] & STATE_MASK) !== STATE_OPEN) return i;
+              p = this.header(bytes, i, need);
+              if (p === null) this.words[W_TX_PONG] = 0;
+            } else p = this.header(bytes, i, need); // the whole header is here: parse it where it lies
             i += need;
           } else {
             if (this.words[W_TX_PONG] !== 0) return i; // a split header is gathered there too: after the pong

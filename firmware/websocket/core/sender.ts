@@ -58,14 +58,15 @@ export class FrameSender extends TextOut {
   /**
    * A ping of `length` bytes, its payload in the control area, is to be answered: the payload stays
    * there, not copied, for its pong. receive() returns after each ping, and writes nothing into the
-   * control area while the pong waits, so that the pong is written before more is read; a caller
-   * that hands over more input first gets it back unread (RFC 6455 5.5.3 allows the newest pong only).
+   * control area while the pong waits, so that the pong is written before more is read; of input
+   * handed over first, a newer ping takes the waiting one's place (RFC 6455 5.5.3 allows the newest
+   * pong only), any other control frame or a split header is given back unread.
    */
   protected queuePong(length: number): void {
     this.words[W_TX_PONG] = length + 1;
   }
 
-  /** An unsolicited pong (at most 125 bytes), read when it is encoded, not copied; a newer one replaces it. */
+  /** An unsolicited pong (at most 125 bytes, the caller's copy), encoded after a ping's reply; a newer one replaces it. */
   protected queueAppPong(payload: Uint8Array): void {
     this.#pong = payload;
   }
