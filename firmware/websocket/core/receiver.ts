@@ -72,10 +72,10 @@ export abstract class Receiver extends Unmasker {
    * Consumes bytes from the peer, unmasking in place, and returns where it stopped: `end`, or the
    * index after a ping whose pong waits to be written (its payload in the control area, where a
    * control frame or a split header handed over meanwhile is left unread). Encode that pong
-   * (encodeNext) before handing over the rest, so that every ping gets its own pong, in order; a transport that cannot write
-   * stops reading, which bounds what a peer flooding pings can make us hold. Never throws on what
-   * the peer sent. A server unmasks each payload in place, with the platform's native mask (one call
-   * a frame or a read) or in script.
+   * (encodeNext) before handing over the rest, so that every ping gets its own pong, in order; a
+   * transport that cannot write stops reading, which bounds what a peer flooding pings can make us
+   * hold. Never throws on what the peer sent. A server unmasks each payload in place, with the
+   * platform's native mask (one call a frame or a read) or in script.
    */
   receive(bytes: Uint8Array, start: number, end: number): number {
     let words: Uint32Array | null = null; // looked up only where used: every bytecode is a step
