@@ -9,7 +9,6 @@ import { type ClientOptions, type ClientState, ClientStates } from "./client-opt
 import { connectionSizes } from "./core/connection.js";
 import { resolveHost } from "./resolve.js";
 import { type RawReader, Session, type SessionHandler } from "./session.js";
-import type { SessionOptions } from "./session-settings.js";
 import { isIpAddress, parseWebSocketUrl, type WebSocketUrl } from "./url.js";
 
 export { OPCODE_BINARY, OPCODE_TEXT } from "./core/constants.js";
@@ -49,11 +48,14 @@ export class WebSocketClient {
   #state: ClientState = CONNECTING;
   #protocol = "";
   #attempt = 0;
-  #deliberate = false;
-  #retry = true;
+  /** No reconnection follows: close() was called, or the server refused for good (401, 403, 404). */
+  #final = false;
+  /**
+   * The one timer of an attempt's life that is not the heartbeat's: the connect and handshake
+   * deadline, then a heartbeat ping's, then the wait before the next attempt (never two at once).
+   */
   #timer: unknown = null;
   #heartbeat: unknown = null;
-  #deadline: unknown = null;
 
   constructor(options: ClientOptions) {
     this.#options = options;
@@ -91,7 +93,7 @@ export class WebSocketClient {
 
   /** Closes for good: no reconnection follows. */
   close(code = 1000, reason = ""): void {
-    this.#deliberate = true;
+    this.#final = true;
     this.clear("#timer");
     if (this.#session === null || this.#session.ended) {
       this.#state = CLOSED;
@@ -113,7 +115,7 @@ export class WebSocketClient {
       const end = handshake.feed(bytes, 0, count);
       if (end === HANDSHAKE_FAILED) return this.refuse(handshake.problem as WebSocketProblem, handshake.status);
       if (end === HANDSHAKE_WAIT) return void this.write(session, handshake); // the upgrade, once a proxy's tunnel stands
-      this.clear("#deadline");
+      this.clear("#timer");
       this.#protocol = handshake.protocol;
       this.#state = OPEN;
       this.#attempt = 0;
@@ -121,8 +123,8 @@ export class WebSocketClient {
       this.startHeartbeat();
       o.onOpen?.(handshake.protocol);
     };
-    this.#deadline = o.network.timers.set(() => {
-      this.#deadline = null;
+    this.#timer = o.network.timers.set(() => {
+      this.#timer = null;
       this.report(session.connected ? HandshakeErrors.HANDSHAKE_TIMEOUT : HandshakeErrors.CONNECT_TIMEOUT, 0);
       session.drop();
     }, o.connectTimeout ?? 10000);
@@ -167,14 +169,10 @@ export class WebSocketClient {
    */
   private newSession(): Session {
     const o = this.#options;
-    // the app's settings (maxMessage, inputSize, ...) read through the prototype, not copied: under XS
-    // each property costs a slot, and this object lives as long as the connection
-    const options = Object.create(o) as { -readonly [K in keyof SessionOptions]: SessionOptions[K] };
-    options.role = "client";
-    options.random = o.platform.random32;
-    options.natives = o.platform; // its mask, copy, utf8 and text, one shared object
-    options.timers = o.network.timers;
-    this.#session = new Session(options, this.events(o));
+    // the app's options themselves: the settings (maxMessage, inputSize, ...) and, through its platform
+    // and network, random, natives and timers (session-settings.js); an object of our own would cost
+    // XS a slot a property for as long as the connection lives
+    this.#session = new Session(o, this.events(o));
     return this.#session;
   }
 
@@ -192,7 +190,7 @@ export class WebSocketClient {
   private refuse(problem: WebSocketProblem, status: number): void {
     this.report(problem, status);
     if (NO_RETRY_STATUS.indexOf(status) >= 0 && !(this.#options.reconnect && this.#options.reconnect.onRefusal)) {
-      this.#retry = false;
+      this.#final = true;
     }
     this.#session?.drop();
   }
@@ -207,13 +205,13 @@ export class WebSocketClient {
   }
 
   private ended(): void {
-    this.clear("#deadline");
+    this.clear("#timer");
     this.clear("#heartbeat");
     const wasOpen = this.#session?.opened === true;
     if (!wasOpen) this.#options.onClose?.(1006, "", false); // never opened: also when close() came first
     this.#session = null;
     const policy = this.#options.reconnect;
-    if (this.#deliberate || policy === false || !this.#retry) {
+    if (this.#final || policy === false) {
       this.#state = CLOSED;
       return;
     }
@@ -238,8 +236,8 @@ export class WebSocketClient {
       if (session === null) return;
       session.heard = false;
       session.ping();
-      this.#deadline = timers.set(() => {
-        this.#deadline = null;
+      this.#timer = timers.set(() => {
+        this.#timer = null;
         if (!session.heard) session.drop(); // silent past the timeout: dead, 1006
         else this.#heartbeat = timers.set(tick, Math.max(0, beat.interval - beat.timeout));
       }, beat.timeout);
@@ -247,10 +245,9 @@ export class WebSocketClient {
     this.#heartbeat = timers.set(tick, beat.interval);
   }
 
-  private clear(which: "#timer" | "#heartbeat" | "#deadline"): void {
+  private clear(which: "#timer" | "#heartbeat"): void {
     const timers = this.#options.network.timers;
     if (which === "#timer" && this.#timer !== null) { timers.clear(this.#timer); this.#timer = null; }
     if (which === "#heartbeat" && this.#heartbeat !== null) { timers.clear(this.#heartbeat); this.#heartbeat = null; }
-    if (which === "#deadline" && this.#deadline !== null) { timers.clear(this.#deadline); this.#deadline = null; }
   }
 }

@@ -3,6 +3,7 @@
 
 import type { ConnectionHandler, ConnectionOptions } from "./core/connection.js";
 import type { Timers } from "./io.js";
+import type { Platform } from "./platform.js";
 
 export interface ConnectionSettings
   extends Pick<ConnectionOptions, "maxMessage" | "maxFragments" | "streaming" | "inputSize" | "outputSize" | "fragmentSize"> {
@@ -29,8 +30,15 @@ export interface SessionHandler extends ConnectionHandler {
   onEnd?(): void;
 }
 
-export interface SessionOptions extends Omit<ConnectionOptions, "handler">, ConnectionSettings {
-  timers: Timers;
+/**
+ * A server's sessions share one of these; a client's session takes the app's own options as they
+ * are (absent role: a client), its random, natives and timers from their platform and network.
+ */
+export interface SessionOptions extends Omit<ConnectionOptions, "handler" | "role">, ConnectionSettings {
+  role?: ConnectionOptions["role"];
+  timers?: Timers;
+  platform?: Platform;
+  network?: { timers: Timers };
   /** Who closes TCP first after the closing handshake: the server (RFC 6455 7.1.1). Absent: the peer does. */
   closesFirst?: boolean;
 }

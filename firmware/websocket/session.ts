@@ -7,7 +7,7 @@
 import { Connection, type ConnectionHandler } from "./core/connection.js";
 import { INPUT_START, W_TX_DIRECT, W_TX_ROOM_MOST } from "./core/layout.js";
 import { HandshakeIo } from "./handshake-io.js";
-import type { SocketCallbacks, TcpSocket } from "./io.js";
+import type { SocketCallbacks, TcpSocket, Timers } from "./io.js";
 import { SessionIo } from "./session-io.js";
 import { utf8Native } from "./core/utf8.js";
 import { OPCODE_BINARY, OPCODE_TEXT } from "./core/constants.js";
@@ -81,7 +81,8 @@ export class Session extends SessionIo {
     // frames past the small ones go under one header, their payload in pieces through the output area (direct-payload.js)
     // each setting read as it is (a client's come through its options' prototype: a spread would miss them)
     const o = this.options;
-    const conn = new Connection({ role: o.role, handler, random: o.random, natives: o.natives, maxMessage: o.maxMessage,
+    const conn = new Connection({ role: o.role ?? "client", handler, random: o.random ?? o.platform?.random32,
+      natives: o.natives ?? o.platform, maxMessage: o.maxMessage,
       maxFragments: o.maxFragments, streaming: o.streaming, inputSize: o.inputSize, outputSize: o.outputSize,
       fragmentSize: o.fragmentSize, directFrom: DIRECT_FROM });
     this.conn = conn;
@@ -198,10 +199,16 @@ export class Session extends SessionIo {
     return new HandshakeIo(reader, this.options.inputSize);
   }
 
+  /** The options' timers, or their network's (a client's options as the app gave them). */
+  private get timers(): Timers {
+    const o = this.options;
+    return o.timers ?? (o.network as { timers: Timers }).timers;
+  }
+
   protected armCloseTimer(): void {
     if (this.closeTimer !== null || this.over) return;
     // settings read from the options when used: a field each would cost every session a slot
-    this.closeTimer = this.options.timers.set(() => {
+    this.closeTimer = this.timers.set(() => {
       this.closeTimer = null;
       this.drop();
     }, this.options.closeTimeout ?? 5000);
@@ -209,7 +216,7 @@ export class Session extends SessionIo {
 
   private clearCloseTimer(): void {
     if (this.closeTimer !== null) {
-      this.options.timers.clear(this.closeTimer);
+      this.timers.clear(this.closeTimer);
       this.closeTimer = null;
     }
   }
