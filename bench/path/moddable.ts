@@ -25,6 +25,10 @@ let nextSocket: FakeSocket | null = null;
 const DNS = { io: Resolver };
 const SOCKET = { io: socketClass(() => nextSocket as FakeSocket) };
 
+/** The app's server, constants of its module as ours is (ours.ts: URL). */
+const HOST = "127.0.0.1";
+const PATH = "/bench";
+
 /** The app's callbacks, functions of its module as ours are (ours.ts): fixed bytes are the client's. */
 let messages = 0;
 const APP = {
@@ -40,7 +44,7 @@ const APP = {
 
 export function openModdable(Client: ModdableClass, socket: FakeSocket): Endpoint {
   nextSocket = socket;
-  const client = new Client({ host: "127.0.0.1", path: "/bench", port: 80, dns: DNS, socket: SOCKET, ...APP });
+  const client = new Client({ host: HOST, path: PATH, port: 80, dns: DNS, socket: SOCKET, ...APP });
   nextSocket = null; // taken: a socket kept here would keep its client alive past the app
   socket.ack(); // connected: it writes its request
   socket.deliver(answerFor(socket.head ?? ""));

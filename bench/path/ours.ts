@@ -71,12 +71,18 @@ function countMessages(_type: number, _data: Uint8Array, _start: number, _end: n
   if (final) messagesSeen++;
 }
 const COUNTING = Object.freeze({ onPiece: countMessages });
+/**
+ * The app's server, a constant of its module as a device's app has it (its mc/config): XS makes a
+ * new string each time a literal in a function is evaluated (on a device too, in preloaded modules),
+ * which would count as the connection's.
+ */
+const URL = "ws://127.0.0.1:80/bench";
 
 export function openClient(socket: FakeSocket, settings: ConnectionSizes = SETTINGS): { endpoint: Endpoint; client: WebSocketClient } {
   nextClientSocket = socket;
   const network = clientNetwork;
   const client = new WebSocketClient({
-    url: "ws://127.0.0.1:80/bench", network, platform, reconnect: false, ...settings, onPiece: countMessages,
+    url: URL, network, platform, reconnect: false, ...settings, onPiece: countMessages,
   });
   nextClientSocket = null; // taken: a socket kept here would keep its client alive past the app
   socket.ack(); // connected: room to write the request
