@@ -6,7 +6,7 @@ import { ClientHandshake, HANDSHAKE_FAILED, HANDSHAKE_WAIT } from "./core/client
 import { HandshakeErrors, type WebSocketProblem } from "./core/errors.js";
 import type { SocketOptions } from "./io.js";
 import { type ClientOptions, type ClientState, ClientStates } from "./client-options.js";
-import { connectionSizes } from "./core/connection.js";
+import { checkClose, connectionSizes } from "./core/connection.js";
 import { resolveHost } from "./resolve.js";
 import { type RawReader, Session, type SessionHandler } from "./session.js";
 import { isIpAddress, parseWebSocketUrl, type WebSocketUrl } from "./url.js";
@@ -48,7 +48,7 @@ export class WebSocketClient {
   #state: ClientState = CONNECTING;
   #protocol = "";
   #attempt = 0;
-  /** No reconnection follows: close() was called, or the server refused for good (401, 403, 404). */
+  /** No reconnection follows: close() was called, or the server refused for good (401, 403, 404, unless reconnect.onRefusal). */
   #final = false;
   /**
    * The one timer of an attempt's life that is not the heartbeat's: the connect and handshake
@@ -91,8 +91,9 @@ export class WebSocketClient {
     if (this.#state === OPEN) this.#session?.ping(payload);
   }
 
-  /** Closes for good: no reconnection follows. */
+  /** Closes for good: no reconnection follows. A code or reason close frames may not carry throws first, changing nothing. */
   close(code = 1000, reason = ""): void {
+    checkClose(code, reason);
     this.#final = true;
     this.clear("#timer");
     if (this.#session === null || this.#session.ended) {
@@ -219,11 +220,11 @@ export class WebSocketClient {
     const delay = Math.floor(this.#options.platform.random32() / 0x100000000 * ceiling);
     this.#attempt++;
     this.#state = WAITING;
-    this.#options.onReconnect?.(this.#attempt, delay);
     this.#timer = this.#options.network.timers.set(() => {
       this.#timer = null;
       this.connect();
     }, delay);
+    this.#options.onReconnect?.(this.#attempt, delay); // after the wait is set: a close() here clears it
   }
 
   private startHeartbeat(): void {

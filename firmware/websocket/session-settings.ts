@@ -31,8 +31,9 @@ export interface SessionHandler extends ConnectionHandler {
 }
 
 /**
- * A server's sessions share one of these; a client's session takes the app's own options as they
- * are (absent role: a client), its random, natives and timers from their platform and network.
+ * A server's sessions share one of these (role, random, natives and timers given); a client's
+ * session takes the app's own options as they are: with `platform` given, it is a client, its
+ * random, natives and timers those of the platform and network, whatever else the object carries.
  */
 export interface SessionOptions extends Omit<ConnectionOptions, "handler" | "role">, ConnectionSettings {
   role?: ConnectionOptions["role"];

@@ -79,10 +79,12 @@ export class Session extends SessionIo {
   open(rest: Uint8Array, start: number, end: number, handler: ConnectionHandler = this.handler): void {
     // the app's handler itself (or the one the owner names): no copy, no hop on the path of every message
     // frames past the small ones go under one header, their payload in pieces through the output area (direct-payload.js)
-    // each setting read as it is (a client's come through its options' prototype: a spread would miss them)
+    // each setting read as it is; a client's own options (their platform given) make a client whatever
+    // else an app's object carries, its random and natives its platform's
     const o = this.options;
-    const conn = new Connection({ role: o.role ?? "client", handler, random: o.random ?? o.platform?.random32,
-      natives: o.natives ?? o.platform, maxMessage: o.maxMessage,
+    const app = o.platform;
+    const conn = new Connection({ role: app !== undefined ? "client" : o.role ?? "client", handler,
+      random: app !== undefined ? app.random32 : o.random, natives: app ?? o.natives, maxMessage: o.maxMessage,
       maxFragments: o.maxFragments, streaming: o.streaming, inputSize: o.inputSize, outputSize: o.outputSize,
       fragmentSize: o.fragmentSize, directFrom: DIRECT_FROM });
     this.conn = conn;
@@ -199,10 +201,10 @@ export class Session extends SessionIo {
     return new HandshakeIo(reader, this.options.inputSize);
   }
 
-  /** The options' timers, or their network's (a client's options as the app gave them). */
+  /** The options' network's timers (a client's options as the app gave them), else their own. */
   private get timers(): Timers {
     const o = this.options;
-    return o.timers ?? (o.network as { timers: Timers }).timers;
+    return o.network !== undefined ? o.network.timers : o.timers as Timers;
   }
 
   protected armCloseTimer(): void {

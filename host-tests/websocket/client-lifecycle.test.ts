@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type net from "node:net";
 import WebSocket from "ws";
+import type { ClientOptions } from "../../firmware/websocket/client.js";
 import { manualClock } from "../../fixtures/manual-clock.js";
 import { closeWs, onClock, ourClient, ourEchoServer, until, wsEchoServer } from "../support/net.js";
 
@@ -19,6 +20,51 @@ describe("Client and server lifecycle", function () {
     await until(() => client.state === "closed");
     clock.advance(60_000); // past any backoff and the close timeout: a reconnection would be under way now
     assert.deepEqual([client.state, reconnects, clock.pending], ["closed", 0, 0]);
+    await closeWs(server);
+  });
+
+  it("stops reconnecting when the app closes from onReconnect: no attempt follows", async function () {
+    const { server, port } = await wsEchoServer();
+    const clock = manualClock();
+    let reconnects = 0;
+    let connections = 0;
+    server.on("connection", (ws) => { connections++; ws.terminate(); }); // every attempt dropped at once
+    const { client } = ourClient(`ws://127.0.0.1:${port}/`, {
+      network: onClock(clock), reconnect: { initialDelay: 10 }, onReconnect: () => { reconnects++; client.close(); },
+    });
+    await until(() => reconnects === 1);
+    clock.advance(100); // past the backoff (at most 10 ms), not the connect timeout: an attempt would stand
+    await new Promise((r) => setTimeout(r, 200)); // and would reach the server meanwhile
+    assert.deepEqual([client.state, reconnects, connections, clock.pending], ["closed", 1, 1, 0]);
+    await closeWs(server);
+  });
+
+  it("refuses a close code no peer may receive with WS_ERR_INVALID_CLOSE_CODE and changes nothing: the heartbeat goes on", async function () {
+    const { server, port } = await wsEchoServer();
+    const clock = manualClock();
+    const { client } = ourClient(`ws://127.0.0.1:${port}/`, { network: onClock(clock), heartbeat: { interval: 1000, timeout: 500 } });
+    await until(() => client.state === "open");
+    clock.advance(1000); // a heartbeat ping: its deadline pending
+    assert.throws(() => client.close(999), (e: unknown) => (e as { code?: string }).code === "WS_ERR_INVALID_CLOSE_CODE");
+    assert.equal(client.state, "open");
+    assert.ok(clock.pending > 0, "the ping's deadline still pending");
+    assert.equal(client.send("still here"), true);
+    client.close();
+    await until(() => client.state === "closed");
+    await closeWs(server);
+  });
+
+  it("talks as a client whatever role, random, natives or timers an app's options object also carries", async function () {
+    const { server, port } = await wsEchoServer(); // ws closes with 1002 on an unmasked frame from a client
+    const stray = { role: "server", random: 1, natives: {}, timers: null } as unknown as Partial<ClientOptions>;
+    const { client, rec } = ourClient(`ws://127.0.0.1:${port}/`, stray);
+    await until(() => client.state === "open");
+    client.send("masked");
+    await until(() => rec.messages.length === 1);
+    assert.equal(Buffer.from(rec.messages[0].data).toString(), "masked");
+    client.close();
+    await until(() => client.state === "closed");
+    assert.deepEqual(rec.events, ["open ", "close 1000  clean"]);
     await closeWs(server);
   });
 

@@ -56,6 +56,12 @@ export interface ConnectionOptions extends Natives {
 
 const EMPTY = new Uint8Array(0);
 
+/** What close() may not send: a code no peer may receive (WS_ERR_INVALID_CLOSE_CODE), a reason past 123 bytes. */
+export function checkClose(code: number, reason: string): void {
+  if (!isValidWireCloseCode(code)) throw new WebSocketUsageError(UsageErrors.BAD_CLOSE_CODE);
+  if (utf8Length(reason) > MAX_CONTROL_PAYLOAD - 2) throw new WebSocketUsageError(UsageErrors.REASON_TOO_LONG);
+}
+
 /** The natives given: the shared object, else a bag of those given one by one (a direct user's, a test's). */
 function nativesOf(o: ConnectionOptions): Natives {
   if (o.natives !== undefined) return o.natives;
@@ -166,8 +172,7 @@ export class Connection extends Receiver {
 
   /** Starts the closing handshake; a message still being sent is cut short. */
   close(code = 1000, reason = ""): void {
-    if (!isValidWireCloseCode(code)) throw new WebSocketUsageError(UsageErrors.BAD_CLOSE_CODE);
-    if (utf8Length(reason) > MAX_CONTROL_PAYLOAD - 2) throw new WebSocketUsageError(UsageErrors.REASON_TOO_LONG);
+    checkClose(code, reason);
     if (this.state !== STATE_OPEN) return;
     this.queueClose(code, reason);
     this.setState(STATE_CLOSING, "local");
