@@ -23,12 +23,14 @@ export const textOf = (size: number): string => workloadText({ size });
 /** Messages per pass: enough that the segment cuts fall everywhere in frames. */
 export const perPass = (size: number): number => (size <= 16 ? 256 : size <= 1024 ? 32 : 2);
 
+/** A frame the peer sends to `endpoint`: what a client sends is masked, so what it receives is plain, and the reverse. */
+function peerFrame(endpoint: Endpoint, opcode: number, data: Uint8Array): Uint8Array {
+  return endpoint.masks ? plainFrame(opcode, data) : maskedFrame(opcode, data, [0x37, 0xfa, 0x21, 0x3d]);
+}
+
 /** One pass of frames a peer sends to `endpoint` (masked towards a server), cut as TCP would cut it. */
 export function segmentsFor(endpoint: Endpoint, type: "text" | "binary", size: number, cut: Segmenting): Uint8Array[] {
-  const data = payload(type, size);
-  const opcode = type === "text" ? 0x81 : 0x82;
-  // what our endpoint sends is masked when it is a client, so what it receives is plain, and the reverse
-  const frame = endpoint.masks ? plainFrame(opcode, data) : maskedFrame(opcode, data, [0x37, 0xfa, 0x21, 0x3d]);
+  const frame = peerFrame(endpoint, type === "text" ? 0x81 : 0x82, payload(type, size));
   const count = perPass(size);
   const stream = new Uint8Array(frame.length * count);
   for (let i = 0; i < count; i++) stream.set(frame, i * frame.length);
@@ -45,8 +47,7 @@ export function segmentsFor(endpoint: Endpoint, type: "text" | "binary", size: n
 export function variedFrames(endpoint: Endpoint, count = 256): Uint8Array[] {
   const frames: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
-    const data = payload("binary", 16 + ((i * 37) % 105));
-    frames.push(endpoint.masks ? plainFrame(0x82, data) : maskedFrame(0x82, data, [0x37, 0xfa, 0x21, 0x3d]));
+    frames.push(peerFrame(endpoint, 0x82, payload("binary", 16 + ((i * 37) % 105))));
   }
   return frames;
 }

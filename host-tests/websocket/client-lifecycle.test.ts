@@ -3,7 +3,7 @@ import type net from "node:net";
 import WebSocket from "ws";
 import type { ClientOptions } from "../../firmware/websocket/client.js";
 import { manualClock } from "../../fixtures/manual-clock.js";
-import { closeWs, onClock, ourClient, ourEchoServer, until, wsEchoServer } from "../support/net.js";
+import { closeWs, onClock, ourClient, ourEchoServer, sleep, until, wsEchoServer } from "../support/net.js";
 
 describe("Client and server lifecycle", function () {
   this.timeout(10_000);
@@ -34,7 +34,7 @@ describe("Client and server lifecycle", function () {
     });
     await until(() => reconnects === 1);
     clock.advance(100); // past the backoff (at most 10 ms), not the connect timeout: an attempt would stand
-    await new Promise((r) => setTimeout(r, 200)); // and would reach the server meanwhile
+    await sleep(200); // and would reach the server meanwhile
     assert.deepEqual([client.state, reconnects, connections, clock.pending], ["closed", 1, 1, 0]);
     await closeWs(server);
   });
