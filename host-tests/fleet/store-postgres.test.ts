@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import type { Batch } from "../../firmware/app/stream-format.js";
 import { type Engine, startPostgres } from "../../host/cluster/engines.js";
 import { openPostgresStore, type PostgresStore } from "../../host/companion/store-postgres.js";
+import { MIGRATIONS } from "../../host/companion/migrations-postgres.js";
+import { checkCountsWithAge, checkRetentionSteps, listedCount } from "../companion/retention-steps.js";
 
 const batch = (device: string, boot: number, first: number, n: number, dropped = 0): Batch => ({
   deviceId: device, channels: 1, bootId: boot, firstSequence: first, dropped,
@@ -50,10 +52,49 @@ describe("The PostgreSQL store, batches of many devices committed together", fun
     for (let round = 0; round < 4; round++) {
       await Promise.all(["keep-a", "keep-b", "keep-c"].map((d) => store.add(batch(d, 2, round * 3, 3), Date.now())));
     }
-    for (const d of ["keep-a", "keep-b", "keep-c"]) assert.deepEqual((await store.boot(d, 2)).map((s) => s.seq), [6, 7, 8, 9, 10, 11], d);
+    for (const d of ["keep-a", "keep-b", "keep-c"]) {
+      assert.deepEqual((await store.boot(d, 2)).map((s) => s.seq), [6, 7, 8, 9, 10, 11], d);
+      assert.equal(await listedCount(store, d), 6, d);
+    }
     // a second boot counts towards the same device's 6
     await store.add(batch("keep-a", 3, 0, 2), Date.now());
     assert.deepEqual((await store.recent("keep-a")).map((s) => `${s.boot}:${s.seq}`).sort(), ["2:10", "2:11", "2:8", "2:9", "3:0", "3:1"]);
+    assert.equal(await listedCount(store, "keep-a"), 6);
+  });
+
+  it("cuts a device back to its newest 300 in a batch that passes a step of 3 or starts a boot, as SQLite does", async function () {
+    const steps = await openPostgresStore(pg.url, { maxSamples: 300 }, 2);
+    try {
+      const { over } = await checkRetentionSteps(steps, "steps", 300);
+      assert.equal(over, 50, "batches after which it held more than 300");
+    } finally {
+      await steps.close();
+    }
+  });
+
+  it("keeps each device's listed count equal to its rows through duplicates and a cut by age", async function () {
+    const aged = await openPostgresStore(pg.url, { maxSamples: 300, maxAgeMs: 60_000 }, 2);
+    try {
+      await checkCountsWithAge(aged, "aged", 60_000);
+    } finally {
+      await aged.close();
+    }
+  });
+
+  it("counts each device's rows once when migrating to schema 3, which keeps the count", async function () {
+    await store.add(batch("mig-a", 1, 0, 3), Date.now());
+    await store.add(batch("mig-b", 1, 0, 2), Date.now());
+    await store.sql.unsafe("ALTER TABLE devices DROP COLUMN stored; DELETE FROM schema_migrations WHERE version = 3");
+    const again = await openPostgresStore(pg.url, { maxSamples: 6 }, 2);
+    try {
+      const versions = (await again.sql<{ version: number }[]>`SELECT version FROM schema_migrations ORDER BY version`).map((r) => r.version);
+      assert.deepEqual(versions, MIGRATIONS.map((m) => m.version));
+      assert.deepEqual([await listedCount(again, "mig-a"), await listedCount(again, "mig-b")], [3, 2]);
+      await again.add(batch("mig-a", 2, 0, 1), Date.now());
+      assert.equal(await listedCount(again, "mig-a"), 4);
+    } finally {
+      await again.close();
+    }
   });
 
   it("keeps two batches of one device out of one statement: the second waits for the next and sees the first", async function () {

@@ -22,6 +22,12 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     version: 2, name: "per-device credentials",
     sql: `CREATE TABLE device_credentials (device TEXT PRIMARY KEY, hash BYTEA NOT NULL, created DOUBLE PRECISION NOT NULL);`,
   },
+  {
+    // listing the devices counted their rows, a walk of every sample; as SQLite's schema 3
+    version: 3, name: "each device's count of stored samples, kept with every batch",
+    sql: `ALTER TABLE devices ADD COLUMN stored BIGINT NOT NULL DEFAULT 0;
+      UPDATE devices d SET stored = (SELECT count(*) FROM samples s WHERE s.device = d.id);`,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock that serializes migrating instances. */

@@ -9,7 +9,7 @@ import postgres, { type Sql } from "postgres";
 import type { Batch } from "../../firmware/app/stream-format.js";
 import { GroupCommit } from "./group-commit.js";
 import { migrate } from "./migrations-postgres.js";
-import type { Credentials, DeviceRow, Hello, Retention, Store, StoredSample } from "./store-types.js";
+import { trimStep, type Credentials, type DeviceRow, type Hello, type Retention, type Store, type StoredSample } from "./store-types.js";
 
 type SampleRow = { boot: string | number; seq: string | number; t: number; vals: string };
 const parse = (r: SampleRow): StoredSample => ({ boot: Number(r.boot), seq: Number(r.seq), t: r.t, values: JSON.parse(r.vals) });
@@ -113,12 +113,11 @@ export class PostgresStore implements Store {
     }
     const now = Math.max(...items.map((i) => i.now));
     const keep = this.#retention.maxSamples ?? null;
+    const step = keep === null ? 1 : trimStep(keep);
     const oldest = this.#retention.maxAgeMs === undefined ? null : now - this.#retention.maxAgeMs;
     const inserted = await this.sql<{ device: string }[]>`
       WITH b AS (SELECT * FROM unnest(${dev}::text[], ${boot}::bigint[], ${dropped}::bigint[], ${last}::bigint[], ${size}::int[])
           AS b(device, boot, dropped, last, n)),
-        dev AS (INSERT INTO devices (id, first_seen, last_seen) SELECT device, ${now}, ${now} FROM b ORDER BY device
-          ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen),
         bt AS (INSERT INTO boots (device, boot, dropped, max_seq, first_seen) SELECT device, boot, dropped, last, ${now} FROM b ORDER BY device
           ON CONFLICT (device, boot) DO UPDATE SET dropped = GREATEST(boots.dropped, excluded.dropped), max_seq = GREATEST(boots.max_seq, excluded.max_seq)),
         ins AS (INSERT INTO samples (device, boot, seq, t, received, vals)
@@ -129,14 +128,23 @@ export class PostgresStore implements Store {
           ON CONFLICT (device, boot, seq) DO NOTHING RETURNING device),
         -- retention by count, as SQLite's: each device keeps its newest keep rows, so of its earlier rows
         -- keep - fresh stay (fresh: the batch's samples above the boot's highest, which are the ones inserted).
-        -- A device whose boots cannot hold that many rows (at most max_seq + 1 each) is skipped without a scan.
+        -- Cut only by a batch that starts a boot or passes a multiple of step in its sequence (cutsRetention):
+        -- the search walks up to keep index entries.
         fresh AS (SELECT b.device, GREATEST(${keep}::bigint - GREATEST(0, LEAST(b.n, b.last - COALESCE(bo.max_seq, -1))), 0) AS stay
-          FROM b LEFT JOIN boots bo ON bo.device = b.device AND bo.boot = b.boot WHERE ${keep}::bigint IS NOT NULL),
+          FROM b LEFT JOIN boots bo ON bo.device = b.device AND bo.boot = b.boot WHERE ${keep}::bigint IS NOT NULL
+            AND (bo.max_seq IS NULL OR bo.max_seq < 0 OR (b.last + 1) / ${step}::bigint > (bo.max_seq + 1) / ${step}::bigint)),
         cut AS (SELECT f.device, c.id FROM fresh f CROSS JOIN LATERAL (SELECT id FROM samples WHERE device = f.device
-            ORDER BY id DESC LIMIT 1 OFFSET f.stay) c
-          WHERE (SELECT COALESCE(SUM(max_seq + 1), 0) FROM boots WHERE device = f.device) > f.stay),
-        by_count AS (DELETE FROM samples s USING cut WHERE s.device = cut.device AND s.id <= cut.id),
-        by_age AS (DELETE FROM samples s USING b WHERE ${oldest}::float8 IS NOT NULL AND s.device = b.device AND s.received < ${oldest}::float8)
+            ORDER BY id DESC LIMIT 1 OFFSET f.stay) c),
+        by_count AS (DELETE FROM samples s USING cut WHERE s.device = cut.device AND s.id <= cut.id RETURNING s.device),
+        by_age AS (DELETE FROM samples s USING b WHERE ${oldest}::float8 IS NOT NULL AND s.device = b.device AND s.received < ${oldest}::float8
+          RETURNING s.device),
+        -- each device's row once (a row changed twice in one statement keeps only one change): seen now,
+        -- its stored count moved by what was inserted and deleted (the deletes reach only earlier rows)
+        moved AS (SELECT device, sum(k) AS k FROM (SELECT device, 1 AS k FROM ins UNION ALL SELECT device, -1 FROM by_count
+          UNION ALL SELECT device, -1 FROM by_age) z GROUP BY device),
+        dev AS (INSERT INTO devices (id, first_seen, last_seen, stored)
+          SELECT b.device, ${now}, ${now}, COALESCE(m.k, 0) FROM b LEFT JOIN moved m ON m.device = b.device ORDER BY b.device
+          ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen, stored = devices.stored + excluded.stored)
       SELECT device FROM ins`;
     // data-modifying CTEs run to completion whether or not they are read; what ins returns is counted here
     const added = new Map<string, number>();
@@ -152,7 +160,7 @@ export class PostgresStore implements Store {
       dropped: string; boots: string; samples: string }[]>`SELECT d.*,
         (SELECT COALESCE(SUM(b.dropped), 0) FROM boots b WHERE b.device = d.id) AS dropped,
         (SELECT COUNT(*) FROM boots b WHERE b.device = d.id) AS boots,
-        (SELECT COUNT(*) FROM samples s WHERE s.device = d.id) AS samples FROM devices d ORDER BY d.id`;
+        d.stored AS samples FROM devices d ORDER BY d.id`;
     return rows.map((r) => ({ id: r.id, channels: JSON.parse(r.channels), units: JSON.parse(r.units), commands: JSON.parse(r.commands),
       firstSeen: r.first_seen, lastSeen: r.last_seen, dropped: Number(r.dropped), boots: Number(r.boots), samples: Number(r.samples) }));
   }

@@ -1,18 +1,23 @@
 // Samples in SQLite (a file by default, ":memory:" for tests), one row per sample, named by
 // (device, boot, sequence): sequences restart at 0 on every boot, so the boot id keeps boots apart.
 // Drops are kept per boot and summed per device. Retention is per device, by count (the newest N
-// that arrived) and/or by age (when they arrived), never by arithmetic on sequence numbers.
+// that arrived, cut now and then: trimStep) and/or by age (when they arrived); what is cut is never
+// decided by arithmetic on sequence numbers.
 
 import Database from "better-sqlite3";
 import type { Batch } from "../../firmware/app/stream-format.js";
 import { CredentialStore } from "./credentials.js";
 import { GroupCommit } from "./group-commit.js";
-import type { DeviceRow, Hello, Retention, Store, StoredSample } from "./store-types.js";
+import { cutsRetention, trimStep, type DeviceRow, type Hello, type Retention, type Store, type StoredSample } from "./store-types.js";
 
 export type { DeviceRow, Hello, Retention, StoredSample } from "./store-types.js";
 
-/** Schema versions, in PRAGMA user_version: 2 is stream format 2's (device, boot, seq) tables. */
-const SCHEMA_VERSION = 2;
+/**
+ * Schema versions, in PRAGMA user_version: 2 is stream format 2's (device, boot, seq) tables; 3 keeps
+ * each device's count of stored samples (devices.stored) with every batch, where listing the devices
+ * had counted their rows (a walk of every sample: 0.2 s a listing at 2 million, blocking the server).
+ */
+const SCHEMA_VERSION = 3;
 
 /** Opens the database and makes the tables (moving a version 1 table aside, where one is found). */
 export function openDatabase(path: string): Database.Database {
@@ -24,7 +29,8 @@ export function openDatabase(path: string): Database.Database {
     db.exec("ALTER TABLE samples RENAME TO samples_v1; ALTER TABLE devices RENAME TO devices_v1;");
   }
   db.exec(`CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, channels TEXT NOT NULL DEFAULT '[]',
-      units TEXT NOT NULL DEFAULT '[]', commands TEXT NOT NULL DEFAULT '[]', first_seen REAL NOT NULL, last_seen REAL NOT NULL);
+      units TEXT NOT NULL DEFAULT '[]', commands TEXT NOT NULL DEFAULT '[]', first_seen REAL NOT NULL, last_seen REAL NOT NULL,
+      stored INTEGER NOT NULL DEFAULT 0);
     CREATE TABLE IF NOT EXISTS boots (device TEXT NOT NULL, boot INTEGER NOT NULL, dropped INTEGER NOT NULL DEFAULT 0,
       max_seq INTEGER NOT NULL DEFAULT -1, first_seen REAL NOT NULL, PRIMARY KEY (device, boot)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS samples (id INTEGER PRIMARY KEY, device TEXT NOT NULL, boot INTEGER NOT NULL,
@@ -32,6 +38,12 @@ export function openDatabase(path: string): Database.Database {
     CREATE INDEX IF NOT EXISTS samples_by_device ON samples (device);
     CREATE INDEX IF NOT EXISTS samples_by_time ON samples (device, t);
     CREATE INDEX IF NOT EXISTS samples_by_arrival ON samples (device, received);`);
+  const deviceColumns = db.prepare("SELECT name FROM pragma_table_info('devices')").all() as { name: string }[];
+  if (!deviceColumns.some((c) => c.name === "stored")) {
+    // a version 2 file: the counts start from its rows, once
+    db.transaction(() => db.exec(`ALTER TABLE devices ADD COLUMN stored INTEGER NOT NULL DEFAULT 0;
+      UPDATE devices SET stored = (SELECT COUNT(*) FROM samples WHERE device = devices.id);`))();
+  }
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   return db;
 }
@@ -67,6 +79,7 @@ export class SampleStore implements Store {
       trimCount: p(`DELETE FROM samples WHERE device = @device AND id <= (SELECT id FROM samples WHERE device = @device
         ORDER BY id DESC LIMIT 1 OFFSET @keep)`),
       trimAge: p("DELETE FROM samples WHERE device = ? AND received < ?"),
+      stored: p("UPDATE devices SET stored = stored + ? WHERE id = ?"),
       device: p("SELECT channels, units, commands FROM devices WHERE id = ?"),
       range: p(`SELECT boot, seq, t, vals FROM samples WHERE device = ? AND t >= ? AND t <= ? ORDER BY t DESC, id DESC LIMIT ?`),
       boot1: p("SELECT boot, seq, t, vals FROM samples WHERE device = ? AND boot = ? ORDER BY seq"),
@@ -125,21 +138,29 @@ export class SampleStore implements Store {
       const values = JSON.stringify(row.map((v) => (Number.isFinite(v) ? v : null)));
       added += this.#sql.insert.run(device, boot, seq, batch.timestamps[k], now, values).changes;
     });
-    if (batch.readings.length > 0) this.#sql.setMaxSeq.run(batch.firstSequence + batch.readings.length - 1, device, boot);
-    this.#trim(device, now);
+    const last = batch.readings.length > 0 ? batch.firstSequence + batch.readings.length - 1 : -1;
+    if (last >= 0) this.#sql.setMaxSeq.run(last, device, boot);
+    const change = added - this.#trim(device, now, held, last);
+    if (change !== 0) this.#sql.stored.run(change, device);
     return { added, duplicates: batch.readings.length - added };
   }
 
-  #trim(device: string, now: number): void {
+  /**
+   * By count only now and then (cutsRetention: the cut's search walks maxSamples rows), by age every
+   * batch (an index seek). Returns the rows deleted.
+   */
+  #trim(device: string, now: number, held: number, last: number): number {
     const { maxSamples, maxAgeMs } = this.#retention;
-    if (maxSamples !== undefined) this.#sql.trimCount.run({ device, keep: maxSamples });
-    if (maxAgeMs !== undefined) this.#sql.trimAge.run(device, now - maxAgeMs);
+    let deleted = 0;
+    if (maxSamples !== undefined && cutsRetention(held, last, trimStep(maxSamples))) deleted += this.#sql.trimCount.run({ device, keep: maxSamples }).changes;
+    if (maxAgeMs !== undefined) deleted += this.#sql.trimAge.run(device, now - maxAgeMs).changes;
+    return deleted;
   }
 
   devices(): DeviceRow[] {
     const rows = this.db.prepare(`SELECT d.*, (SELECT COALESCE(SUM(b.dropped), 0) FROM boots b WHERE b.device = d.id) AS dropped,
         (SELECT COUNT(*) FROM boots b WHERE b.device = d.id) AS boots,
-        (SELECT COUNT(*) FROM samples s WHERE s.device = d.id) AS samples FROM devices d ORDER BY d.id`).all() as
+        d.stored AS samples FROM devices d ORDER BY d.id`).all() as
       { id: string; channels: string; units: string; commands: string; first_seen: number; last_seen: number; dropped: number; boots: number; samples: number }[];
     return rows.map((r) => ({ id: r.id, channels: JSON.parse(r.channels), units: JSON.parse(r.units), commands: JSON.parse(r.commands),
       firstSeen: r.first_seen, lastSeen: r.last_seen, dropped: r.dropped, boots: r.boots, samples: r.samples }));

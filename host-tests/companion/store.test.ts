@@ -1,0 +1,55 @@
+// The SQLite store (the default for one machine): retention by count keeps each device's newest
+// samples without searching for the cut in every batch, and each device's count of stored samples is
+// kept with every batch, not counted row by row when the devices are listed.
+
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SampleStore } from "../../host/companion/store.js";
+import { checkCountsWithAge, checkRetentionSteps, listedCount } from "./retention-steps.js";
+
+describe("The SQLite store's retention and counts", function () {
+  it("cuts a device back to its newest 300 in a batch that passes a step of 3 or starts a boot, and holds at most 302 between", async function () {
+    const store = new SampleStore(":memory:", { maxSamples: 300 });
+    try {
+      const { over } = await checkRetentionSteps(store, "steps", 300);
+      assert.equal(over, 50, "batches after which it held more than 300: a third of those past 300 (the cut is not searched for in every batch)");
+    } finally {
+      store.close();
+    }
+  });
+
+  it("keeps each device's listed count equal to its rows through duplicates and a cut by age", async function () {
+    const store = new SampleStore(":memory:", { maxSamples: 300, maxAgeMs: 60_000 });
+    try {
+      await checkCountsWithAge(store, "aged", 60_000);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("counts the rows of a version 2 file once when it opens one (schema 3 keeps the count)", async function () {
+    const dir = mkdtempSync(join(tmpdir(), "store-v2-"));
+    try {
+      const file = join(dir, "s.db");
+      const first = new SampleStore(file, {});
+      first.add({ deviceId: "a", channels: 1, bootId: 1, firstSequence: 0, dropped: 0, timestamps: [1, 2, 3], readings: [[1], [2], [3]] }, 1);
+      first.add({ deviceId: "b", channels: 1, bootId: 1, firstSequence: 0, dropped: 0, timestamps: [1, 2], readings: [[1], [2]] }, 1);
+      first.db.exec("ALTER TABLE devices DROP COLUMN stored");
+      first.db.pragma("user_version = 2");
+      first.close();
+      const again = new SampleStore(file, {});
+      try {
+        assert.equal(again.db.pragma("user_version", { simple: true }), 3);
+        assert.deepEqual([await listedCount(again, "a"), await listedCount(again, "b")], [3, 2]);
+        again.add({ deviceId: "a", channels: 1, bootId: 2, firstSequence: 0, dropped: 0, timestamps: [4], readings: [[4]] }, 2);
+        assert.equal(await listedCount(again, "a"), 4);
+      } finally {
+        again.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
