@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WebSocket } from "ws";
+import { Sessions } from "../../host/companion/auth.js";
 import { CompanionServer } from "../../host/companion/companion-server.js";
 import { runDeviceCommand } from "../../host/device-credentials.js";
 import { simulatedDevice } from "../../host/simulated-device.js";
@@ -76,6 +77,14 @@ describe("Operators log in, devices hold their own credentials", function () {
     assert.equal(blocked.status, 429);
     assert.equal(((await blocked.json()) as { error: { code: string } }).error.code, "TOO_MANY_FAILURES");
     await server.stop();
+  });
+
+  it("holds at most its limit of sessions, letting the oldest go: a client asking for sessions in a loop cannot grow the heap", function () {
+    const sessions = new Sessions(undefined, 3600_000, undefined, undefined, 100);
+    const made = Array.from({ length: 250 }, () => sessions.create().id);
+    assert.equal(made.filter((id) => sessions.get(id) !== null).length, 100);
+    assert.equal(sessions.get(made[149]), null);
+    assert.notEqual(sessions.get(made[150]), null);
   });
 
   it("refuses to listen beyond loopback without an operator token", function () {

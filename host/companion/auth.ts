@@ -35,7 +35,11 @@ export class Sessions {
   /** A cluster's record of ended sessions (with `secret`): a logout on one instance holds on all. */
   readonly #shared: SharedSessions | undefined;
 
-  constructor(operatorToken: string | undefined, lifetimeMs = 12 * 3600_000, secret?: string, shared?: SharedSessions) {
+  /** Sessions held here at most: in development mode every cookieless GET /api/session makes one, for 12 hours. */
+  readonly #max: number;
+
+  constructor(operatorToken: string | undefined, lifetimeMs = 12 * 3600_000, secret?: string, shared?: SharedSessions, maxSessions = 10_000) {
+    this.#max = maxSessions;
     this.#operatorHash = operatorToken === undefined ? null : digest(operatorToken);
     this.#lifetimeMs = lifetimeMs;
     this.#secret = secret;
@@ -63,6 +67,8 @@ export class Sessions {
       const payload = `${id}.${csrf}.${expires}`;
       return { id: `${payload}.${this.#sign(payload)}`, csrf };
     }
+    // the oldest goes first (a Map keeps insertion order): a script asking in a loop cannot grow the heap
+    if (this.#sessions.size >= this.#max) this.#sessions.delete(this.#sessions.keys().next().value as string);
     this.#sessions.set(id, { csrf, expires });
     return { id, csrf };
   }
