@@ -1,14 +1,16 @@
 // npm run bench:store: what a batch of 2 samples costs each store when its device holds nothing and
 // when it holds its whole retention (100,000 samples), beside the same device with no retention, and
-// what listing the devices then costs: a companion that has run a day must not cost more a batch than
+// what listing the devices and a CSV export then cost: a companion that has run a day must not cost more a batch than
 // one that just started. Each figure is wall time, the batches one after another (no group commit
 // overlap), on this machine. STORE_KEEP and STORE_BATCHES change the retention and the batches timed.
 
 import { mkdtempSync, rmSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Batch } from "../firmware/app/stream-format.js";
 import { startPostgres } from "../host/cluster/engines.js";
+import { CompanionServer } from "../host/companion/companion-server.js";
 import { SampleStore } from "../host/companion/store.js";
 import { openPostgresStore } from "../host/companion/store-postgres.js";
 import type { Awaitable, DeviceRow, Retention } from "../host/companion/store-types.js";
@@ -56,10 +58,33 @@ async function sqlite(retention: Retention, label: string): Promise<void> {
   }
 }
 
+/** A dashboard's CSV of a device at its retention, over HTTP: how long the server's event loop stalls meanwhile. */
+async function csvExport(): Promise<void> {
+  const server = new CompanionServer({ port: 0, database: ":memory:", dashboard: false, retention: { maxSamples: KEEP } });
+  await server.start();
+  try {
+    await server.store.hello("csv", 1, { channels: ["a", "b"], units: ["", ""], commands: [] });
+    for (let first = 0; first < KEEP; first += 10_000) await server.store.add(batch("csv", first, Math.min(10_000, KEEP - first)), 1);
+    const base = `http://127.0.0.1:${server.port}`;
+    const cookie = (await fetch(`${base}/api/session`)).headers.get("set-cookie")?.split(";")[0] ?? "";
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    const t = performance.now();
+    const text = await (await fetch(`${base}/api/devices/csv/samples.csv?limit=${KEEP}`, { headers: { Cookie: cookie } })).text();
+    const ms = performance.now() - t;
+    delay.disable();
+    console.log(`  CSV export of ${fmt(KEEP, 0)} samples (SQLite, over HTTP): ${fmt(text.length / 1e6, 1)} MB in ${fmt(ms, 0)} ms; `
+      + `the server's event loop stalled at most ${fmt(delay.max / 1e6, 0)} ms (this process is the client too)`);
+  } finally {
+    await server.stop();
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`A batch of 2 samples, ${fmt(BATCHES, 0)} one after another, per device state (retention ${fmt(KEEP, 0)} a device):`);
   await sqlite({ maxSamples: KEEP }, `retention ${fmt(KEEP, 0)}`);
   await sqlite({}, "no retention");
+  await csvExport();
   const pg = await startPostgres({ durable: true });
   try {
     for (const [retention, label] of [[{ maxSamples: KEEP }, `retention ${fmt(KEEP, 0)}`], [{}, "no retention"]] as const) {

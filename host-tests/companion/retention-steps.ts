@@ -1,6 +1,8 @@
 // Retention by count as both stores keep it (store-types.ts trimStep): a device's oldest samples are
 // cut by a batch that starts a boot or passes a step in its sequence, so between cuts it may hold up
-// to a step less one sample more than its limit, and after a cut exactly its limit, always the newest.
+// to a step less one sample more than its limit, and after a cut its limit (a batch larger than the
+// limit aside: PostgreSQL cuts only rows of earlier statements), always the newest. And the count a
+// device's listing shows, kept with every batch, is its rows.
 
 import assert from "node:assert/strict";
 import type { Batch } from "../../firmware/app/stream-format.js";
@@ -62,4 +64,21 @@ export async function checkCountsWithAge(store: RetainingStore, device: string, 
   await store.add(batch(device, 1, 7, 2), t0 + maxAgeMs + 2); // the first two batches arrived too long ago
   assert.deepEqual((await store.recent(device)).map((s) => s.seq), [7, 8]);
   assert.equal(await listedCount(store, device), 2);
+  // a cut by count and one by age of the same rows in one batch: each row counted once
+  const both = `${device}-both`;
+  await store.add(batch(both, 1, 0, 300), t0);
+  await store.add(batch(both, 1, 300, 2), t0); // 302 held: no step of 3 passed
+  assert.equal(await listedCount(store, both), 302);
+  await store.add(batch(both, 1, 302, 2), t0 + maxAgeMs + 2); // a step passed, and all 302 too old
+  assert.deepEqual((await store.recent(both)).map((s) => s.seq), [302, 303]);
+  assert.equal(await listedCount(store, both), 2);
+}
+
+/** A device removed and heard from again: counted from nothing. */
+export async function checkRemovedCount(store: RetainingStore & { remove(device: string): Awaitable<boolean> }, device: string): Promise<void> {
+  await store.add(batch(device, 1, 0, 4), Date.now());
+  assert.equal(await store.remove(device), true);
+  assert.equal(await listedCount(store, device), undefined);
+  await store.add(batch(device, 2, 0, 3), Date.now());
+  assert.equal(await listedCount(store, device), 3);
 }

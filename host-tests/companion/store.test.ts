@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SampleStore } from "../../host/companion/store.js";
-import { checkCountsWithAge, checkRetentionSteps, listedCount } from "./retention-steps.js";
+import { checkPagesMatchRange } from "./pages-check.js";
+import { checkCountsWithAge, checkRemovedCount, checkRetentionSteps, listedCount } from "./retention-steps.js";
 
 describe("The SQLite store's retention and counts", function () {
   it("cuts a device back to its newest 300 in a batch that passes a step of 3 or starts a boot, and holds at most 302 between", async function () {
@@ -20,16 +21,17 @@ describe("The SQLite store's retention and counts", function () {
     }
   });
 
-  it("keeps each device's listed count equal to its rows through duplicates and a cut by age", async function () {
+  it("keeps each device's listed count equal to its rows through duplicates, cuts by age and count of the same rows, and a removal", async function () {
     const store = new SampleStore(":memory:", { maxSamples: 300, maxAgeMs: 60_000 });
     try {
       await checkCountsWithAge(store, "aged", 60_000);
+      await checkRemovedCount(store, "removed");
     } finally {
       store.close();
     }
   });
 
-  it("counts the rows of a version 2 file once when it opens one (schema 3 keeps the count)", async function () {
+  it("counts the rows of a file an older version wrote when it opens one (schema 3 keeps the count)", async function () {
     const dir = mkdtempSync(join(tmpdir(), "store-v2-"));
     try {
       const file = join(dir, "s.db");
@@ -45,11 +47,29 @@ describe("The SQLite store's retention and counts", function () {
         assert.deepEqual([await listedCount(again, "a"), await listedCount(again, "b")], [3, 2]);
         again.add({ deviceId: "a", channels: 1, bootId: 2, firstSequence: 0, dropped: 0, timestamps: [4], readings: [[4]] }, 2);
         assert.equal(await listedCount(again, "a"), 4);
+        // an older build opening it again sets version 2 and writes without counting
+        again.db.pragma("user_version = 2");
+        again.db.exec("INSERT INTO samples (device, boot, seq, t, received, vals) VALUES ('b', 1, 2, 3, 3, '[3]')");
       } finally {
         again.close();
       }
+      const third = new SampleStore(file, {});
+      try {
+        assert.equal(await listedCount(third, "b"), 3, "counted again after a downgrade");
+      } finally {
+        third.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("gives a range's samples in pages, the same as range() whatever the page size", async function () {
+    const store = new SampleStore(":memory:", {});
+    try {
+      await checkPagesMatchRange(store, "paged");
+    } finally {
+      store.close();
     }
   });
 });

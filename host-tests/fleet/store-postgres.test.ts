@@ -8,7 +8,8 @@ import type { Batch } from "../../firmware/app/stream-format.js";
 import { type Engine, startPostgres } from "../../host/cluster/engines.js";
 import { openPostgresStore, type PostgresStore } from "../../host/companion/store-postgres.js";
 import { MIGRATIONS } from "../../host/companion/migrations-postgres.js";
-import { checkCountsWithAge, checkRetentionSteps, listedCount } from "../companion/retention-steps.js";
+import { checkPagesMatchRange } from "../companion/pages-check.js";
+import { checkCountsWithAge, checkRemovedCount, checkRetentionSteps, listedCount } from "../companion/retention-steps.js";
 
 const batch = (device: string, boot: number, first: number, n: number, dropped = 0): Batch => ({
   deviceId: device, channels: 1, bootId: boot, firstSequence: first, dropped,
@@ -72,10 +73,11 @@ describe("The PostgreSQL store, batches of many devices committed together", fun
     }
   });
 
-  it("keeps each device's listed count equal to its rows through duplicates and a cut by age", async function () {
+  it("keeps each device's listed count equal to its rows through duplicates, cuts by age and count of the same rows, and a removal", async function () {
     const aged = await openPostgresStore(pg.url, { maxSamples: 300, maxAgeMs: 60_000 }, 2);
     try {
       await checkCountsWithAge(aged, "aged", 60_000);
+      await checkRemovedCount(aged, "removed");
     } finally {
       await aged.close();
     }
@@ -94,6 +96,37 @@ describe("The PostgreSQL store, batches of many devices committed together", fun
       assert.equal(await listedCount(again, "mig-a"), 4);
     } finally {
       await again.close();
+    }
+  });
+
+  it("gives a range's samples in pages, the same as range() whatever the page size, as SQLite does", async function () {
+    const all = await openPostgresStore(pg.url, {}, 2);
+    try {
+      await checkPagesMatchRange(all, "paged");
+    } finally {
+      await all.close();
+    }
+  });
+
+  it("removes a device while one of its batches is being written: neither fails and no sample is left behind", async function () {
+    await store.add(batch("race", 1, 0, 3), Date.now());
+    // the writer (application_name w) sleeps while it holds the device's row, then the boot's
+    await store.sql.unsafe(`CREATE FUNCTION slow_writer() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.7); RETURN NEW; END $$;
+      CREATE TRIGGER slow_devices BEFORE UPDATE ON devices FOR EACH ROW WHEN (current_setting('application_name') = 'w') EXECUTE FUNCTION slow_writer();
+      CREATE TRIGGER slow_boots BEFORE UPDATE ON boots FOR EACH ROW WHEN (current_setting('application_name') = 'w') EXECUTE FUNCTION slow_writer();`);
+    const writer = await openPostgresStore(`${pg.url}?application_name=w`, { maxSamples: 6 }, 1);
+    try {
+      const write = writer.add(batch("race", 1, 3, 2), Date.now());
+      await new Promise((r) => setTimeout(r, 300));
+      const removed = await store.remove("race");
+      assert.deepEqual(await write, { added: 2, duplicates: 0 });
+      assert.equal(removed, true);
+      const [left] = await store.sql<{ n: string }[]>`SELECT count(*) AS n FROM samples WHERE device = 'race'`;
+      assert.equal(Number(left.n), 0, "the batch's samples went with the device");
+      assert.equal(await listedCount(store, "race"), undefined);
+    } finally {
+      await writer.close();
+      await store.sql.unsafe("DROP TRIGGER slow_devices ON devices; DROP TRIGGER slow_boots ON boots; DROP FUNCTION slow_writer()");
     }
   });
 

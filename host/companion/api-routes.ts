@@ -2,7 +2,9 @@
 // and removing a device. Every parameter, query and body has a schema (schemas.ts): Fastify
 // refuses what does not match with 400 before a handler runs.
 
+import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply } from "fastify";
+import { CSV_PAGE, csvChunks } from "./csv-export.js";
 import { CommandFailure, type DeviceLinks } from "./device-links.js";
 import type { LiveFeed } from "./live.js";
 import { commandBody, csvQuery, deviceParams, samplesQuery } from "./schemas.js";
@@ -40,13 +42,17 @@ export function apiRoutes(app: FastifyInstance, context: Context): void {
 
   samplesRoute("/api/devices/:id/samples", samplesQuery, (id, described, samples) => ({ device: id, ...described, samples }));
 
-  samplesRoute("/api/devices/:id/samples.csv", csvQuery, (id, described, samples, reply) => {
-    const header = ["time", "boot", "seq", ...described.channels.map((c, i) => (described.units[i] ? `${c} (${described.units[i]})` : c))];
-    const rows = samples.map((s) => [isoTime(s.t), s.boot, s.seq, ...s.values.map((v) => v ?? "")]);
-    reply.header("Content-Type", "text/csv; charset=utf-8");
-    reply.header("Content-Disposition", `attachment; filename="${id.replace(/[^\w.-]/g, "_")}.csv"`);
-    return [header, ...rows].map((r) => r.map(csvField).join(",")).join("\r\n") + "\r\n";
-  });
+  // streamed, a page at a time as the client takes it (csv-export.ts)
+  app.get<{ Params: Id; Querystring: Range }>("/api/devices/:id/samples.csv", { schema: { params: deviceParams, querystring: csvQuery } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const described = await store.describe(id);
+      if (described === null) return reply.code(404).send(problem("UNKNOWN_DEVICE", `no device ${id}`));
+      const { limit, from, to } = request.query;
+      reply.header("Content-Type", "text/csv; charset=utf-8");
+      reply.header("Content-Disposition", `attachment; filename="${id.replace(/[^\w.-]/g, "_")}.csv"`);
+      return reply.send(Readable.from(csvChunks(described, store.pages(id, limit, from, to, CSV_PAGE))));
+    });
 
   app.post<{ Params: Id; Body: { cmd: string; args?: Record<string, unknown> } }>("/api/devices/:id/commands",
     { schema: { params: deviceParams, body: commandBody } },
@@ -72,13 +78,4 @@ export function apiRoutes(app: FastifyInstance, context: Context): void {
     live.devicesChanged();
     return { removed: id };
   });
-}
-
-/** ISO 8601 where the time is one a Date can hold (a device's clock may send anything finite). */
-const isoTime = (t: number) => (Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : String(t));
-
-/** A CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
-function csvField(value: unknown): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

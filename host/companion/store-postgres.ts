@@ -172,6 +172,23 @@ export class PostgresStore implements Store {
     return rows.reverse().map(parse);
   }
 
+  async *pages(device: string, limit: number, from = -Infinity, to = Infinity, page: number): AsyncIterable<StoredSample[]> {
+    const [lo, hi] = [Number.isFinite(from) ? from : -Number.MAX_VALUE, Number.isFinite(to) ? to : Number.MAX_VALUE];
+    // where the newest `limit` in the range start (the limit-th newest), then pages from a (t, id) onwards
+    const [start] = await this.sql<{ t: number; id: string }[]>`SELECT t, id FROM samples WHERE device = ${device} AND t >= ${lo}
+      AND t <= ${hi} ORDER BY t DESC, id DESC LIMIT 1 OFFSET ${limit - 1}`;
+    let at = start === undefined ? { t: lo, id: -1 } : { t: start.t, id: Number(start.id) }; // fewer than limit: from the oldest
+    for (let left = limit; left > 0;) {
+      const rows = await this.sql<(SampleRow & { id: string })[]>`SELECT id, boot, seq, t, vals FROM samples WHERE device = ${device}
+        AND t >= ${at.t} AND (t > ${at.t} OR id >= ${at.id}) AND t <= ${hi} ORDER BY t, id LIMIT ${Math.min(page, left)}`;
+      if (rows.length === 0) return;
+      yield rows.map(parse);
+      left -= rows.length;
+      const last = rows[rows.length - 1];
+      at = { t: last.t, id: Number(last.id) + 1 };
+    }
+  }
+
   recent(device: string, limit = 500): Promise<StoredSample[]> {
     return this.range(device, limit);
   }
@@ -185,12 +202,26 @@ export class PostgresStore implements Store {
     return rows.map((r) => ({ boot: Number(r.boot), dropped: Number(r.dropped) }));
   }
 
+  /**
+   * In a batch's order (samples, devices, boots: #writeGroup's locks), so the two never wait on each
+   * other in a cycle; at REPEATABLE READ, so a batch of the device committed meanwhile (it always
+   * changes the device's row) fails this with a serialization error and it starts again, its samples
+   * then seen: none is left behind without its device, uncounted.
+   */
   async remove(device: string): Promise<boolean> {
-    return this.sql.begin(async (tx) => {
-      await tx`DELETE FROM samples WHERE device = ${device}`;
-      await tx`DELETE FROM boots WHERE device = ${device}`;
-      return (await tx`DELETE FROM devices WHERE id = ${device}`).count > 0;
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sql.begin("isolation level repeatable read", async (tx) => {
+          await tx`DELETE FROM samples WHERE device = ${device}`;
+          const removed = (await tx`DELETE FROM devices WHERE id = ${device}`).count > 0;
+          await tx`DELETE FROM boots WHERE device = ${device}`;
+          return removed;
+        });
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (attempt >= 5 || (code !== "40001" && code !== "40P01")) throw e;
+      }
+    }
   }
 
   async close(): Promise<void> {

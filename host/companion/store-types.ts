@@ -53,6 +53,12 @@ export interface Store {
   addGrouped?(batch: Batch, now: number): Promise<{ added: number; duplicates: number }>;
   devices(): Awaitable<DeviceRow[]>;
   range(device: string, limit?: number, from?: number, to?: number): Awaitable<StoredSample[]>;
+  /**
+   * range()'s samples (the newest `limit` with from <= t <= to, oldest first) in pages of at most
+   * `page`, each page its own query after the one before was taken: an export of a million samples
+   * holds one page in memory, and the server runs between pages.
+   */
+  pages(device: string, limit: number, from: number | undefined, to: number | undefined, page: number): AsyncIterable<StoredSample[]>;
   recent(device: string, limit?: number): Awaitable<StoredSample[]>;
   boot(device: string, boot: number): Awaitable<StoredSample[]>;
   drops(device: string): Awaitable<{ boot: number; dropped: number }[]>;

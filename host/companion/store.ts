@@ -39,12 +39,14 @@ export function openDatabase(path: string): Database.Database {
     CREATE INDEX IF NOT EXISTS samples_by_time ON samples (device, t);
     CREATE INDEX IF NOT EXISTS samples_by_arrival ON samples (device, received);`);
   const deviceColumns = db.prepare("SELECT name FROM pragma_table_info('devices')").all() as { name: string }[];
-  if (!deviceColumns.some((c) => c.name === "stored")) {
-    // a version 2 file: the counts start from its rows, once
-    db.transaction(() => db.exec(`ALTER TABLE devices ADD COLUMN stored INTEGER NOT NULL DEFAULT 0;
-      UPDATE devices SET stored = (SELECT COUNT(*) FROM samples WHERE device = devices.id);`))();
-  }
-  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  const version = db.pragma("user_version", { simple: true }) as number;
+  db.transaction(() => {
+    if (!deviceColumns.some((c) => c.name === "stored")) db.exec("ALTER TABLE devices ADD COLUMN stored INTEGER NOT NULL DEFAULT 0");
+    // a file written by a version before 3 (or by one again after a downgrade, which wrote without
+    // counting): the counts start from its rows, once
+    if (version < SCHEMA_VERSION) db.exec("UPDATE devices SET stored = (SELECT COUNT(*) FROM samples WHERE device = devices.id)");
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
   return db;
 }
 
@@ -82,6 +84,10 @@ export class SampleStore implements Store {
       stored: p("UPDATE devices SET stored = stored + ? WHERE id = ?"),
       device: p("SELECT channels, units, commands FROM devices WHERE id = ?"),
       range: p(`SELECT boot, seq, t, vals FROM samples WHERE device = ? AND t >= ? AND t <= ? ORDER BY t DESC, id DESC LIMIT ?`),
+      // where the newest `limit` in a range start (the limit-th newest), then pages from a (t, id) onwards
+      pageStart: p(`SELECT t, id FROM samples WHERE device = ? AND t >= ? AND t <= ? ORDER BY t DESC, id DESC LIMIT 1 OFFSET ?`),
+      page: p(`SELECT id, boot, seq, t, vals FROM samples WHERE device = @device AND t >= @t AND (t > @t OR id >= @id) AND t <= @to
+        ORDER BY t, id LIMIT @n`),
       boot1: p("SELECT boot, seq, t, vals FROM samples WHERE device = ? AND boot = ? ORDER BY seq"),
       dropped: p("SELECT boot, dropped FROM boots WHERE device = ? ORDER BY first_seen"),
     };
@@ -170,6 +176,19 @@ export class SampleStore implements Store {
   range(device: string, limit = 500, from = -Infinity, to = Infinity): StoredSample[] {
     const rows = this.#sql.range.all(device, from, to, limit) as { boot: number; seq: number; t: number; vals: string }[];
     return rows.reverse().map(parse);
+  }
+
+  async *pages(device: string, limit: number, from = -Infinity, to = Infinity, page: number): AsyncIterable<StoredSample[]> {
+    const start = this.#sql.pageStart.get(device, from, to, limit - 1) as { t: number; id: number } | undefined;
+    let at = start ?? { t: from, id: -1 }; // fewer than limit: from the oldest in the range
+    for (let left = limit; left > 0;) {
+      const rows = this.#sql.page.all({ device, t: at.t, id: at.id, to, n: Math.min(page, left) }) as { id: number; boot: number; seq: number; t: number; vals: string }[];
+      if (rows.length === 0) return;
+      yield rows.map(parse);
+      left -= rows.length;
+      const last = rows[rows.length - 1];
+      at = { t: last.t, id: last.id + 1 };
+    }
   }
 
   /** The newest `limit` samples of a device, oldest first. */
