@@ -54,4 +54,17 @@ describe("The CSV export", function () {
     const empty = await (await fetch(`${base}/api/devices/csv-1/samples.csv?from=1&to=2`, { headers: s.headers })).text();
     assert.equal(empty, 'time,boot,seq,temp (°C),"rh, ""raw"""\r\n');
   });
+
+  it("answers 500 with an error code, not a cut-off 200, when the store fails before the first page", async function () {
+    const pages = server.store.pages;
+    server.store.pages = async function* () { throw new Error("disk I/O error"); };
+    try {
+      const r = await fetch(`${base}/api/devices/csv-1/samples.csv`, { headers: s.headers });
+      assert.equal(r.status, 500);
+      assert.match(r.headers.get("content-type") ?? "", /application\/json/);
+      assert.deepEqual(await r.json(), { error: { code: "FAILED", message: "internal error" } });
+    } finally {
+      server.store.pages = pages;
+    }
+  });
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SampleStore } from "../../host/companion/store.js";
-import { checkPagesMatchRange } from "./pages-check.js";
+import { checkPagesMatchRange, checkPagesOfOneTime, checkPagesSnapshot } from "./pages-check.js";
 import { checkCountsWithAge, checkRemovedCount, checkRetentionSteps, listedCount } from "./retention-steps.js";
 
 describe("The SQLite store's retention and counts", function () {
@@ -64,10 +64,12 @@ describe("The SQLite store's retention and counts", function () {
     }
   });
 
-  it("gives a range's samples in pages, the same as range() whatever the page size", async function () {
+  it("gives a range's samples in pages, the same as range() whatever the page size, a run of one time included, as they were when it began", async function () {
     const store = new SampleStore(":memory:", {});
     try {
       await checkPagesMatchRange(store, "paged");
+      await checkPagesOfOneTime(store, "one-time");
+      await checkPagesSnapshot(store, "snapshot");
     } finally {
       store.close();
     }

@@ -8,7 +8,7 @@ import type { Batch } from "../../firmware/app/stream-format.js";
 import { type Engine, startPostgres } from "../../host/cluster/engines.js";
 import { openPostgresStore, type PostgresStore } from "../../host/companion/store-postgres.js";
 import { MIGRATIONS } from "../../host/companion/migrations-postgres.js";
-import { checkPagesMatchRange } from "../companion/pages-check.js";
+import { checkPagesMatchRange, checkPagesOfOneTime, checkPagesSnapshot } from "../companion/pages-check.js";
 import { checkCountsWithAge, checkRemovedCount, checkRetentionSteps, listedCount } from "../companion/retention-steps.js";
 
 const batch = (device: string, boot: number, first: number, n: number, dropped = 0): Batch => ({
@@ -99,10 +99,12 @@ describe("The PostgreSQL store, batches of many devices committed together", fun
     }
   });
 
-  it("gives a range's samples in pages, the same as range() whatever the page size, as SQLite does", async function () {
+  it("gives a range's samples in pages as SQLite does: the same as range(), a run of one time included, as they were when it began", async function () {
     const all = await openPostgresStore(pg.url, {}, 2);
     try {
       await checkPagesMatchRange(all, "paged");
+      await checkPagesOfOneTime(all, "one-time");
+      await checkPagesSnapshot(all, "snapshot");
     } finally {
       await all.close();
     }
@@ -127,6 +129,32 @@ describe("The PostgreSQL store, batches of many devices committed together", fun
     } finally {
       await writer.close();
       await store.sql.unsafe("DROP TRIGGER slow_devices ON devices; DROP TRIGGER slow_boots ON boots; DROP FUNCTION slow_writer()");
+    }
+  });
+
+  it("removes a device that keeps writing through another instance: no error, and what it writes after is counted", async function () {
+    const other = await openPostgresStore(pg.url, {}, 2);
+    try {
+      // enough rows that deleting them takes a while, during which batches keep committing
+      await other.add(batch("busy", 8, 0, 10_000), Date.now());
+      await other.add(batch("busy", 8, 10_000, 10_000), Date.now());
+      let writing = true;
+      let first = 20_000;
+      const writer = (async () => {
+        while (writing) {
+          await other.add(batch("busy", 8, first, 3), Date.now());
+          first += 3;
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await store.remove("busy"), true);
+      for (let k = 0; k < 3; k++) assert.equal(typeof await store.remove("busy"), "boolean");
+      writing = false;
+      await writer;
+      const [rows] = await store.sql<{ n: string }[]>`SELECT count(*) AS n FROM samples WHERE device = 'busy'`;
+      assert.equal(await listedCount(store, "busy") ?? 0, Number(rows.n), "the listing's count is its rows");
+    } finally {
+      await other.close();
     }
   });
 

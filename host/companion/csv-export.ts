@@ -8,13 +8,21 @@ import type { Hello, StoredSample } from "./store-types.js";
 /** Samples a page: one query, and a few milliseconds of formatting, between turns of the event loop. */
 export const CSV_PAGE = 2000;
 
-/** The header line, then one chunk of lines a page of `pages`, yielding to the event loop between them. */
-export async function* csvChunks(described: Hello, pages: AsyncIterable<StoredSample[]>): AsyncGenerator<string> {
+/**
+ * The header line, then one chunk of lines a page, yielding to the event loop between them. The first
+ * page is read by the caller before anything is sent, so a store that fails answers with a status.
+ */
+export async function* csvChunks(described: Hello, first: IteratorResult<StoredSample[]>,
+  rest: AsyncIterator<StoredSample[]>): AsyncGenerator<string> {
   const header = ["time", "boot", "seq", ...described.channels.map((c, i) => (described.units[i] ? `${c} (${described.units[i]})` : c))];
-  yield line(header);
-  for await (const samples of pages) {
-    yield samples.map((s) => line([isoTime(s.t), s.boot, s.seq, ...s.values.map((v) => v ?? "")])).join("");
-    await turn();
+  try {
+    yield line(header);
+    for (let next = first; next.done !== true; next = await rest.next()) {
+      yield next.value.map((s) => line([isoTime(s.t), s.boot, s.seq, ...s.values.map((v) => v ?? "")])).join("");
+      await turn();
+    }
+  } finally {
+    await rest.return?.(); // a client gone mid-export: the store's pages stop too
   }
 }
 

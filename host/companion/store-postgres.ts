@@ -172,15 +172,25 @@ export class PostgresStore implements Store {
     return rows.reverse().map(parse);
   }
 
+  /**
+   * As SQLite's: rows up to the newest id when the export began, from the limit-th newest of the range;
+   * then the rest of a run of equal times by id, and the later times. (The index on (device, t) has no
+   * id: a run of one time is scanned once a page, here in PostgreSQL, not in this process.)
+   */
   async *pages(device: string, limit: number, from = -Infinity, to = Infinity, page: number): AsyncIterable<StoredSample[]> {
     const [lo, hi] = [Number.isFinite(from) ? from : -Number.MAX_VALUE, Number.isFinite(to) ? to : Number.MAX_VALUE];
-    // where the newest `limit` in the range start (the limit-th newest), then pages from a (t, id) onwards
+    const [{ newest }] = await this.sql<{ newest: string }[]>`SELECT COALESCE(max(id), 0) AS newest FROM samples`;
     const [start] = await this.sql<{ t: number; id: string }[]>`SELECT t, id FROM samples WHERE device = ${device} AND t >= ${lo}
-      AND t <= ${hi} ORDER BY t DESC, id DESC LIMIT 1 OFFSET ${limit - 1}`;
+      AND t <= ${hi} AND id <= ${newest} ORDER BY t DESC, id DESC LIMIT 1 OFFSET ${limit - 1}`;
     let at = start === undefined ? { t: lo, id: -1 } : { t: start.t, id: Number(start.id) }; // fewer than limit: from the oldest
     for (let left = limit; left > 0;) {
-      const rows = await this.sql<(SampleRow & { id: string })[]>`SELECT id, boot, seq, t, vals FROM samples WHERE device = ${device}
-        AND t >= ${at.t} AND (t > ${at.t} OR id >= ${at.id}) AND t <= ${hi} ORDER BY t, id LIMIT ${Math.min(page, left)}`;
+      const n = Math.min(page, left);
+      const rows = [...await this.sql<(SampleRow & { id: string })[]>`SELECT id, boot, seq, t, vals FROM samples WHERE device = ${device}
+        AND t = ${at.t} AND t <= ${hi} AND id >= ${at.id} AND id <= ${newest} ORDER BY id LIMIT ${n}`];
+      if (rows.length < n) {
+        rows.push(...await this.sql<(SampleRow & { id: string })[]>`SELECT id, boot, seq, t, vals FROM samples WHERE device = ${device}
+          AND t > ${at.t} AND t <= ${hi} AND id <= ${newest} ORDER BY t, id LIMIT ${n - rows.length}`);
+      }
       if (rows.length === 0) return;
       yield rows.map(parse);
       left -= rows.length;
@@ -204,24 +214,19 @@ export class PostgresStore implements Store {
 
   /**
    * In a batch's order (samples, devices, boots: #writeGroup's locks), so the two never wait on each
-   * other in a cycle; at REPEATABLE READ, so a batch of the device committed meanwhile (it always
-   * changes the device's row) fails this with a serialization error and it starts again, its samples
-   * then seen: none is left behind without its device, uncounted.
+   * other in a cycle. Deleting the device's row waits for a batch in flight, which always changes it;
+   * the second delete of samples takes that batch's rows, so none is left behind without its device.
+   * A batch that starts meanwhile waits for the row and, once this commits, makes it again, counting
+   * its own samples.
    */
   async remove(device: string): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.sql.begin("isolation level repeatable read", async (tx) => {
-          await tx`DELETE FROM samples WHERE device = ${device}`;
-          const removed = (await tx`DELETE FROM devices WHERE id = ${device}`).count > 0;
-          await tx`DELETE FROM boots WHERE device = ${device}`;
-          return removed;
-        });
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        if (attempt >= 5 || (code !== "40001" && code !== "40P01")) throw e;
-      }
-    }
+    return this.sql.begin(async (tx) => {
+      await tx`DELETE FROM samples WHERE device = ${device}`;
+      const removed = (await tx`DELETE FROM devices WHERE id = ${device}`).count > 0;
+      await tx`DELETE FROM boots WHERE device = ${device}`;
+      await tx`DELETE FROM samples WHERE device = ${device}`;
+      return removed;
+    });
   }
 
   async close(): Promise<void> {

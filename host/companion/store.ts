@@ -84,9 +84,14 @@ export class SampleStore implements Store {
       stored: p("UPDATE devices SET stored = stored + ? WHERE id = ?"),
       device: p("SELECT channels, units, commands FROM devices WHERE id = ?"),
       range: p(`SELECT boot, seq, t, vals FROM samples WHERE device = ? AND t >= ? AND t <= ? ORDER BY t DESC, id DESC LIMIT ?`),
-      // where the newest `limit` in a range start (the limit-th newest), then pages from a (t, id) onwards
-      pageStart: p(`SELECT t, id FROM samples WHERE device = ? AND t >= ? AND t <= ? ORDER BY t DESC, id DESC LIMIT 1 OFFSET ?`),
-      page: p(`SELECT id, boot, seq, t, vals FROM samples WHERE device = @device AND t >= @t AND (t > @t OR id >= @id) AND t <= @to
+      // pages (Store.pages): rows up to the newest id when the export began; where the newest `limit` of
+      // the range start (the limit-th newest), then from a (t, id) onwards: the rest of a run of equal
+      // times by id (an index seek: a device may send one time for all), then the later times
+      newestId: p("SELECT COALESCE(MAX(id), 0) AS id FROM samples"),
+      pageStart: p(`SELECT t, id FROM samples WHERE device = ? AND t >= ? AND t <= ? AND id <= ? ORDER BY t DESC, id DESC LIMIT 1 OFFSET ?`),
+      pageTies: p(`SELECT id, boot, seq, t, vals FROM samples WHERE device = @device AND t = @t AND t <= @to AND id >= @id AND id <= @newest
+        ORDER BY id LIMIT @n`),
+      pageAfter: p(`SELECT id, boot, seq, t, vals FROM samples WHERE device = @device AND t > @t AND t <= @to AND id <= @newest
         ORDER BY t, id LIMIT @n`),
       boot1: p("SELECT boot, seq, t, vals FROM samples WHERE device = ? AND boot = ? ORDER BY seq"),
       dropped: p("SELECT boot, dropped FROM boots WHERE device = ? ORDER BY first_seen"),
@@ -179,10 +184,14 @@ export class SampleStore implements Store {
   }
 
   async *pages(device: string, limit: number, from = -Infinity, to = Infinity, page: number): AsyncIterable<StoredSample[]> {
-    const start = this.#sql.pageStart.get(device, from, to, limit - 1) as { t: number; id: number } | undefined;
+    const newest = (this.#sql.newestId.get() as { id: number }).id; // what arrives meanwhile is not the export's
+    const start = this.#sql.pageStart.get(device, from, to, newest, limit - 1) as { t: number; id: number } | undefined;
     let at = start ?? { t: from, id: -1 }; // fewer than limit: from the oldest in the range
+    type Row = { id: number; boot: number; seq: number; t: number; vals: string };
     for (let left = limit; left > 0;) {
-      const rows = this.#sql.page.all({ device, t: at.t, id: at.id, to, n: Math.min(page, left) }) as { id: number; boot: number; seq: number; t: number; vals: string }[];
+      const n = Math.min(page, left);
+      const rows = this.#sql.pageTies.all({ device, t: at.t, to, id: at.id, newest, n }) as Row[];
+      if (rows.length < n) rows.push(...this.#sql.pageAfter.all({ device, t: at.t, to, newest, n: n - rows.length }) as Row[]);
       if (rows.length === 0) return;
       yield rows.map(parse);
       left -= rows.length;
