@@ -82,3 +82,21 @@ export async function checkRemovedCount(store: RetainingStore & { remove(device:
   await store.add(batch(device, 2, 0, 3), Date.now());
   assert.equal(await listedCount(store, device), 3);
 }
+
+/** Reboots and drops as a device's listing shows them (kept totals on SQLite): boots counted once, the sum of each boot's most drops. */
+export async function checkBootTotals(store: RetainingStore, device: string): Promise<void> {
+  const listed = async () => {
+    const row = (await store.devices()).find((d) => d.id === device);
+    return row === undefined ? undefined : { boots: row.boots, dropped: row.dropped };
+  };
+  const send = (boot: number, first: number, n: number, dropped: number) => store.add({ ...batch(device, boot, first, n), dropped }, Date.now());
+  await send(1, 0, 2, 0);
+  assert.deepEqual(await listed(), { boots: 1, dropped: 0 });
+  await send(1, 2, 2, 3); // three lost before these
+  await send(1, 0, 2, 2); // a resent batch from before, with the count it had then
+  assert.deepEqual(await listed(), { boots: 1, dropped: 3 });
+  await send(2, 0, 1, 1);
+  await send(2, 1, 0, 4); // no samples, only a count
+  await send(3, 0, 1, 0);
+  assert.deepEqual(await listed(), { boots: 3, dropped: 7 });
+}

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SampleStore } from "../../host/companion/store.js";
 import { checkPagesMatchRange, checkPagesOfOneTime, checkPagesSnapshot } from "./pages-check.js";
-import { checkCountsWithAge, checkRemovedCount, checkRetentionSteps, listedCount } from "./retention-steps.js";
+import { checkBootTotals, checkCountsWithAge, checkRemovedCount, checkRetentionSteps, listedCount } from "./retention-steps.js";
 
 describe("The SQLite store's retention and counts", function () {
   it("cuts a device back to its newest 300 in a batch that passes a step of 3 or starts a boot, and holds at most 302 between", async function () {
@@ -21,41 +21,46 @@ describe("The SQLite store's retention and counts", function () {
     }
   });
 
-  it("keeps each device's listed count equal to its rows through duplicates, cuts by age and count of the same rows, and a removal", async function () {
+  it("keeps each device's listed count equal to its rows through duplicates, cuts by age and count of the same rows, and a removal, and its boots and drops through reboots", async function () {
     const store = new SampleStore(":memory:", { maxSamples: 300, maxAgeMs: 60_000 });
     try {
       await checkCountsWithAge(store, "aged", 60_000);
       await checkRemovedCount(store, "removed");
+      await checkBootTotals(store, "rebooting");
     } finally {
       store.close();
     }
   });
 
-  it("counts the rows of a file an older version wrote when it opens one (schema 3 keeps the count)", async function () {
+  it("counts the rows of a file an older version wrote when it opens one (schemas 3 and 4 keep the totals)", async function () {
     const dir = mkdtempSync(join(tmpdir(), "store-v2-"));
     try {
       const file = join(dir, "s.db");
       const first = new SampleStore(file, {});
       first.add({ deviceId: "a", channels: 1, bootId: 1, firstSequence: 0, dropped: 0, timestamps: [1, 2, 3], readings: [[1], [2], [3]] }, 1);
       first.add({ deviceId: "b", channels: 1, bootId: 1, firstSequence: 0, dropped: 0, timestamps: [1, 2], readings: [[1], [2]] }, 1);
-      first.db.exec("ALTER TABLE devices DROP COLUMN stored");
+      for (const column of ["stored", "boot_count", "dropped_sum"]) first.db.exec(`ALTER TABLE devices DROP COLUMN ${column}`);
       first.db.pragma("user_version = 2");
       first.close();
       const again = new SampleStore(file, {});
       try {
-        assert.equal(again.db.pragma("user_version", { simple: true }), 3);
+        assert.equal(again.db.pragma("user_version", { simple: true }), 4);
         assert.deepEqual([await listedCount(again, "a"), await listedCount(again, "b")], [3, 2]);
         again.add({ deviceId: "a", channels: 1, bootId: 2, firstSequence: 0, dropped: 0, timestamps: [4], readings: [[4]] }, 2);
         assert.equal(await listedCount(again, "a"), 4);
         // an older build opening it again sets version 2 and writes without counting
         again.db.pragma("user_version = 2");
         again.db.exec("INSERT INTO samples (device, boot, seq, t, received, vals) VALUES ('b', 1, 2, 3, 3, '[3]')");
+        again.db.exec("INSERT INTO boots (device, boot, dropped, first_seen) VALUES ('b', 5, 6, 3)");
       } finally {
         again.close();
       }
       const third = new SampleStore(file, {});
       try {
         assert.equal(await listedCount(third, "b"), 3, "counted again after a downgrade");
+        const b = third.devices().find((d) => d.id === "b");
+        assert.deepEqual([b?.boots, b?.dropped], [2, 6], "its boots and drops too");
+        assert.equal(third.db.pragma("user_version", { simple: true }), 4);
       } finally {
         third.close();
       }

@@ -9,7 +9,7 @@ import { type Engine, startPostgres } from "../../host/cluster/engines.js";
 import { openPostgresStore, type PostgresStore } from "../../host/companion/store-postgres.js";
 import { MIGRATIONS } from "../../host/companion/migrations-postgres.js";
 import { checkPagesMatchRange, checkPagesOfOneTime, checkPagesSnapshot } from "../companion/pages-check.js";
-import { checkCountsWithAge, checkRemovedCount, checkRetentionSteps, listedCount } from "../companion/retention-steps.js";
+import { checkBootTotals, checkCountsWithAge, checkRemovedCount, checkRetentionSteps, listedCount } from "../companion/retention-steps.js";
 
 const batch = (device: string, boot: number, first: number, n: number, dropped = 0): Batch => ({
   deviceId: device, channels: 1, bootId: boot, firstSequence: first, dropped,
@@ -73,11 +73,12 @@ describe("The PostgreSQL store, batches of many devices committed together", fun
     }
   });
 
-  it("keeps each device's listed count equal to its rows through duplicates, cuts by age and count of the same rows, and a removal", async function () {
+  it("keeps each device's listed count equal to its rows through duplicates, cuts by age and count of the same rows, and a removal, and its boots and drops through reboots", async function () {
     const aged = await openPostgresStore(pg.url, { maxSamples: 300, maxAgeMs: 60_000 }, 2);
     try {
       await checkCountsWithAge(aged, "aged", 60_000);
       await checkRemovedCount(aged, "removed");
+      await checkBootTotals(aged, "rebooting");
     } finally {
       await aged.close();
     }

@@ -15,9 +15,16 @@ export type { DeviceRow, Hello, Retention, StoredSample } from "./store-types.js
 /**
  * Schema versions, in PRAGMA user_version: 2 is stream format 2's (device, boot, seq) tables; 3 keeps
  * each device's count of stored samples (devices.stored) with every batch, where listing the devices
- * had counted their rows (a walk of every sample: 0.2 s a listing at 2 million, blocking the server).
+ * had counted their rows (a walk of every sample: 0.2 s a listing at 2 million, blocking the server);
+ * 4 keeps its count of boots and sum of drops likewise (boots are never deleted: a device in a reboot
+ * loop adds thousands of rows a day, which every listing walked).
  */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
+
+/** The totals a device's row keeps (schema 3 and 4): added if missing, recounted from the rows when a file is older. */
+const TOTALS = [["stored", "(SELECT COUNT(*) FROM samples WHERE device = devices.id)"],
+  ["boot_count", "(SELECT COUNT(*) FROM boots WHERE device = devices.id)"],
+  ["dropped_sum", "(SELECT COALESCE(SUM(dropped), 0) FROM boots WHERE device = devices.id)"]] as const;
 
 /** Opens the database and makes the tables (moving a version 1 table aside, where one is found). */
 export function openDatabase(path: string): Database.Database {
@@ -30,7 +37,7 @@ export function openDatabase(path: string): Database.Database {
   }
   db.exec(`CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, channels TEXT NOT NULL DEFAULT '[]',
       units TEXT NOT NULL DEFAULT '[]', commands TEXT NOT NULL DEFAULT '[]', first_seen REAL NOT NULL, last_seen REAL NOT NULL,
-      stored INTEGER NOT NULL DEFAULT 0);
+      stored INTEGER NOT NULL DEFAULT 0, boot_count INTEGER NOT NULL DEFAULT 0, dropped_sum INTEGER NOT NULL DEFAULT 0);
     CREATE TABLE IF NOT EXISTS boots (device TEXT NOT NULL, boot INTEGER NOT NULL, dropped INTEGER NOT NULL DEFAULT 0,
       max_seq INTEGER NOT NULL DEFAULT -1, first_seen REAL NOT NULL, PRIMARY KEY (device, boot)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS samples (id INTEGER PRIMARY KEY, device TEXT NOT NULL, boot INTEGER NOT NULL,
@@ -41,10 +48,12 @@ export function openDatabase(path: string): Database.Database {
   const deviceColumns = db.prepare("SELECT name FROM pragma_table_info('devices')").all() as { name: string }[];
   const version = db.pragma("user_version", { simple: true }) as number;
   db.transaction(() => {
-    if (!deviceColumns.some((c) => c.name === "stored")) db.exec("ALTER TABLE devices ADD COLUMN stored INTEGER NOT NULL DEFAULT 0");
-    // a file written by a version before 3 (or by one again after a downgrade, which wrote without
-    // counting): the counts start from its rows, once
-    if (version < SCHEMA_VERSION) db.exec("UPDATE devices SET stored = (SELECT COUNT(*) FROM samples WHERE device = devices.id)");
+    for (const [name] of TOTALS) {
+      if (!deviceColumns.some((c) => c.name === name)) db.exec(`ALTER TABLE devices ADD COLUMN ${name} INTEGER NOT NULL DEFAULT 0`);
+    }
+    // a file written by an older version (or by one again after a downgrade, which wrote without
+    // counting): the totals start from its rows, once
+    if (version < SCHEMA_VERSION) db.exec(`UPDATE devices SET ${TOTALS.map(([name, count]) => `${name} = ${count}`).join(", ")}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
   return db;
@@ -75,13 +84,13 @@ export class SampleStore implements Store {
       hello: p("UPDATE devices SET channels = ?, units = ?, commands = ? WHERE id = ?"),
       boot: p(`INSERT INTO boots (device, boot, dropped, first_seen) VALUES (?, ?, ?, ?)
         ON CONFLICT(device, boot) DO UPDATE SET dropped = MAX(dropped, excluded.dropped)`),
-      maxSeq: p("SELECT max_seq FROM boots WHERE device = ? AND boot = ?"),
+      bootRow: p("SELECT max_seq, dropped FROM boots WHERE device = ? AND boot = ?"),
       setMaxSeq: p("UPDATE boots SET max_seq = MAX(max_seq, ?) WHERE device = ? AND boot = ?"),
       insert: p("INSERT OR IGNORE INTO samples (device, boot, seq, t, received, vals) VALUES (?, ?, ?, ?, ?, ?)"),
       trimCount: p(`DELETE FROM samples WHERE device = @device AND id <= (SELECT id FROM samples WHERE device = @device
         ORDER BY id DESC LIMIT 1 OFFSET @keep)`),
       trimAge: p("DELETE FROM samples WHERE device = ? AND received < ?"),
-      stored: p("UPDATE devices SET stored = stored + ? WHERE id = ?"),
+      totals: p("UPDATE devices SET stored = stored + ?, boot_count = boot_count + ?, dropped_sum = dropped_sum + ? WHERE id = ?"),
       device: p("SELECT channels, units, commands FROM devices WHERE id = ?"),
       range: p(`SELECT boot, seq, t, vals FROM samples WHERE device = ? AND t >= ? AND t <= ? ORDER BY t DESC, id DESC LIMIT ?`),
       // pages (Store.pages): rows up to the newest id when the export began; where the newest `limit` of
@@ -141,8 +150,9 @@ export class SampleStore implements Store {
     let added = 0;
     const { deviceId: device, bootId: boot } = batch;
     this.seen(device, now);
+    const prior = this.#sql.bootRow.get(device, boot) as { max_seq: number; dropped: number } | undefined;
     this.#sql.boot.run(device, boot, batch.dropped, now);
-    const held = (this.#sql.maxSeq.get(device, boot) as { max_seq: number }).max_seq;
+    const held = prior?.max_seq ?? -1;
     batch.readings.forEach((row, k) => {
       const seq = batch.firstSequence + k;
       if (seq <= held) return;
@@ -152,7 +162,9 @@ export class SampleStore implements Store {
     const last = batch.readings.length > 0 ? batch.firstSequence + batch.readings.length - 1 : -1;
     if (last >= 0) this.#sql.setMaxSeq.run(last, device, boot);
     const change = added - this.#trim(device, now, held, last);
-    if (change !== 0) this.#sql.stored.run(change, device);
+    // the boot row keeps the most drops any of its batches reported (MAX): the device's sum moves by the rise
+    const rise = prior === undefined ? batch.dropped : Math.max(0, batch.dropped - prior.dropped);
+    if (change !== 0 || prior === undefined || rise !== 0) this.#sql.totals.run(change, prior === undefined ? 1 : 0, rise, device);
     return { added, duplicates: batch.readings.length - added };
   }
 
@@ -169,9 +181,8 @@ export class SampleStore implements Store {
   }
 
   devices(): DeviceRow[] {
-    const rows = this.db.prepare(`SELECT d.*, (SELECT COALESCE(SUM(b.dropped), 0) FROM boots b WHERE b.device = d.id) AS dropped,
-        (SELECT COUNT(*) FROM boots b WHERE b.device = d.id) AS boots,
-        d.stored AS samples FROM devices d ORDER BY d.id`).all() as
+    const rows = this.db.prepare(`SELECT d.*, d.dropped_sum AS dropped, d.boot_count AS boots, d.stored AS samples FROM devices d
+        ORDER BY d.id`).all() as
       { id: string; channels: string; units: string; commands: string; first_seen: number; last_seen: number; dropped: number; boots: number; samples: number }[];
     return rows.map((r) => ({ id: r.id, channels: JSON.parse(r.channels), units: JSON.parse(r.units), commands: JSON.parse(r.commands),
       firstSeen: r.first_seen, lastSeen: r.last_seen, dropped: r.dropped, boots: r.boots, samples: r.samples }));
