@@ -99,4 +99,6 @@ export async function checkBootTotals(store: RetainingStore, device: string): Pr
   await send(2, 1, 0, 4); // no samples, only a count
   await send(3, 0, 1, 0);
   assert.deepEqual(await listed(), { boots: 3, dropped: 7 });
+  await send(4, 0, 0, 0); // a boot whose first batch says nothing: still a boot
+  assert.deepEqual(await listed(), { boots: 4, dropped: 7 });
 }

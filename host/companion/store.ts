@@ -48,12 +48,11 @@ export function openDatabase(path: string): Database.Database {
   const deviceColumns = db.prepare("SELECT name FROM pragma_table_info('devices')").all() as { name: string }[];
   const version = db.pragma("user_version", { simple: true }) as number;
   db.transaction(() => {
-    for (const [name] of TOTALS) {
-      if (!deviceColumns.some((c) => c.name === name)) db.exec(`ALTER TABLE devices ADD COLUMN ${name} INTEGER NOT NULL DEFAULT 0`);
-    }
+    const missing = TOTALS.filter(([name]) => !deviceColumns.some((c) => c.name === name));
+    for (const [name] of missing) db.exec(`ALTER TABLE devices ADD COLUMN ${name} INTEGER NOT NULL DEFAULT 0`);
     // a file written by an older version (or by one again after a downgrade, which wrote without
-    // counting): the totals start from its rows, once
-    if (version < SCHEMA_VERSION) db.exec(`UPDATE devices SET ${TOTALS.map(([name, count]) => `${name} = ${count}`).join(", ")}`);
+    // counting), or missing a column: the totals start from its rows, once
+    if (version < SCHEMA_VERSION || missing.length > 0) db.exec(`UPDATE devices SET ${TOTALS.map(([name, count]) => `${name} = ${count}`).join(", ")}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
   return db;
