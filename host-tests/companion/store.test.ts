@@ -7,29 +7,34 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SampleStore } from "../../host/companion/store.js";
+import type { Retention } from "../../host/companion/store-types.js";
 import { checkPagesMatchRange, checkPagesOfOneTime, checkPagesSnapshot } from "./pages-check.js";
 import { checkBootTotals, checkCountsWithAge, checkRemovedCount, checkRetentionSteps, listedCount } from "./retention-steps.js";
 
+/** A store in memory for one test, closed after it. */
+async function withStore(retention: Retention, use: (store: SampleStore) => Promise<void>): Promise<void> {
+  const store = new SampleStore(":memory:", retention);
+  try {
+    await use(store);
+  } finally {
+    store.close();
+  }
+}
+
 describe("The SQLite store's retention and counts", function () {
   it("cuts a device back to its newest 300 in a batch that passes a step of 3 or starts a boot, and holds at most 302 between", async function () {
-    const store = new SampleStore(":memory:", { maxSamples: 300 });
-    try {
+    await withStore({ maxSamples: 300 }, async (store) => {
       const { over } = await checkRetentionSteps(store, "steps", 300);
       assert.equal(over, 50, "batches after which it held more than 300: a third of those past 300 (the cut is not searched for in every batch)");
-    } finally {
-      store.close();
-    }
+    });
   });
 
   it("keeps each device's listed count equal to its rows through duplicates, cuts by age and count of the same rows, and a removal, and its boots and drops through reboots", async function () {
-    const store = new SampleStore(":memory:", { maxSamples: 300, maxAgeMs: 60_000 });
-    try {
+    await withStore({ maxSamples: 300, maxAgeMs: 60_000 }, async (store) => {
       await checkCountsWithAge(store, "aged", 60_000);
       await checkRemovedCount(store, "removed");
       await checkBootTotals(store, "rebooting");
-    } finally {
-      store.close();
-    }
+    });
   });
 
   it("counts the rows of a file an older version wrote when it opens one (schemas 3 and 4 keep the totals)", async function () {
@@ -70,13 +75,10 @@ describe("The SQLite store's retention and counts", function () {
   });
 
   it("gives a range's samples in pages, the same as range() whatever the page size, a run of one time included, as they were when it began", async function () {
-    const store = new SampleStore(":memory:", {});
-    try {
+    await withStore({}, async (store) => {
       await checkPagesMatchRange(store, "paged");
       await checkPagesOfOneTime(store, "one-time");
       await checkPagesSnapshot(store, "snapshot");
-    } finally {
-      store.close();
-    }
+    });
   });
 });

@@ -6,8 +6,9 @@
 import assert from "node:assert/strict";
 import type { Batch } from "../../firmware/app/stream-format.js";
 import { type Engine, startPostgres } from "../../host/cluster/engines.js";
-import { openPostgresStore, type PostgresStore } from "../../host/companion/store-postgres.js";
 import { MIGRATIONS } from "../../host/companion/migrations-postgres.js";
+import { openPostgresStore, type PostgresStore } from "../../host/companion/store-postgres.js";
+import type { Retention } from "../../host/companion/store-types.js";
 import { checkPagesMatchRange, checkPagesOfOneTime, checkPagesSnapshot } from "../companion/pages-check.js";
 import { checkBootTotals, checkCountsWithAge, checkRemovedCount, checkRetentionSteps, listedCount } from "../companion/retention-steps.js";
 
@@ -28,6 +29,15 @@ describe("The PostgreSQL store, batches of many devices committed together", fun
     await store?.close();
     await pg?.stop();
   });
+  /** Another store on the same PostgreSQL (another instance's), for one test and closed after it. */
+  const withStore = async (retention: Retention, use: (other: PostgresStore) => Promise<void>, url = pg.url, pool = 2) => {
+    const other = await openPostgresStore(url, retention, pool);
+    try {
+      await use(other);
+    } finally {
+      await other.close();
+    }
+  };
 
   it("writes 200 devices' batches sent at once in fewer statements than batches, each stored once", async function () {
     const before = store.groupStats.writes;
@@ -64,51 +74,39 @@ describe("The PostgreSQL store, batches of many devices committed together", fun
   });
 
   it("cuts a device back to its newest 300 in a batch that passes a step of 3 or starts a boot, as SQLite does", async function () {
-    const steps = await openPostgresStore(pg.url, { maxSamples: 300 }, 2);
-    try {
+    await withStore({ maxSamples: 300 }, async (steps) => {
       const { over } = await checkRetentionSteps(steps, "steps", 300);
       assert.equal(over, 50, "batches after which it held more than 300");
-    } finally {
-      await steps.close();
-    }
+    });
   });
 
   it("keeps each device's listed count equal to its rows through duplicates, cuts by age and count of the same rows, and a removal, and its boots and drops through reboots", async function () {
-    const aged = await openPostgresStore(pg.url, { maxSamples: 300, maxAgeMs: 60_000 }, 2);
-    try {
+    await withStore({ maxSamples: 300, maxAgeMs: 60_000 }, async (aged) => {
       await checkCountsWithAge(aged, "aged", 60_000);
       await checkRemovedCount(aged, "removed");
       await checkBootTotals(aged, "rebooting");
-    } finally {
-      await aged.close();
-    }
+    });
   });
 
   it("counts each device's rows once when migrating to schema 3, which keeps the count", async function () {
     await store.add(batch("mig-a", 1, 0, 3), Date.now());
     await store.add(batch("mig-b", 1, 0, 2), Date.now());
     await store.sql.unsafe("ALTER TABLE devices DROP COLUMN stored; DELETE FROM schema_migrations WHERE version = 3");
-    const again = await openPostgresStore(pg.url, { maxSamples: 6 }, 2);
-    try {
+    await withStore({ maxSamples: 6 }, async (again) => {
       const versions = (await again.sql<{ version: number }[]>`SELECT version FROM schema_migrations ORDER BY version`).map((r) => r.version);
       assert.deepEqual(versions, MIGRATIONS.map((m) => m.version));
       assert.deepEqual([await listedCount(again, "mig-a"), await listedCount(again, "mig-b")], [3, 2]);
       await again.add(batch("mig-a", 2, 0, 1), Date.now());
       assert.equal(await listedCount(again, "mig-a"), 4);
-    } finally {
-      await again.close();
-    }
+    });
   });
 
   it("gives a range's samples in pages as SQLite does: the same as range(), a run of one time included, as they were when it began", async function () {
-    const all = await openPostgresStore(pg.url, {}, 2);
-    try {
+    await withStore({}, async (all) => {
       await checkPagesMatchRange(all, "paged");
       await checkPagesOfOneTime(all, "one-time");
       await checkPagesSnapshot(all, "snapshot");
-    } finally {
-      await all.close();
-    }
+    });
   });
 
   it("removes a device while one of its batches is being written: neither fails and no sample is left behind", async function () {
@@ -117,25 +115,24 @@ describe("The PostgreSQL store, batches of many devices committed together", fun
     await store.sql.unsafe(`CREATE FUNCTION slow_writer() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.7); RETURN NEW; END $$;
       CREATE TRIGGER slow_devices BEFORE UPDATE ON devices FOR EACH ROW WHEN (current_setting('application_name') = 'w') EXECUTE FUNCTION slow_writer();
       CREATE TRIGGER slow_boots BEFORE UPDATE ON boots FOR EACH ROW WHEN (current_setting('application_name') = 'w') EXECUTE FUNCTION slow_writer();`);
-    const writer = await openPostgresStore(`${pg.url}?application_name=w`, { maxSamples: 6 }, 1);
     try {
-      const write = writer.add(batch("race", 1, 3, 2), Date.now());
-      await new Promise((r) => setTimeout(r, 300));
-      const removed = await store.remove("race");
-      assert.deepEqual(await write, { added: 2, duplicates: 0 });
-      assert.equal(removed, true);
-      const [left] = await store.sql<{ n: string }[]>`SELECT count(*) AS n FROM samples WHERE device = 'race'`;
-      assert.equal(Number(left.n), 0, "the batch's samples went with the device");
-      assert.equal(await listedCount(store, "race"), undefined);
+      await withStore({ maxSamples: 6 }, async (writer) => {
+        const write = writer.add(batch("race", 1, 3, 2), Date.now());
+        await new Promise((r) => setTimeout(r, 300));
+        const removed = await store.remove("race");
+        assert.deepEqual(await write, { added: 2, duplicates: 0 });
+        assert.equal(removed, true);
+        const [left] = await store.sql<{ n: string }[]>`SELECT count(*) AS n FROM samples WHERE device = 'race'`;
+        assert.equal(Number(left.n), 0, "the batch's samples went with the device");
+        assert.equal(await listedCount(store, "race"), undefined);
+      }, `${pg.url}?application_name=w`, 1);
     } finally {
-      await writer.close();
       await store.sql.unsafe("DROP TRIGGER slow_devices ON devices; DROP TRIGGER slow_boots ON boots; DROP FUNCTION slow_writer()");
     }
   });
 
   it("removes a device that keeps writing through another instance: no error, and what it writes after is counted", async function () {
-    const other = await openPostgresStore(pg.url, {}, 2);
-    try {
+    await withStore({}, async (other) => {
       // enough rows that deleting them takes a while, during which batches keep committing
       await other.add(batch("busy", 8, 0, 10_000), Date.now());
       await other.add(batch("busy", 8, 10_000, 10_000), Date.now());
@@ -154,9 +151,7 @@ describe("The PostgreSQL store, batches of many devices committed together", fun
       await writer;
       const [rows] = await store.sql<{ n: string }[]>`SELECT count(*) AS n FROM samples WHERE device = 'busy'`;
       assert.equal(await listedCount(store, "busy") ?? 0, Number(rows.n), "the listing's count is its rows");
-    } finally {
-      await other.close();
-    }
+    });
   });
 
   it("keeps two batches of one device out of one statement: the second waits for the next and sees the first", async function () {

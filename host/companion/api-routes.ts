@@ -8,7 +8,7 @@ import { CSV_PAGE, csvChunks } from "./csv-export.js";
 import { CommandFailure, type DeviceLinks } from "./device-links.js";
 import type { LiveFeed } from "./live.js";
 import { commandBody, csvQuery, deviceParams, samplesQuery } from "./schemas.js";
-import type { Hello, Store, StoredSample } from "./store-types.js";
+import type { Hello, Store } from "./store-types.js";
 
 interface Context { store: Store; links: DeviceLinks; live: LiveFeed; cluster?: { disconnect(device: string): Promise<void> } }
 type Id = { id: string };
@@ -31,30 +31,25 @@ export function apiRoutes(app: FastifyInstance, context: Context): void {
   app.get("/api/devices", async () => deviceList(context));
 
   /** A route over one known device's samples in a range; 404 for a device never seen. */
-  const samplesRoute = (path: string, querystring: object, answer: (id: string, d: Hello, s: StoredSample[], reply: FastifyReply) => unknown) =>
+  const samplesRoute = (path: string, querystring: object, answer: (id: string, d: Hello, range: Range, reply: FastifyReply) => unknown) =>
     app.get<{ Params: Id; Querystring: Range }>(path, { schema: { params: deviceParams, querystring } }, async (request, reply) => {
       const { id } = request.params;
       const described = await store.describe(id);
       if (described === null) return reply.code(404).send(problem("UNKNOWN_DEVICE", `no device ${id}`));
-      const { limit, from, to } = request.query;
-      return answer(id, described, await store.range(id, limit, from, to), reply);
+      return answer(id, described, request.query, reply);
     });
 
-  samplesRoute("/api/devices/:id/samples", samplesQuery, (id, described, samples) => ({ device: id, ...described, samples }));
+  samplesRoute("/api/devices/:id/samples", samplesQuery, async (id, described, { limit, from, to }) =>
+    ({ device: id, ...described, samples: await store.range(id, limit, from, to) }));
 
   // streamed, a page at a time as the client takes it (csv-export.ts)
-  app.get<{ Params: Id; Querystring: Range }>("/api/devices/:id/samples.csv", { schema: { params: deviceParams, querystring: csvQuery } },
-    async (request, reply) => {
-      const { id } = request.params;
-      const described = await store.describe(id);
-      if (described === null) return reply.code(404).send(problem("UNKNOWN_DEVICE", `no device ${id}`));
-      const { limit, from, to } = request.query;
-      const pages = store.pages(id, limit, from, to, CSV_PAGE)[Symbol.asyncIterator]();
-      const first = await pages.next(); // a store that fails here answers 500, not a cut-off 200
-      reply.header("Content-Type", "text/csv; charset=utf-8");
-      reply.header("Content-Disposition", `attachment; filename="${id.replace(/[^\w.-]/g, "_")}.csv"`);
-      return reply.send(Readable.from(csvChunks(described, first, pages)));
-    });
+  samplesRoute("/api/devices/:id/samples.csv", csvQuery, async (id, described, { limit, from, to }, reply) => {
+    const pages = store.pages(id, limit, from, to, CSV_PAGE)[Symbol.asyncIterator]();
+    const first = await pages.next(); // a store that fails here answers 500, not a cut-off 200
+    reply.header("Content-Type", "text/csv; charset=utf-8");
+    reply.header("Content-Disposition", `attachment; filename="${id.replace(/[^\w.-]/g, "_")}.csv"`);
+    return reply.send(Readable.from(csvChunks(described, first, pages)));
+  });
 
   app.post<{ Params: Id; Body: { cmd: string; args?: Record<string, unknown> } }>("/api/devices/:id/commands",
     { schema: { params: deviceParams, body: commandBody } },

@@ -9,7 +9,7 @@ import postgres, { type Sql } from "postgres";
 import type { Batch } from "../../firmware/app/stream-format.js";
 import { GroupCommit } from "./group-commit.js";
 import { migrate } from "./migrations-postgres.js";
-import { trimStep, type Credentials, type DeviceRow, type Hello, type Retention, type Store, type StoredSample } from "./store-types.js";
+import { keysetPages, trimStep, type Credentials, type DeviceRow, type Hello, type Retention, type Store, type StoredSample } from "./store-types.js";
 
 type SampleRow = { boot: string | number; seq: string | number; t: number; vals: string };
 const parse = (r: SampleRow): StoredSample => ({ boot: Number(r.boot), seq: Number(r.seq), t: r.t, values: JSON.parse(r.vals) });
@@ -182,21 +182,17 @@ export class PostgresStore implements Store {
     const [{ newest }] = await this.sql<{ newest: string }[]>`SELECT COALESCE(max(id), 0) AS newest FROM samples`;
     const [start] = await this.sql<{ t: number; id: string }[]>`SELECT t, id FROM samples WHERE device = ${device} AND t >= ${lo}
       AND t <= ${hi} AND id <= ${newest} ORDER BY t DESC, id DESC LIMIT 1 OFFSET ${limit - 1}`;
-    let at = start === undefined ? { t: lo, id: -1 } : { t: start.t, id: Number(start.id) }; // fewer than limit: from the oldest
-    for (let left = limit; left > 0;) {
-      const n = Math.min(page, left);
-      const rows = [...await this.sql<(SampleRow & { id: string })[]>`SELECT id, boot, seq, t, vals FROM samples WHERE device = ${device}
+    type PageRow = SampleRow & { id: string };
+    const first = start === undefined ? { t: lo, id: -1 } : { t: start.t, id: Number(start.id) }; // fewer than limit: the range's oldest
+    yield* keysetPages<PageRow>(first, limit, page, async (at, n) => {
+      const rows = [...await this.sql<PageRow[]>`SELECT id, boot, seq, t, vals FROM samples WHERE device = ${device}
         AND t = ${at.t} AND t <= ${hi} AND id >= ${at.id} AND id <= ${newest} ORDER BY id LIMIT ${n}`];
       if (rows.length < n) {
-        rows.push(...await this.sql<(SampleRow & { id: string })[]>`SELECT id, boot, seq, t, vals FROM samples WHERE device = ${device}
+        rows.push(...await this.sql<PageRow[]>`SELECT id, boot, seq, t, vals FROM samples WHERE device = ${device}
           AND t > ${at.t} AND t <= ${hi} AND id <= ${newest} ORDER BY t, id LIMIT ${n - rows.length}`);
       }
-      if (rows.length === 0) return;
-      yield rows.map(parse);
-      left -= rows.length;
-      const last = rows[rows.length - 1];
-      at = { t: last.t, id: Number(last.id) + 1 };
-    }
+      return rows;
+    }, parse);
   }
 
   recent(device: string, limit = 500): Promise<StoredSample[]> {

@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import type { Batch } from "../../firmware/app/stream-format.js";
 import { CredentialStore } from "./credentials.js";
 import { GroupCommit } from "./group-commit.js";
-import { cutsRetention, trimStep, type DeviceRow, type Hello, type Retention, type Store, type StoredSample } from "./store-types.js";
+import { cutsRetention, keysetPages, trimStep, type DeviceRow, type Hello, type Retention, type Store, type StoredSample } from "./store-types.js";
 
 export type { DeviceRow, Hello, Retention, StoredSample } from "./store-types.js";
 
@@ -196,18 +196,13 @@ export class SampleStore implements Store {
   async *pages(device: string, limit: number, from = -Infinity, to = Infinity, page: number): AsyncIterable<StoredSample[]> {
     const newest = (this.#sql.newestId.get() as { id: number }).id; // what arrives meanwhile is not the export's
     const start = this.#sql.pageStart.get(device, from, to, newest, limit - 1) as { t: number; id: number } | undefined;
-    let at = start ?? { t: from, id: -1 }; // fewer than limit: from the oldest in the range
     type Row = { id: number; boot: number; seq: number; t: number; vals: string };
-    for (let left = limit; left > 0;) {
-      const n = Math.min(page, left);
+    // fewer than limit: from the oldest in the range
+    yield* keysetPages<Row>(start ?? { t: from, id: -1 }, limit, page, (at, n) => {
       const rows = this.#sql.pageTies.all({ device, t: at.t, to, id: at.id, newest, n }) as Row[];
       if (rows.length < n) rows.push(...this.#sql.pageAfter.all({ device, t: at.t, to, newest, n: n - rows.length }) as Row[]);
-      if (rows.length === 0) return;
-      yield rows.map(parse);
-      left -= rows.length;
-      const last = rows[rows.length - 1];
-      at = { t: last.t, id: last.id + 1 };
-    }
+      return rows;
+    }, parse);
   }
 
   /** The newest `limit` samples of a device, oldest first. */
